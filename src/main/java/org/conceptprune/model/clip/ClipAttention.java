@@ -1,0 +1,27 @@
+package org.conceptprune.model.clip;
+
+import ai.djl.ndarray.NDArray;
+import org.conceptprune.nn.Attention;
+import org.conceptprune.nn.Linear;
+import org.conceptprune.nn.Module;
+
+/** CLIP self-attention: q_proj / k_proj / v_proj / out_proj, all with bias, with an additive mask. */
+final class ClipAttention extends Module {
+  private final int heads;
+  private final Linear q;
+  private final Linear k;
+  private final Linear v;
+  private final Linear out;
+
+  ClipAttention(int dim, int heads) {
+    this.heads = heads;
+    q = child("q_proj", new Linear(dim, dim, true));
+    k = child("k_proj", new Linear(dim, dim, true));
+    v = child("v_proj", new Linear(dim, dim, true));
+    out = child("out_proj", new Linear(dim, dim, true));
+  }
+
+  NDArray forward(NDArray x, NDArray causalMask) { // [B, T, D]
+    return out.forward(Attention.sdpa(q.forward(x), k.forward(x), v.forward(x), heads, causalMask));
+  }
+}

@@ -1,0 +1,24 @@
+package org.conceptprune.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** 2-D convolution, weight [out, in, k, k], with bias. */
+public final class Conv2d extends Module {
+  private final Parameter weight;
+  private final Parameter bias;
+  private final Shape stride;
+  private final Shape padding;
+
+  public Conv2d(int in, int out, int kernel, int stride, int padding) {
+    this.weight = param("weight", out, in, kernel, kernel);
+    this.bias = param("bias", out);
+    this.stride = new Shape(stride, stride);
+    this.padding = new Shape(padding, padding);
+  }
+
+  public NDArray forward(NDArray x) { // [N, in, H, W] -> [N, out, H', W']
+    return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias.value(), stride, padding,
+        new Shape(1, 1), 1).singletonOrThrow();
+  }
+}

@@ -1,0 +1,23 @@
+package org.conceptprune.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** LayerNorm over the last axis, with affine weight and bias. */
+public final class LayerNorm extends Module {
+  private final int dim;
+  private final float eps;
+  private final Parameter weight;
+  private final Parameter bias;
+
+  public LayerNorm(int dim, float eps) {
+    this.dim = dim;
+    this.eps = eps;
+    this.weight = param("weight", dim);
+    this.bias = param("bias", dim);
+  }
+
+  public NDArray forward(NDArray x) {
+    return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(dim), weight.value(), bias.value(), eps).singletonOrThrow();
+  }
+}

@@ -1,0 +1,49 @@
+package org.conceptprune.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+/** Element-wise functions and small tensor helpers shared by the blocks. */
+public final class Ops {
+  private Ops() {}
+
+  /** SiLU: x * sigmoid(x). */
+  public static NDArray silu(NDArray x) {
+    return x.mul(Activation.sigmoid(x));
+  }
+
+  /** GELU with the exact erf form (torch's default, used by GEGLU and CLIP "gelu"). */
+  public static NDArray gelu(NDArray x) {
+    return Activation.gelu(x);
+  }
+
+  /** CLIP's quick_gelu: x * sigmoid(1.702 x). */
+  public static NDArray quickGelu(NDArray x) {
+    return x.mul(Activation.sigmoid(x.mul(1.702f)));
+  }
+
+  /** Nearest-neighbour x2 upsampling of [N, C, H, W]. */
+  public static NDArray upsampleNearest2x(NDArray x) {
+    return x.repeat(2, 2).repeat(3, 2);
+  }
+
+  /** Concatenates along the channel axis. */
+  public static NDArray catChannels(NDArray a, NDArray b) {
+    return NDArrays.concat(new ai.djl.ndarray.NDList(a, b), 1);
+  }
+
+  /**
+   * Moves an array derived from a weight (a view, a transpose) to the manager of the activation it
+   * is used with: ops on a weight would otherwise leave their results in the model's manager.
+   */
+  public static NDArray scoped(NDArray derived, NDArray activation) {
+    derived.attach(activation.getManager());
+    return derived;
+  }
+
+  public static Shape shape(long... s) {
+    return new Shape(s);
+  }
+}

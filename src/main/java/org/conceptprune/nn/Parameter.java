@@ -1,0 +1,38 @@
+package org.conceptprune.nn;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
+
+/** A named weight of a module: its expected shape, and its value once bound. */
+public final class Parameter {
+  private final long[] shape;
+  private NDArray value;
+
+  public Parameter(long... shape) {
+    this.shape = shape.clone();
+  }
+
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  public long numel() {
+    long n = 1;
+    for (long d : shape) n *= d;
+    return n;
+  }
+
+  public NDArray value() {
+    if (value == null) throw new IllegalStateException("parameter of shape " + Arrays.toString(shape) + " is not loaded");
+    return value;
+  }
+
+  public boolean isBound() {
+    return value != null;
+  }
+
+  /** Replaces the value (the old array is closed by its manager, not here). */
+  public void set(NDArray v) {
+    this.value = v;
+  }
+}

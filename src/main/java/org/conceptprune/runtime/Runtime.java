@@ -1,0 +1,60 @@
+package org.conceptprune.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Locale;
+import org.conceptprune.util.UserError;
+
+/**
+ * The tensor runtime (libtorch through DJL): device, compute dtype and thread settings, in one place.
+ *
+ * <ul>
+ *   <li>{@code -Dconceptprune.device=cpu|gpu} (or env CONCEPTPRUNE_DEVICE): default cpu. A GPU needs
+ *       the CUDA natives (Maven profile {@code pytorch-cuda}).
+ *   <li>{@code -Dconceptprune.fp16=true}: fp16 compute on a GPU. On CPU compute is always fp32
+ *       (fp16 matmuls on CPU are ~200x slower and bf16 casts abort DJL).
+ *   <li>{@code -Dai.djl.pytorch.num_threads=N}: intra-op threads (set before first use).
+ * </ul>
+ */
+public final class Runtime {
+  private Runtime() {}
+
+  public static Device device() {
+    String d = System.getProperty("conceptprune.device", System.getenv().getOrDefault("CONCEPTPRUNE_DEVICE", "cpu"));
+    d = d.toLowerCase(Locale.ROOT);
+    if (d.equals("cpu")) return Device.cpu();
+    if (d.equals("gpu") || d.equals("cuda")) {
+      if (Engine.getInstance().getGpuCount() == 0) {
+        throw new UserError("device gpu requested but libtorch sees no GPU (are the CUDA natives on the classpath? build with -Ppytorch-cuda)");
+      }
+      return Device.gpu();
+    }
+    throw new UserError("unknown device '" + d + "' (cpu or gpu)");
+  }
+
+  public static DataType computeType() {
+    boolean fp16 = Boolean.parseBoolean(System.getProperty("conceptprune.fp16", "false"));
+    return fp16 && device().isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
+  }
+
+  /** Sets libtorch's intra-op threads; must run before the engine starts. */
+  public static void setThreads(int n) {
+    if (n > 0) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+  }
+
+  public static NDManager newManager() {
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    return NDManager.newBaseManager(device());
+  }
+
+  public static String describe() {
+    Engine e = Engine.getInstance();
+    return e.getEngineName() + " " + e.getVersion() + " on " + device() + ", " + computeType()
+        + ", threads=" + System.getProperty("ai.djl.pytorch.num_threads", "default");
+  }
+}
