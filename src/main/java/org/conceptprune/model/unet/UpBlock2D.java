@@ -1,0 +1,61 @@
+package org.conceptprune.model.unet;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import org.conceptprune.model.blocks.ResnetBlock2D;
+import org.conceptprune.model.blocks.Upsample2D;
+import org.conceptprune.nn.Module;
+import org.conceptprune.nn.Ops;
+
+/**
+ * diffusers' UpBlock2D and, with attentions, CrossAttnUpBlock2D: for each layer, concatenate the
+ * last skip (LIFO) on channels, resnet, [transformer]; then an optional x2 upsampler.
+ */
+public final class UpBlock2D extends Module {
+  private final List<ResnetBlock2D> resnets = new ArrayList<>();
+  private final List<Transformer2DModel> attentions = new ArrayList<>();
+  private final Upsample2D upsampler;
+
+  /**
+   * @param in channels of the matching down block's input (skip of the last layer)
+   * @param prevOut channels coming from the previous up block
+   */
+  UpBlock2D(UNet2DConditionConfig c, int i, int in, int out, int prevOut, boolean crossAttn, boolean addUpsample) {
+    int n = c.numBlocks();
+    int layers = c.layersPerBlock()[n - 1 - i] + 1;
+    int heads = c.numAttentionHeads()[n - 1 - i];
+    int context = c.crossAttentionDim()[n - 1 - i];
+    int[] tl = c.upTransformerLayers(i);
+    float eps = (float) c.normEps();
+    for (int j = 0; j < layers; j++) {
+      int skip = j == layers - 1 ? in : out;
+      int resIn = j == 0 ? prevOut : out;
+      resnets.add(child("resnets." + j, new ResnetBlock2D(resIn + skip, out, c.timeEmbedDim(), c.normNumGroups(), eps, 1f)));
+    }
+    if (crossAttn) {
+      for (int j = 0; j < layers; j++) {
+        attentions.add(child("attentions." + j, new Transformer2DModel(out, heads, tl[j], context, c.normNumGroups(), c.useLinearProjection())));
+      }
+    }
+    upsampler = addUpsample ? child("upsamplers.0", new Upsample2D(out)) : null;
+  }
+
+  int numLayers() {
+    return resnets.size();
+  }
+
+  /** @param skips the stack of skip connections; this block pops numLayers() of them */
+  NDArray forward(NDArray h, NDArray tembAct, NDArray context, List<NDArray> skips) {
+    for (int j = 0; j < resnets.size(); j++) {
+      NDArray skip = skips.remove(skips.size() - 1);
+      h = resnets.get(j).forward(Ops.catChannels(h, skip), tembAct);
+      if (!attentions.isEmpty()) h = attentions.get(j).forward(h, context);
+    }
+    return upsampler == null ? h : upsampler.forward(h);
+  }
+
+  List<Transformer2DModel> attentions() {
+    return attentions;
+  }
+}
