@@ -1,0 +1,79 @@
+package org.conceptprune.pipeline;
+
+/**
+ * The initial noise of a seed: bit-compatible with {@code torch.randn(shape,
+ * generator=torch.Generator().manual_seed(seed))} on CPU in float32 (up to the last bit of log/sin/cos),
+ * so a seed here gives the latents diffusers would start from on CPU.
+ *
+ * <p>torch's CPU normal sampler: fill the tensor with uniforms u = (mt19937() & (2^24-1)) / 2^24, then
+ * Box-Muller on blocks of 16 (u1 = 1 - x[j], u2 = x[j+8], j < 8); when the size is not a multiple of
+ * 16, the last 16 values are redrawn and transformed again. Tensors with fewer than 16 elements use a
+ * scalar path that this class does not reproduce (never the case for latents).
+ */
+public final class TorchRandom {
+  private final int[] mt = new int[624];
+  private int index;
+
+  public TorchRandom(long seed) {
+    mt[0] = (int) seed;
+    for (int i = 1; i < 624; i++) {
+      mt[i] = 1812433253 * (mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;
+    }
+    index = 624;
+  }
+
+  /** Next 32-bit output of the Mersenne twister (unsigned, in a long). */
+  long nextUint32() {
+    if (index >= 624) twist();
+    int y = mt[index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y & 0xffffffffL;
+  }
+
+  private void twist() {
+    for (int i = 0; i < 624; i++) {
+      int y = (mt[i] & 0x80000000) | (mt[(i + 1) % 624] & 0x7fffffff);
+      int next = mt[(i + 397) % 624] ^ (y >>> 1);
+      if ((y & 1) != 0) next ^= 0x9908b0df;
+      mt[i] = next;
+    }
+    index = 0;
+  }
+
+  private float uniform() {
+    return (nextUint32() & ((1 << 24) - 1)) * (1.0f / (1 << 24));
+  }
+
+  /** n standard normal floats, as torch.randn(n) would draw them from this generator. */
+  public float[] randn(int n) {
+    if (n < 16) throw new IllegalArgumentException("torch's scalar path for fewer than 16 values is not reproduced");
+    float[] d = new float[n];
+    for (int i = 0; i < n; i++) d[i] = uniform();
+    for (int i = 0; i + 16 <= n; i += 16) boxMuller16(d, i);
+    if (n % 16 != 0) {
+      int off = n - 16;
+      for (int i = 0; i < 16; i++) d[off + i] = uniform();
+      boxMuller16(d, off);
+    }
+    return d;
+  }
+
+  private static void boxMuller16(float[] d, int off) {
+    for (int j = 0; j < 8; j++) {
+      float u1 = 1 - d[off + j];
+      float u2 = d[off + j + 8];
+      float radius = (float) Math.sqrt(-2 * (float) Math.log(u1));
+      float theta = (float) (2.0 * Math.PI * u2);
+      d[off + j] = radius * (float) Math.cos(theta);
+      d[off + j + 8] = radius * (float) Math.sin(theta);
+    }
+  }
+
+  /** torch.randn(shape, generator=Generator().manual_seed(seed)) on CPU. */
+  public static float[] randn(long seed, int n) {
+    return new TorchRandom(seed).randn(n);
+  }
+}
