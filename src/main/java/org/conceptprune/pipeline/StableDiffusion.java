@@ -1,0 +1,109 @@
+package org.conceptprune.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.conceptprune.io.safetensors.ShardedSafetensors;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.model.clip.ClipTextConfig;
+import org.conceptprune.model.clip.ClipTextModel;
+import org.conceptprune.model.clip.ClipTokenizer;
+import org.conceptprune.model.unet.UNet2DConditionConfig;
+import org.conceptprune.model.unet.UNet2DConditionModel;
+import org.conceptprune.model.vae.AutoencoderKL;
+import org.conceptprune.model.vae.AutoencoderKLConfig;
+import org.conceptprune.nn.WeightLoader;
+import org.conceptprune.runtime.Runtime;
+import org.conceptprune.schedule.SchedulerConfig;
+import org.conceptprune.util.UserError;
+
+/**
+ * A loaded Stable Diffusion model: tokenizer(s), text encoder(s), UNet, VAE and the scheduler
+ * config, with the native memory that holds their weights. SD-1.x/2.x have one text encoder; SDXL
+ * has two ({@code text_encoder_2} with a projection gives the pooled embedding).
+ */
+public final class StableDiffusion implements AutoCloseable {
+  public final Path source;
+  public final NDManager manager;
+  public final ClipTokenizer tokenizer;
+  public final ClipTextModel textEncoder;
+  public final ClipTokenizer tokenizer2;
+  public final ClipTextModel textEncoder2;
+  public final UNet2DConditionModel unet;
+  public final AutoencoderKL vae;
+  public final SchedulerConfig schedulerConfig;
+  /** SDXL: with no negative prompt, the negative embeddings are zeros (model_index.json). */
+  public final boolean forceZerosForEmptyPrompt;
+
+  StableDiffusion(Path source, NDManager manager, ClipTokenizer tokenizer, ClipTextModel textEncoder,
+      ClipTokenizer tokenizer2, ClipTextModel textEncoder2, UNet2DConditionModel unet, AutoencoderKL vae,
+      SchedulerConfig schedulerConfig, boolean forceZerosForEmptyPrompt) {
+    this.source = source;
+    this.manager = manager;
+    this.tokenizer = tokenizer;
+    this.textEncoder = textEncoder;
+    this.tokenizer2 = tokenizer2;
+    this.textEncoder2 = textEncoder2;
+    this.unet = unet;
+    this.vae = vae;
+    this.schedulerConfig = schedulerConfig;
+    this.forceZerosForEmptyPrompt = forceZerosForEmptyPrompt;
+  }
+
+  public boolean isSdxl() {
+    return textEncoder2 != null;
+  }
+
+  /** Loads every component of a diffusers folder into native memory (fp32 on CPU). */
+  public static StableDiffusion loadFolder(Path dir) {
+    if (!Files.isDirectory(dir)) throw new UserError(dir + ": not a model folder");
+    if (!Files.exists(dir.resolve("model_index.json"))) {
+      throw new UserError(dir + ": no model_index.json (expected a diffusers model folder)");
+    }
+    DataType dt = Runtime.computeType();
+    NDManager m = Runtime.newManager();
+    try {
+      ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
+      ClipTextModel te = loadTextEncoder(dir.resolve("text_encoder"), m, dt);
+      ClipTokenizer tok2 = null;
+      ClipTextModel te2 = null;
+      if (Files.isDirectory(dir.resolve("text_encoder_2"))) {
+        tok2 = ClipTokenizer.load(dir.resolve("tokenizer_2"));
+        te2 = loadTextEncoder(dir.resolve("text_encoder_2"), m, dt);
+      }
+      UNet2DConditionModel unet = new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("unet/config.json")));
+      try (TensorSource w = ShardedSafetensors.open(dir.resolve("unet"))) {
+        WeightLoader.load("unet", unet, w, m, k -> false, dt);
+      }
+      AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
+      try (TensorSource w = ShardedSafetensors.open(dir.resolve("vae"))) {
+        WeightLoader.load("vae", vae, w, m, k -> false, dt);
+      }
+      SchedulerConfig sc = SchedulerConfig.load(dir.resolve("scheduler/scheduler_config.json"));
+      boolean zeros = readForceZeros(dir.resolve("model_index.json"));
+      return new StableDiffusion(dir, m, tok, te, tok2, te2, unet, vae, sc, zeros);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  static ClipTextModel loadTextEncoder(Path dir, NDManager m, DataType dt) {
+    ClipTextModel te = new ClipTextModel(ClipTextConfig.read(dir.resolve("config.json")));
+    try (TensorSource w = ShardedSafetensors.open(dir)) {
+      WeightLoader.load(dir.getFileName().toString(), te, w, m, ClipTextModel::isBuffer, dt);
+    }
+    return te;
+  }
+
+  static boolean readForceZeros(Path modelIndex) {
+    var c = org.conceptprune.io.checkpoint.ConfigNode.read(modelIndex);
+    return c.optBool("force_zeros_for_empty_prompt", false);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
