@@ -1,0 +1,97 @@
+package org.conceptprune.prune;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.conceptprune.io.safetensors.DType;
+import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.safetensors.TensorCodec;
+import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.util.UserError;
+
+/**
+ * A mask patch file: the masks of one erasure, small enough to ship instead of a pruned model.
+ *
+ * <p>Format (safetensors), per layer:
+ * <ul>
+ *   <li>{@code <layer>.mask_bits} U8 [ceil(out*in/8)]: packed bits of the row-major [out, in] mask;
+ *       flat index p = i * in + j sits at byte p / 8, bit p % 8 counted from the least significant
+ *       bit (numpy {@code packbits(m.ravel(), bitorder="little")}); 1 = pruned; pad bits are 0.
+ *   <li>{@code <layer>.mask_shape} I64 [2] = [out, in].
+ * </ul>
+ * {@code __metadata__}: {@code format} = {@value #FORMAT}, plus what the caller gives, by convention
+ * {@value #BASE_MODEL_HASH} (content hash of the base model the masks apply to) and
+ * {@value #SETTINGS} (a JSON string: concept, k, t̂, rho, variant, ...).
+ */
+public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
+  public static final String FORMAT = "conceptprune-mask-patch/1";
+  public static final String FORMAT_KEY = "format";
+  public static final String BASE_MODEL_HASH = "base_model_hash";
+  public static final String SETTINGS = "settings";
+  static final String BITS = ".mask_bits";
+  static final String SHAPE = ".mask_shape";
+
+  public static void write(Path file, MaskSet masks, Map<String, String> meta) {
+    SafetensorsWriter w = new SafetensorsWriter().metadata(meta).metadata(FORMAT_KEY, FORMAT);
+    masks.asMap().forEach((layer, m) -> {
+      byte[] bits = m.toPackedBits();
+      w.addBytes(layer + BITS, DType.U8, new long[] {bits.length}, bits);
+      w.addLongs(layer + SHAPE, new long[] {2}, new long[] {m.out(), m.in()});
+    });
+    w.write(file);
+  }
+
+  /** Reads and validates a patch; every problem is a {@link UserError} naming file and tensor. */
+  public static MaskPatch read(Path file) {
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      String format = f.metadata().get(FORMAT_KEY);
+      if (!FORMAT.equals(format)) {
+        throw new UserError(file + ": not a mask patch (__metadata__ format is " + format + ", expected " + FORMAT + ")");
+      }
+      Map<String, TensorInfo> bitsByLayer = new TreeMap<>();
+      Map<String, TensorInfo> shapeByLayer = new TreeMap<>();
+      for (TensorInfo t : f.tensors().values()) {
+        String n = t.name();
+        if (n.endsWith(BITS)) bitsByLayer.put(n.substring(0, n.length() - BITS.length()), t);
+        else if (n.endsWith(SHAPE)) shapeByLayer.put(n.substring(0, n.length() - SHAPE.length()), t);
+        else throw bad(file, n, "unexpected tensor (expected <layer>" + BITS + " / <layer>" + SHAPE + ")");
+      }
+      MaskSet masks = new MaskSet();
+      for (String layer : shapeByLayer.keySet()) {
+        if (!bitsByLayer.containsKey(layer)) throw bad(file, layer + SHAPE, "has no " + layer + BITS);
+      }
+      for (Map.Entry<String, TensorInfo> e : bitsByLayer.entrySet()) {
+        String layer = e.getKey();
+        TensorInfo bits = e.getValue();
+        TensorInfo shape = shapeByLayer.get(layer);
+        if (shape == null) throw bad(file, bits.name(), "has no " + layer + SHAPE);
+        if (shape.dtype() != DType.I64 || shape.shape().length != 1 || shape.shape()[0] != 2) {
+          throw bad(file, shape.name(), "must be I64 [2] = [out, in], is " + shape.dtype() + " " + shape.shapeString());
+        }
+        long[] s = f.longs(shape.name());
+        if (s[0] < 0 || s[1] < 0 || s[0] * s[1] > Integer.MAX_VALUE) {
+          throw bad(file, shape.name(), "bad mask shape [" + s[0] + ", " + s[1] + "]");
+        }
+        int out = (int) s[0];
+        int in = (int) s[1];
+        long need = LayerMask.packedLength(out * in);
+        if (bits.dtype() != DType.U8 || bits.shape().length != 1 || bits.shape()[0] != need) {
+          throw bad(file, bits.name(), "must be U8 [" + need + "] (packed bits of [" + out + ", " + in
+              + "]), is " + bits.dtype() + " " + bits.shapeString());
+        }
+        try {
+          masks.put(layer, LayerMask.fromPackedBits(out, in, TensorCodec.toBytes(f.bytes(bits.name()))));
+        } catch (IllegalArgumentException ex) {
+          throw bad(file, bits.name(), ex.getMessage());
+        }
+      }
+      Map<String, String> meta = new TreeMap<>(f.metadata());
+      return new MaskPatch(masks, meta);
+    }
+  }
+
+  private static UserError bad(Path file, String tensor, String what) {
+    return new UserError(file + ": mask patch tensor '" + tensor + "': " + what);
+  }
+}
