@@ -69,7 +69,7 @@ public record Conditioning(NDArray context, UNet2DConditionModel.AddedCond added
     return new Encoded(NDArrays.concat(new NDList(h1, h2), -1), pooled);
   }
 
-  static NDArray ids(NDManager m, ClipTokenizer tok, List<String> prompts) {
+  public static NDArray ids(NDManager m, ClipTokenizer tok, List<String> prompts) {
     int t = tok.maxLength();
     long[] ids = new long[prompts.size() * t];
     for (int i = 0; i < prompts.size(); i++) {

@@ -1,0 +1,161 @@
+package org.conceptprune.prune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.conceptprune.nn.Linear;
+import org.conceptprune.nn.Module;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.pipeline.TextToImage;
+import org.conceptprune.util.Progress;
+import org.conceptprune.util.UserError;
+
+/**
+ * The statistics pass (ALGORITHM.md §3): for each pair i, the target and reference prompts run as
+ * one batch from the same initial latent; a probe on every selected Linear adds, per UNet call t and
+ * per prompt, the column sums of squares of its input rows (both guidance halves pooled, token-norm
+ * or raw) into float64 accumulators keyed by (layer, t). The sampler stops after call t̂-1.
+ */
+public final class ActivationStats {
+  private ActivationStats() {}
+
+  /** What the pass made: statistics and the work it took. */
+  public record Result(PruneStats stats, int unetCalls, int pairs, double seconds) {}
+
+  /** The Linear layers a site probes, by module path, in execution order. */
+  public static Map<String, Linear> layers(StableDiffusion sd, ProbeSite site) {
+    Map<String, Linear> out = new LinkedHashMap<>();
+    Module root = site.inUnet ? sd.unet : sd.textEncoder;
+    root.modules().forEach((path, m) -> {
+      if (path.endsWith(site.suffix) && m instanceof Linear l) out.put(path, l);
+    });
+    if (out.isEmpty()) {
+      throw new UserError("the model has no layers for probe site " + site.cliName + " (*" + site.suffix + ")");
+    }
+    return out;
+  }
+
+  /**
+   * @param latents initial latents: [M, C, h, w] one per pair, [1, C, h, w] for all, or null (seeds)
+   */
+  public static Result collect(StableDiffusion sd, ConceptFamily.Prompts prompts, StatsSettings s, float[] latents,
+      Progress progress) {
+    long start = System.nanoTime();
+    int pairs = prompts.target().size();
+    Map<String, Linear> layers = layers(sd, s.site());
+    int calls = s.site().inUnet ? s.timesteps() : 1;
+    Map<String, double[][]> target = new LinkedHashMap<>(); // layer -> [calls][in]
+    Map<String, double[][]> reference = new LinkedHashMap<>();
+    layers.forEach((k, l) -> {
+      target.put(k, new double[calls][l.in]);
+      reference.put(k, new double[calls][l.in]);
+    });
+    int[] current = {0};
+    int[] unetCalls = {0};
+    boolean cfg = s.guidance() > 1.0;
+    layers.forEach((key, l) -> l.setProbe(x -> {
+      if (current[0] >= calls) return;
+      float[] sq = columnSumsOfSquares(x, s.aggregation()); // [B, in]
+      int b = sq.length / l.in;
+      // batch rows: [uncond target, uncond reference, cond target, cond reference] with guidance
+      for (int row = 0; row < b; row++) {
+        double[] acc = (row % 2 == 0 ? target : reference).get(key)[current[0]];
+        for (int j = 0; j < l.in; j++) acc[j] += sq[row * l.in + j];
+      }
+    }));
+    try {
+      int per = latentSize(sd, s);
+      for (int i = 0; i < pairs; i++) {
+        float[] init = pairLatent(latents, i, pairs, per, s);
+        var req = new TextToImage.Request(List.of(prompts.target().get(i), prompts.reference().get(i)), null,
+            s.steps(), s.guidance(), s.scheduler(), s.width(), s.height(), 0, init, false);
+        if (!s.site().inUnet) {
+          // The text encoder runs once per prompt: record it, skip the sampler.
+          current[0] = 0;
+          runTextOnly(sd, req);
+          progress.advance(1);
+          continue;
+        }
+        TextToImage.run(sd, req, new TextToImage.Listener() {
+          @Override
+          public void beforeCall(int call, int total) {
+            if (s.timesteps() > total) {
+              throw new UserError("t̂ = " + s.timesteps() + " is larger than the " + total
+                  + " UNet calls the sampler makes with " + s.steps() + " steps");
+            }
+            current[0] = call;
+          }
+
+          @Override
+          public boolean afterCall(int call, float[] l, float[] u) {
+            unetCalls[0]++;
+            progress.step();
+            return call + 1 < s.timesteps();
+          }
+        });
+      }
+    } finally {
+      layers.values().forEach(l -> l.setProbe(null));
+    }
+    PruneStats stats = new PruneStats();
+    for (String k : layers.keySet()) {
+      int in = layers.get(k).in;
+      stats.put(k, new PruneStats.Layer(calls, in, flatten(target.get(k), in), flatten(reference.get(k), in)));
+    }
+    return new Result(stats, unetCalls[0], pairs, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Per batch row b and column j: Σ_tokens (a[j] / max(||a||, 1e-12))^2 (token-norm) or Σ a[j]^2.
+   * Computed in native fp32; the caller accumulates in float64.
+   *
+   * @param x [B, T, in] (or [B, in]); @return [B * in]
+   */
+  static float[] columnSumsOfSquares(NDArray x, Aggregation agg) {
+    long b = x.getShape().get(0);
+    long in = x.getShape().get(x.getShape().dimension() - 1);
+    NDArray rows = x.toType(DataType.FLOAT32, false).reshape(b, -1, in); // [B, T, in]
+    if (agg == Aggregation.TOKENNORM) {
+      NDArray norm = rows.norm(new int[] {2}, true).maximum(1e-12f); // [B, T, 1]
+      rows = rows.div(norm);
+    }
+    return rows.square().sum(new int[] {1}).toFloatArray();
+  }
+
+  private static void runTextOnly(StableDiffusion sd, TextToImage.Request req) {
+    try (var m = sd.manager.newSubManager()) {
+      var ids = org.conceptprune.pipeline.Conditioning.ids(m, sd.tokenizer, req.prompts());
+      sd.textEncoder.forward(ids);
+    }
+  }
+
+  static int latentSize(StableDiffusion sd, StatsSettings s) {
+    int scale = sd.vae.config.scaleFactor();
+    int h = (s.height() > 0 ? s.height() : sd.unet.config.sampleSize() * scale) / scale;
+    int w = (s.width() > 0 ? s.width() : sd.unet.config.sampleSize() * scale) / scale;
+    return sd.unet.config.inChannels() * h * w;
+  }
+
+  static float[] pairLatent(float[] latents, int i, int pairs, int per, StatsSettings s) {
+    if (latents == null) {
+      return org.conceptprune.pipeline.TorchRandom.randn(s.seedPerPair() ? s.seed() + i : s.seed(), per);
+    }
+    if (latents.length == per) return latents;
+    if (latents.length == (long) pairs * per) return java.util.Arrays.copyOfRange(latents, i * per, (i + 1) * per);
+    throw new UserError("--latents holds " + latents.length + " values; expected " + per + " ([1,C,h,w]) or "
+        + (long) pairs * per + " ([" + pairs + ",C,h,w], one per pair)");
+  }
+
+  private static float[] flatten(double[][] a, int in) {
+    float[] out = new float[a.length * in];
+    for (int t = 0; t < a.length; t++) for (int j = 0; j < in; j++) out[t * in + j] = (float) a[t][j];
+    return out;
+  }
+
+  static List<String> names(Map<String, Linear> m) {
+    return new ArrayList<>(m.keySet());
+  }
+}
