@@ -1,0 +1,148 @@
+package org.conceptprune.prune;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.conceptprune.io.safetensors.DType;
+import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.safetensors.TensorCodec;
+import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.util.UserError;
+
+/**
+ * Writes a pruned copy of a checkpoint, never touching the input: every safetensors file is rewritten
+ * tensor by tensor under the same name, the masked weights zeroed in their own dtype (F32/F16/BF16:
+ * zero and every kept value round-trip exactly), all other bytes copied as they are. A diffusers
+ * folder is built in a temporary sibling folder and renamed into place at the end.
+ */
+public final class PrunedWriter {
+  private PrunedWriter() {}
+
+  /** Refuses an output that is the input, inside it, or holds it. */
+  public static void checkDistinct(Path input, Path output) {
+    Path in = input.toAbsolutePath().normalize();
+    Path out = output.toAbsolutePath().normalize();
+    if (in.equals(out)) throw new UserError("the output path " + output + " is the input; choose another --out");
+    if (out.startsWith(in) && Files.isDirectory(in)) throw new UserError("the output " + output + " lies inside the input model " + input);
+    if (in.startsWith(out)) throw new UserError("the output " + output + " contains the input model " + input);
+  }
+
+  /**
+   * Copies a diffusers folder to {@code dst}, rewriting the UNet's safetensors with the masks applied.
+   *
+   * @param masks layer path (e.g. "...ff.net.2") -> mask of its weight
+   */
+  public static void writeFolder(Path src, Path dst, MaskSet masks, Map<String, String> metadata, boolean overwrite) {
+    checkDistinct(src, dst);
+    if (Files.exists(dst) && !overwrite) {
+      throw new UserError(dst + " already exists; pass --overwrite to replace it");
+    }
+    Path parent = dst.toAbsolutePath().getParent();
+    Path tmp;
+    try {
+      Files.createDirectories(parent);
+      tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
+      copyTree(src, tmp, p -> p.startsWith(src.resolve("unet")) && p.toString().endsWith(".safetensors"));
+      List<String> applied = new ArrayList<>();
+      try (var s = Files.list(src.resolve("unet"))) {
+        for (Path f : s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList()) {
+          applied.addAll(rewrite(f, tmp.resolve("unet").resolve(f.getFileName()), masks, k -> k, metadata));
+        }
+      }
+      checkAllApplied(masks, applied, src.resolve("unet").toString());
+      if (Files.exists(dst)) deleteTree(dst);
+      Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UserError("cannot write " + dst + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Rewrites one safetensors file with masked tensors zeroed.
+   *
+   * @param layerOf maps a tensor key of this file to the layer path the masks use (identity for
+   *     diffusers files; the single-file key conversion otherwise), or null when it has none
+   * @return the layers whose masks were applied
+   */
+  public static List<String> rewrite(Path in, Path out, MaskSet masks, Function<String, String> layerOf,
+      Map<String, String> extraMeta) {
+    List<String> applied = new ArrayList<>();
+    try (SafetensorsFile f = SafetensorsFile.open(in)) {
+      SafetensorsWriter w = new SafetensorsWriter();
+      w.metadata(f.metadata());
+      w.metadata(extraMeta);
+      for (TensorInfo t : f.tensors().values()) {
+        String layer = t.name().endsWith(".weight") ? layerOf.apply(t.name().substring(0, t.name().length() - ".weight".length())) : null;
+        if (layer != null && masks.contains(layer)) {
+          LayerMask m = masks.get(layer);
+          if (t.shape().length != 2 || t.shape()[0] != m.out() || t.shape()[1] != m.in()) {
+            throw new UserError(in + ": tensor '" + t.name() + "' has shape " + t.shapeString()
+                + " but the mask of " + layer + " is [" + m.out() + ", " + m.in() + "]");
+          }
+          if (t.dtype() != DType.F32 && t.dtype() != DType.F16 && t.dtype() != DType.BF16) {
+            throw new UserError(in + ": tensor '" + t.name() + "' is " + t.dtype() + "; masks apply to F32/F16/BF16 weights");
+          }
+          w.add(t.name(), t.dtype(), t.shape(), () -> {
+            float[] v = TensorCodec.toFloats(t, f.bytes(t.name()));
+            m.applyTo(v);
+            return TensorCodec.fromFloats(v, t.dtype());
+          });
+          applied.add(layer);
+        } else {
+          w.add(t.name(), t.dtype(), t.shape(), () -> f.bytes(t.name()));
+        }
+      }
+      w.write(out);
+    }
+    return applied;
+  }
+
+  static void checkAllApplied(MaskSet masks, List<String> applied, String where) {
+    List<String> missing = new ArrayList<>(masks.layers());
+    missing.removeAll(applied);
+    if (!missing.isEmpty()) throw new UserError(where + " has no weight for masked layers " + missing);
+  }
+
+  static void copyTree(Path src, Path dst, java.util.function.Predicate<Path> skip) throws IOException {
+    Files.walkFileTree(src, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+        Files.createDirectories(dst.resolve(src.relativize(d).toString()));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+        if (!skip.test(f)) Files.copy(f, dst.resolve(src.relativize(f).toString()), StandardCopyOption.REPLACE_EXISTING);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    try (var s = Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+    }
+  }
+
+  static Map<String, String> sorted(Map<String, String> m) {
+    return new TreeMap<>(m);
+  }
+
+  static ByteBuffer copy(ByteBuffer b) {
+    ByteBuffer c = ByteBuffer.allocate(b.remaining());
+    c.put(b.duplicate()).flip();
+    return c;
+  }
+}

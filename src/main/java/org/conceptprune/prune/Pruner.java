@@ -1,0 +1,60 @@
+package org.conceptprune.prune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.conceptprune.nn.Module;
+import org.conceptprune.nn.Parameter;
+import org.conceptprune.util.UserError;
+
+/**
+ * Applies masks to a loaded model in memory: W_l <- W_l ⊙ (1 - M_l), bias untouched. The returned
+ * handle puts the original weights back, so "before" and "after" run on one loaded model.
+ */
+public final class Pruner {
+  private Pruner() {}
+
+  /** Restores the weights replaced by {@link #apply}. */
+  public static final class Applied implements AutoCloseable {
+    private final Map<Parameter, NDArray> originals;
+
+    Applied(Map<Parameter, NDArray> originals) {
+      this.originals = originals;
+    }
+
+    /** Puts the original weights back (closing the pruned copies). */
+    @Override
+    public void close() {
+      originals.forEach((p, orig) -> {
+        NDArray pruned = p.value();
+        p.set(orig);
+        pruned.close();
+      });
+      originals.clear();
+    }
+  }
+
+  public static Applied apply(Module root, MaskSet masks) {
+    Map<String, Parameter> params = root.parameters();
+    Map<Parameter, NDArray> originals = new LinkedHashMap<>();
+    for (String layer : masks.layers()) {
+      Parameter p = params.get(layer + ".weight");
+      if (p == null) throw new UserError("the mask names layer '" + layer + "', which the model does not have");
+      LayerMask m = masks.get(layer);
+      long[] s = p.shape();
+      if (s.length != 2 || s[0] != m.out() || s[1] != m.in()) {
+        throw new UserError("layer '" + layer + "': weight is " + java.util.Arrays.toString(s) + " but the mask is ["
+            + m.out() + ", " + m.in() + "]");
+      }
+      NDArray orig = p.value();
+      float[] w = orig.toType(DataType.FLOAT32, false).toFloatArray();
+      m.applyTo(w);
+      NDArray pruned = orig.getManager().create(w, new Shape(s)).toType(orig.getDataType(), false);
+      originals.put(p, orig);
+      p.set(pruned);
+    }
+    return new Applied(originals);
+  }
+}
