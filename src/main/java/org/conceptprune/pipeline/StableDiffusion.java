@@ -57,49 +57,55 @@ public final class StableDiffusion implements AutoCloseable {
 
   /** Loads every component of a diffusers folder into native memory (fp32 on CPU). */
   public static StableDiffusion loadFolder(Path dir) {
-    if (!Files.isDirectory(dir)) throw new UserError(dir + ": not a model folder");
-    if (!Files.exists(dir.resolve("model_index.json"))) {
-      throw new UserError(dir + ": no model_index.json (expected a diffusers model folder)");
+    try (ModelSource src = ModelSource.open(dir, null)) {
+      return load(src);
     }
+  }
+
+  /** Loads a diffusers folder or a single file (configs from {@code config}, or bundled when null). */
+  public static StableDiffusion load(Path model, Path config) {
+    try (ModelSource src = ModelSource.open(model, config)) {
+      return load(src);
+    }
+  }
+
+  /** Loads every component into native memory: weights are read tensor by tensor and widened to fp32 on CPU. */
+  public static StableDiffusion load(ModelSource src) {
+    Path dir = src.configDir;
     DataType dt = Runtime.computeType();
     NDManager m = Runtime.newManager();
     try {
       ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
-      ClipTextModel te = loadTextEncoder(dir.resolve("text_encoder"), m, dt);
+      ClipTextModel te = loadTextEncoder(src, "text_encoder", m, dt);
       ClipTokenizer tok2 = null;
       ClipTextModel te2 = null;
-      if (Files.isDirectory(dir.resolve("text_encoder_2"))) {
+      if (src.has("text_encoder_2")) {
         tok2 = ClipTokenizer.load(dir.resolve("tokenizer_2"));
-        te2 = loadTextEncoder(dir.resolve("text_encoder_2"), m, dt);
+        te2 = loadTextEncoder(src, "text_encoder_2", m, dt);
       }
-      UNet2DConditionModel unet = new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("unet/config.json")));
-      try (TensorSource w = ShardedSafetensors.open(dir.resolve("unet"))) {
-        WeightLoader.load("unet", unet, w, m, k -> false, dt);
-      }
+      UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
+      WeightLoader.load("unet", unet, src.weights("unet"), m, k -> false, dt);
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
-      try (TensorSource w = ShardedSafetensors.open(dir.resolve("vae"))) {
-        WeightLoader.load("vae", vae, w, m, k -> false, dt);
-      }
+      WeightLoader.load("vae", vae, src.weights("vae"), m, k -> false, dt);
       SchedulerConfig sc = SchedulerConfig.load(dir.resolve("scheduler/scheduler_config.json"));
-      boolean zeros = readForceZeros(dir.resolve("model_index.json"));
-      return new StableDiffusion(dir, m, tok, te, tok2, te2, unet, vae, sc, zeros);
+      boolean zeros = readForceZeros(dir.resolve("model_index.json"), te2 != null);
+      return new StableDiffusion(src.path, m, tok, te, tok2, te2, unet, vae, sc, zeros);
     } catch (RuntimeException e) {
       m.close();
       throw e;
     }
   }
 
-  static ClipTextModel loadTextEncoder(Path dir, NDManager m, DataType dt) {
-    ClipTextModel te = new ClipTextModel(ClipTextConfig.read(dir.resolve("config.json")));
-    try (TensorSource w = ShardedSafetensors.open(dir)) {
-      WeightLoader.load(dir.getFileName().toString(), te, w, m, ClipTextModel::isBuffer, dt);
-    }
+  static ClipTextModel loadTextEncoder(ModelSource src, String name, NDManager m, DataType dt) {
+    ClipTextModel te = new ClipTextModel(ClipTextConfig.read(src.configDir.resolve(name).resolve("config.json")));
+    WeightLoader.load(name, te, src.weights(name), m, ClipTextModel::isBuffer, dt);
     return te;
   }
 
-  static boolean readForceZeros(Path modelIndex) {
+  /** diffusers' SDXL pipeline defaults force_zeros_for_empty_prompt to true. */
+  static boolean readForceZeros(Path modelIndex, boolean sdxl) {
     var c = org.conceptprune.io.checkpoint.ConfigNode.read(modelIndex);
-    return c.optBool("force_zeros_for_empty_prompt", false);
+    return c.optBool("force_zeros_for_empty_prompt", sdxl);
   }
 
   @Override

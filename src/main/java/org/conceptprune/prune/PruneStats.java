@@ -52,6 +52,12 @@ public final class PruneStats {
     return Collections.unmodifiableSet(layers.keySet());
   }
 
+  /** Adds provenance (model hash, prompts, sampler, ...) written with the statistics. */
+  public PruneStats putMetadata(Map<String, String> meta) {
+    metadata.putAll(meta);
+    return this;
+  }
+
   public Map<String, String> metadata() {
     return Collections.unmodifiableMap(metadata);
   }

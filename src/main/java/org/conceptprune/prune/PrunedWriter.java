@@ -29,6 +29,15 @@ import org.conceptprune.util.UserError;
 public final class PrunedWriter {
   private PrunedWriter() {}
 
+  /** Changes the values of one masked layer's weight (in place), e.g. zeroing the masked entries. */
+  @FunctionalInterface
+  public interface Edit {
+    void apply(String layer, LayerMask mask, float[] weight);
+  }
+
+  /** W <- W ⊙ (1 - M): the pruning edit. */
+  public static final Edit ZERO = (layer, mask, w) -> mask.applyTo(w);
+
   /** Refuses an output that is the input, inside it, or holds it. */
   public static void checkDistinct(Path input, Path output) {
     Path in = input.toAbsolutePath().normalize();
@@ -44,6 +53,11 @@ public final class PrunedWriter {
    * @param masks layer path (e.g. "...ff.net.2") -> mask of its weight
    */
   public static void writeFolder(Path src, Path dst, MaskSet masks, Map<String, String> metadata, boolean overwrite) {
+    writeFolder(src, dst, masks, ZERO, metadata, overwrite);
+  }
+
+  /** As {@link #writeFolder(Path, Path, MaskSet, Map, boolean)} with any edit of the masked layers. */
+  public static void writeFolder(Path src, Path dst, MaskSet masks, Edit edit, Map<String, String> metadata, boolean overwrite) {
     checkDistinct(src, dst);
     if (Files.exists(dst) && !overwrite) {
       throw new UserError(dst + " already exists; pass --overwrite to replace it");
@@ -57,7 +71,8 @@ public final class PrunedWriter {
       List<String> applied = new ArrayList<>();
       try (var s = Files.list(src.resolve("unet"))) {
         for (Path f : s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList()) {
-          applied.addAll(rewrite(f, tmp.resolve("unet").resolve(f.getFileName()), masks, k -> k, metadata));
+          applied.addAll(rewrite(f, tmp.resolve("unet").resolve(f.getFileName()), masks, edit,
+              k -> k.endsWith(".weight") ? k.substring(0, k.length() - ".weight".length()) : null, metadata));
         }
       }
       checkAllApplied(masks, applied, src.resolve("unet").toString());
@@ -71,11 +86,11 @@ public final class PrunedWriter {
   /**
    * Rewrites one safetensors file with masked tensors zeroed.
    *
-   * @param layerOf maps a tensor key of this file to the layer path the masks use (identity for
-   *     diffusers files; the single-file key conversion otherwise), or null when it has none
+   * @param layerOf maps a tensor key of this file to the layer path (diffusers names, e.g.
+   *     "...ff.net.2") whose weight it is, or null when it is no layer weight
    * @return the layers whose masks were applied
    */
-  public static List<String> rewrite(Path in, Path out, MaskSet masks, Function<String, String> layerOf,
+  public static List<String> rewrite(Path in, Path out, MaskSet masks, Edit edit, Function<String, String> layerOf,
       Map<String, String> extraMeta) {
     List<String> applied = new ArrayList<>();
     try (SafetensorsFile f = SafetensorsFile.open(in)) {
@@ -83,7 +98,7 @@ public final class PrunedWriter {
       w.metadata(f.metadata());
       w.metadata(extraMeta);
       for (TensorInfo t : f.tensors().values()) {
-        String layer = t.name().endsWith(".weight") ? layerOf.apply(t.name().substring(0, t.name().length() - ".weight".length())) : null;
+        String layer = layerOf.apply(t.name());
         if (layer != null && masks.contains(layer)) {
           LayerMask m = masks.get(layer);
           if (t.shape().length != 2 || t.shape()[0] != m.out() || t.shape()[1] != m.in()) {
@@ -95,7 +110,7 @@ public final class PrunedWriter {
           }
           w.add(t.name(), t.dtype(), t.shape(), () -> {
             float[] v = TensorCodec.toFloats(t, f.bytes(t.name()));
-            m.applyTo(v);
+            edit.apply(layer, m, v);
             return TensorCodec.fromFloats(v, t.dtype());
           });
           applied.add(layer);
@@ -106,6 +121,27 @@ public final class PrunedWriter {
       w.write(out);
     }
     return applied;
+  }
+
+  /**
+   * Rewrites a single-file checkpoint (original key names) with the masks of UNet layers applied.
+   *
+   * @param layout the key conversion of this file (original key -> diffusers key)
+   */
+  public static void writeSingleFile(Path src, Path dst, MaskSet masks, Edit edit,
+      org.conceptprune.io.checkpoint.SingleFileLayout layout, Map<String, String> metadata, boolean overwrite) {
+    checkDistinct(src, dst);
+    if (Files.exists(dst) && !overwrite) throw new UserError(dst + " already exists; pass --overwrite to replace it");
+    List<String> applied = rewrite(src, dst, masks, edit, key -> {
+      for (var link : layout.toDiffusers(key)) {
+        if (link.component() == org.conceptprune.io.checkpoint.SingleFileLayout.Component.UNET
+            && link.diffusers().endsWith(".weight")) {
+          return link.diffusers().substring(0, link.diffusers().length() - ".weight".length());
+        }
+      }
+      return null;
+    }, metadata);
+    checkAllApplied(masks, applied, src.toString());
   }
 
   static void checkAllApplied(MaskSet masks, List<String> applied, String where) {

@@ -1,6 +1,6 @@
 package org.conceptprune.util;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** A one-line progress bar with rate and ETA on stderr (plain lines when stderr is not a terminal). */
@@ -8,16 +8,16 @@ public final class Progress {
   private final String label;
   private final long total;
   private final long start = System.nanoTime();
-  private final PrintStream out;
+  private final PrintWriter out;
   private final boolean tty;
   private long done;
   private long lastPrint;
 
   public Progress(String label, long total) {
-    this(label, total, System.err);
+    this(label, total, new PrintWriter(System.err, true));
   }
 
-  public Progress(String label, long total, PrintStream out) {
+  public Progress(String label, long total, PrintWriter out) {
     this.label = label;
     this.total = Math.max(1, total);
     this.out = out;

@@ -227,7 +227,7 @@ public final class SingleFile {
   }
 
   /** The table for a file being read: the VAE's depth comes from its names. */
-  static SingleFileLayout layoutFor(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
+  public static SingleFileLayout layoutFor(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
     int[] vae = SingleFileProbe.vaeShape(src.names(), true);
     return SingleFileLayout.of(arch, unet, vae[0], vae[1]);
   }

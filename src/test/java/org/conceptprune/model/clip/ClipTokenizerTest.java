@@ -32,7 +32,7 @@ class ClipTokenizerTest {
   @BeforeAll
   static void load() {
     tiny = ClipTokenizer.load(Fixtures.path("fixtures/tiny-sd/tokenizer"));
-    real = ClipTokenizer.load(Fixtures.path("data/tokenizer"));
+    real = ClipTokenizer.load(Fixtures.path("conceptprune/tokenizer"));
   }
 
   private static long[] row(long[] all, int r, int width) {
@@ -137,7 +137,7 @@ class ClipTokenizerTest {
 
   @Test
   void padTokenIsReadFromConfig(@TempDir Path dir) throws Exception {
-    Path src = Fixtures.path("data/tokenizer");
+    Path src = Fixtures.path("conceptprune/tokenizer");
     Files.copy(src.resolve("vocab.json"), dir.resolve("vocab.json"));
     Files.copy(src.resolve("merges.txt"), dir.resolve("merges.txt"));
     Files.writeString(

@@ -1,0 +1,77 @@
+package org.conceptprune.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.conceptprune.util.AtomicFiles;
+
+/** PNG output of float images in [0, 1], laid out [N, H, W, 3]. */
+public final class ImageFiles {
+  private ImageFiles() {}
+
+  /** One image as 8-bit RGB: round(x * 255), as diffusers' numpy_to_pil does. */
+  public static BufferedImage toImage(float[] nhwc, int index, int h, int w) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    int off = index * h * w * 3;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = off + (y * w + x) * 3;
+        img.setRGB(x, y, (u8(nhwc[p]) << 16) | (u8(nhwc[p + 1]) << 8) | u8(nhwc[p + 2]));
+      }
+    }
+    return img;
+  }
+
+  static int u8(float v) {
+    return Math.max(0, Math.min(255, Math.round(v * 255f)));
+  }
+
+  public static void writePng(BufferedImage img, Path file) {
+    AtomicFiles.write(file, tmp -> {
+      if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
+    });
+  }
+
+  /**
+   * Writes N images: to {@code out} itself when it ends in .png and N = 1, else as
+   * {@code out/image-000.png}, ... @return the files written
+   */
+  public static List<Path> writeAll(float[] nhwc, int n, int h, int w, Path out) {
+    List<Path> files = new ArrayList<>();
+    boolean single = out.getFileName().toString().toLowerCase().endsWith(".png");
+    for (int i = 0; i < n; i++) {
+      Path f;
+      if (single && n == 1) {
+        f = out;
+      } else if (single) {
+        String base = out.getFileName().toString();
+        f = out.resolveSibling(base.substring(0, base.length() - 4) + String.format("-%03d.png", i));
+      } else {
+        f = out.resolve(String.format("image-%03d.png", i));
+      }
+      writePng(toImage(nhwc, i, h, w), f);
+      files.add(f);
+    }
+    return files;
+  }
+
+  /** A grid of images: rows x cols tiles of size h x w, with a 2-pixel white gutter. */
+  public static BufferedImage grid(List<BufferedImage> tiles, int cols) {
+    int rows = (tiles.size() + cols - 1) / cols;
+    int w = tiles.get(0).getWidth();
+    int h = tiles.get(0).getHeight();
+    int g = 2;
+    BufferedImage out = new BufferedImage(cols * (w + g) + g, rows * (h + g) + g, BufferedImage.TYPE_INT_RGB);
+    var gr = out.createGraphics();
+    gr.setColor(java.awt.Color.WHITE);
+    gr.fillRect(0, 0, out.getWidth(), out.getHeight());
+    for (int i = 0; i < tiles.size(); i++) {
+      gr.drawImage(tiles.get(i), g + (i % cols) * (w + g), g + (i / cols) * (h + g), null);
+    }
+    gr.dispose();
+    return out;
+  }
+}

@@ -1,0 +1,16 @@
+package org.conceptprune.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Mixin: MODEL (a diffusers folder or a single-file .safetensors) and --config for single files. */
+public final class ModelOptions {
+  @Parameters(index = "0", paramLabel = "MODEL",
+      description = "A diffusers model folder, or a single-file .safetensors checkpoint (A1111/ComfyUI key names).")
+  Path model;
+
+  @Option(names = "--config", paramLabel = "DIR",
+      description = "For a single file: a diffusers folder whose configs to use (default: the bundled SD-1.5, SD-2.1 or SDXL configs, chosen from the tensor names).")
+  Path config;
+}

@@ -1,0 +1,166 @@
+package org.conceptprune.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.conceptprune.io.checkpoint.SdArch;
+import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.io.checkpoint.SingleFileConfigs;
+import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.safetensors.ShardedSafetensors;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.model.unet.UNet2DConditionConfig;
+import org.conceptprune.util.UserError;
+
+/**
+ * Where a model's configs and weights come from: a diffusers folder, or a single-file checkpoint
+ * (original key names) read through the key-conversion views with configs from {@code --config DIR}
+ * or, for stock SD-1.5 / SD-2.1 / SDXL shapes, the bundled configs. Either way the components are
+ * seen under diffusers names, so everything downstream is layout-blind.
+ */
+public final class ModelSource implements AutoCloseable {
+  public enum Layout { FOLDER, SINGLE_FILE }
+
+  public final Path path;
+  public final Layout layout;
+  /** A folder with model_index.json, the component configs and the tokenizers. */
+  public final Path configDir;
+  public final SdArch arch;
+  private final SafetensorsFile single;
+  private final UNet2DConditionConfig unetConfig;
+  private final Path tempDir;
+  private final List<TensorSource> opened = new ArrayList<>();
+
+  private ModelSource(Path path, Layout layout, Path configDir, SdArch arch, SafetensorsFile single,
+      UNet2DConditionConfig unetConfig, Path tempDir) {
+    this.path = path;
+    this.layout = layout;
+    this.configDir = configDir;
+    this.arch = arch;
+    this.single = single;
+    this.unetConfig = unetConfig;
+    this.tempDir = tempDir;
+  }
+
+  /**
+   * @param model a diffusers folder or a {@code .safetensors} single file
+   * @param config for a single file: a diffusers folder whose configs to use, or null for the bundled ones
+   */
+  public static ModelSource open(Path model, Path config) {
+    if (Files.isDirectory(model)) {
+      if (!Files.exists(model.resolve("model_index.json"))) {
+        throw new UserError(model + ": no model_index.json (expected a diffusers model folder or a .safetensors file)");
+      }
+      UNet2DConditionConfig uc = UNet2DConditionConfig.read(model.resolve("unet/config.json"));
+      return new ModelSource(model, Layout.FOLDER, model, archOf(uc), null, uc, null);
+    }
+    if (!Files.exists(model)) throw new UserError(model + ": no such model folder or file");
+    if (!model.getFileName().toString().endsWith(".safetensors")) {
+      throw new UserError(model + ": expected a diffusers folder or a .safetensors file (.ckpt pickles are not read)");
+    }
+    SafetensorsFile f = SafetensorsFile.open(model);
+    Path tmp = null;
+    try {
+      SdArch arch = SingleFile.detect(f);
+      tmp = Files.createTempDirectory("conceptprune-config-");
+      if (config != null) {
+        copyConfigs(config, tmp);
+      } else {
+        SingleFileConfigs.extract(arch, tmp);
+      }
+      addTokenizerFiles(tmp);
+      UNet2DConditionConfig uc = config != null
+          ? UNet2DConditionConfig.read(tmp.resolve("unet/config.json"))
+          : SingleFileConfigs.defaultUnetFor(f, arch);
+      return new ModelSource(model, Layout.SINGLE_FILE, tmp, arch, f, uc, tmp);
+    } catch (IOException e) {
+      f.close();
+      throw new UserError("cannot prepare configs for " + model + " (" + e.getMessage() + ")", e);
+    } catch (RuntimeException e) {
+      f.close();
+      deleteQuietly(tmp);
+      throw e;
+    }
+  }
+
+  /** SD-1.x, SD-2.x or SDXL, from the UNet's shape. */
+  public static SdArch archOf(UNet2DConditionConfig c) {
+    if ("text_time".equals(c.additionEmbedType())) return SdArch.SDXL;
+    return c.useLinearProjection() ? SdArch.SD2 : SdArch.SD1;
+  }
+
+  public UNet2DConditionConfig unetConfig() {
+    return unetConfig;
+  }
+
+  public boolean has(String component) {
+    return Files.isDirectory(configDir.resolve(component));
+  }
+
+  /** A component's weights under diffusers names; closed with this source. */
+  public TensorSource weights(String component) {
+    TensorSource t = layout == Layout.FOLDER
+        ? ShardedSafetensors.open(path.resolve(component))
+        : SingleFile.component(single, arch, component, unetConfig);
+    opened.add(t);
+    return t;
+  }
+
+  /** The single file itself (original names), or null for a folder. */
+  public SafetensorsFile singleFile() {
+    return single;
+  }
+
+  private static void copyConfigs(Path from, Path to) throws IOException {
+    if (!Files.exists(from.resolve("unet/config.json"))) {
+      throw new UserError(from + ": --config must be a diffusers folder with unet/config.json (and vae/, text_encoder/, scheduler/, tokenizer/)");
+    }
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (n.endsWith(".json") && !n.endsWith(".safetensors.index.json") || n.equals("merges.txt")) {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  /** CLIP's BPE files (identical for every SD tokenizer) where a config folder has none. */
+  private static void addTokenizerFiles(Path dir) throws IOException {
+    for (String tok : List.of("tokenizer", "tokenizer_2")) {
+      Path d = dir.resolve(tok);
+      if (!Files.isDirectory(d)) continue;
+      for (String f : List.of("vocab.json", "merges.txt")) {
+        if (Files.exists(d.resolve(f))) continue;
+        try (InputStream in = ModelSource.class.getResourceAsStream("/conceptprune/tokenizer/" + f)) {
+          if (in == null) throw new IllegalStateException("missing bundled tokenizer file " + f);
+          Files.copy(in, d.resolve(f));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (TensorSource t : opened) t.close();
+    opened.clear();
+    if (single != null) single.close();
+    deleteQuietly(tempDir);
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p == null) return;
+    try (var s = Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+    } catch (IOException ignored) {
+      // temp files only
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package org.conceptprune.prune;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.pipeline.ModelSource;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.schedule.SchedulerConfig;
+import org.conceptprune.schedule.SchedulerKind;
+import org.conceptprune.schedule.Schedulers;
+import org.conceptprune.util.Progress;
+import org.conceptprune.util.UserError;
+
+/**
+ * ConceptPrune end to end: statistics for every concept (from the cache when they are there),
+ * masks per concept, their union, and the pruned model in the input's layout with a mask patch and a
+ * JSON report. The UNet is only loaded when some statistics must be computed.
+ */
+public final class PruneJob implements AutoCloseable {
+  public final ModelSource source;
+  private final PrintWriter log;
+  private StableDiffusion model;
+  private String modelHash;
+  /** UNet calls made by this job (0 when every statistic came from the cache). */
+  public int unetCalls;
+
+  public PruneJob(ModelSource source, PrintWriter log) {
+    this.source = source;
+    this.log = log;
+  }
+
+  public String modelHash() {
+    if (modelHash == null) modelHash = ModelHash.of(source.weights("unet"));
+    return modelHash;
+  }
+
+  public StableDiffusion model() {
+    if (model == null) {
+      log.println("loading " + source.path + " ...");
+      model = StableDiffusion.load(source);
+    }
+    return model;
+  }
+
+  /** The scheduler the settings name, or the model's own. */
+  public SchedulerKind schedulerOf(SchedulerKind asked) {
+    if (asked != null) return asked;
+    SchedulerConfig c = SchedulerConfig.load(source.configDir.resolve("scheduler/scheduler_config.json"));
+    SchedulerKind k = SchedulerKind.fromClassName(c.className());
+    if (k == null) throw new UserError("the model's scheduler '" + c.className() + "' is not supported; pass --scheduler");
+    return k;
+  }
+
+  /** Number of UNet calls a sampler makes for {@code steps} steps (PNDM: steps + 1). */
+  public int callsFor(SchedulerKind kind, int steps) {
+    SchedulerConfig c = SchedulerConfig.load(source.configDir.resolve("scheduler/scheduler_config.json"));
+    var s = Schedulers.create(kind, c);
+    s.setTimesteps(steps);
+    return s.numModelCalls();
+  }
+
+  /** Validates t̂ against the sampler before anything runs. */
+  public void checkTimesteps(int tHat, StatsSettings s) {
+    int calls = callsFor(s.scheduler(), s.steps());
+    if (tHat > calls) {
+      throw new UserError("t̂ = " + tHat + " is larger than the " + calls + " UNet calls " + s.scheduler().cliName()
+          + " makes with " + s.steps() + " steps");
+    }
+  }
+
+  /** The concept's statistics: from the cache when present, else computed (and cached). */
+  public PruneStats stats(ConceptSpec c, StatsSettings s, float[] latents, StatsCache cache, Progress progress) {
+    checkTimesteps(s.timesteps(), s);
+    Map<String, String> meta = StatsCache.metadata(modelHash(), c, s, latents == null ? null : hash(latents));
+    PruneStats cached = cache == null ? null : cache.find(c, meta, s.timesteps());
+    if (cached != null) {
+      log.println("statistics of '" + c.name() + "' from the cache (" + cache.file(c, meta).getFileName() + ")");
+      progress.advance((long) c.prompts().target().size() * s.timesteps());
+      return cached;
+    }
+    ActivationStats.Result r = ActivationStats.collect(model(), c.prompts(), s, latents, progress);
+    unetCalls += r.unetCalls();
+    log.printf("statistics of '%s': %d pairs, %d UNet calls, %.1f s%n", c.name(), r.pairs(), r.unetCalls(), r.seconds());
+    PruneStats stats = withMeta(r.stats(), meta);
+    if (cache != null) cache.store(c, meta, stats);
+    return stats;
+  }
+
+  private static PruneStats withMeta(PruneStats s, Map<String, String> meta) {
+    PruneStats out = new PruneStats();
+    for (String l : s.layers()) out.put(l, s.layer(l));
+    out.putMetadata(meta);
+    return out;
+  }
+
+  /** All parameters of the UNet (for the overall density). */
+  public long unetParameters() {
+    long n = 0;
+    for (TensorInfo t : source.weights("unet").tensors().values()) if (t.dtype().isFloat()) n += t.numel();
+    return n;
+  }
+
+  public WeightSource weights() {
+    TensorSource unet = source.weights("unet");
+    return WeightSource.of(unet);
+  }
+
+  /** Writes the model with the masks applied, in the input's layout. */
+  public void writePruned(Path out, MaskSet masks, PrunedWriter.Edit edit, Map<String, String> meta, boolean overwrite) {
+    if (source.layout == ModelSource.Layout.FOLDER) {
+      PrunedWriter.writeFolder(source.path, out, masks, edit, meta, overwrite);
+    } else {
+      if (!out.getFileName().toString().endsWith(".safetensors")) {
+        throw new UserError("the input is a single file, so --out must end in .safetensors, got " + out);
+      }
+      var layout = org.conceptprune.io.checkpoint.SingleFile.layoutFor(source.singleFile(), source.arch, source.unetConfig());
+      PrunedWriter.writeSingleFile(source.path, out, masks, edit, layout, meta, overwrite);
+    }
+  }
+
+  /** The density report of a mask set as JSON (per layer and overall, % of FFN weights and of the UNet). */
+  public static ObjectNode densityJson(MaskSet masks, long unetParams) {
+    ObjectNode d = new ObjectMapper().createObjectNode();
+    MaskSet.Density all = masks.overall();
+    d.put("pruned_weights", all.pruned());
+    d.put("layer_weights", all.total());
+    d.put("fraction_of_layer_weights", all.fraction());
+    d.put("unet_parameters", unetParams);
+    d.put("fraction_of_unet_parameters", unetParams == 0 ? 0 : (double) all.pruned() / unetParams);
+    ArrayNode layers = d.putArray("layers");
+    for (MaskSet.Density l : masks.density()) {
+      ObjectNode o = layers.addObject();
+      o.put("layer", l.layer());
+      o.put("pruned", l.pruned());
+      o.put("total", l.total());
+      o.put("fraction", l.fraction());
+    }
+    return d;
+  }
+
+  /** The density report as readable text. */
+  public static String densityText(MaskSet masks, long unetParams) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%-62s %10s %12s %9s%n", "layer", "pruned", "weights", "%"));
+    for (MaskSet.Density l : masks.density()) {
+      sb.append(String.format("%-62s %10d %12d %8.4f%%%n", l.layer(), l.pruned(), l.total(), 100 * l.fraction()));
+    }
+    MaskSet.Density all = masks.overall();
+    sb.append(String.format("%-62s %10d %12d %8.4f%%%n", "all layers", all.pruned(), all.total(), 100 * all.fraction()));
+    sb.append(String.format("of all %d UNet parameters: %.4f%%%n", unetParams, unetParams == 0 ? 0 : 100.0 * all.pruned() / unetParams));
+    return sb.toString();
+  }
+
+  public static String hash(float[] v) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      b.asFloatBuffer().put(v);
+      md.update(b);
+      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<String> names(List<ConceptSpec> cs) {
+    List<String> n = new ArrayList<>();
+    for (ConceptSpec c : cs) n.add(c.name());
+    return n;
+  }
+
+  @Override
+  public void close() {
+    if (model != null) model.close();
+  }
+}
