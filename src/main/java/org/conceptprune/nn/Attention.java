@@ -93,12 +93,14 @@ public final class Attention extends Module {
   }
 
   private static NDArray headsSlice(NDArray q, NDArray kt, NDArray v, float scale, NDArray mask) {
+    long t0 = Profiler.start();
     NDArray scores = q.matMul(kt).muli(scale); // [n, t, s]
     if (mask != null) scores.addi(mask);
     NDArray p = scores.softmax(-1);
     scores.close();
     NDArray o = p.matMul(v); // [n, t, d]
     p.close();
+    Profiler.stop("attention", t0);
     return o;
   }
 }

@@ -18,7 +18,10 @@ public final class Conv2d extends Module {
   }
 
   public NDArray forward(NDArray x) { // [N, in, H, W] -> [N, out, H', W']
-    return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias.value(), stride, padding,
+    long t0 = Profiler.start();
+    NDArray r = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias.value(), stride, padding,
         new Shape(1, 1), 1).singletonOrThrow();
+    Profiler.stop("conv2d", t0);
+    return r;
   }
 }

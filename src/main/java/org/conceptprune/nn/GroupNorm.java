@@ -26,6 +26,7 @@ public final class GroupNorm extends Module {
   }
 
   public NDArray forward(NDArray x) {
+    long t0 = Profiler.start();
     Shape s = x.getShape();
     long n = s.get(0);
     long groupSize = s.size() / n / groups;
@@ -40,6 +41,8 @@ public final class GroupNorm extends Module {
     // Views of the weights are attached to the input's manager, so they are freed with the step.
     NDArray w = Ops.scoped(weight.value().reshape(new Shape(affine)), x);
     NDArray b = Ops.scoped(bias.value().reshape(new Shape(affine)), x);
-    return normed.mul(w).add(b);
+    NDArray r = normed.mul(w).add(b);
+    Profiler.stop("groupnorm", t0);
+    return r;
   }
 }

@@ -18,6 +18,9 @@ public final class LayerNorm extends Module {
   }
 
   public NDArray forward(NDArray x) {
-    return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(dim), weight.value(), bias.value(), eps).singletonOrThrow();
+    long t0 = Profiler.start();
+    NDArray r = ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(dim), weight.value(), bias.value(), eps).singletonOrThrow();
+    Profiler.stop("layernorm", t0);
+    return r;
   }
 }

@@ -25,7 +25,10 @@ public final class Linear extends Module {
 
   public NDArray forward(NDArray x) {
     if (probe != null) probe.accept(x);
-    return ai.djl.nn.core.Linear.linear(x, weight.value(), bias == null ? null : bias.value()).singletonOrThrow();
+    long t0 = Profiler.start();
+    NDArray r = ai.djl.nn.core.Linear.linear(x, weight.value(), bias == null ? null : bias.value()).singletonOrThrow();
+    Profiler.stop("linear", t0);
+    return r;
   }
 
   public Parameter weight() {

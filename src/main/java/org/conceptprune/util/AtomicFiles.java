@@ -24,6 +24,7 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
       writer.write(tmp);
+      readableByAll(tmp);
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -40,6 +41,15 @@ public final class AtomicFiles {
           // best effort
         }
       }
+    }
+  }
+
+  /** Temp files are created rw-------; outputs get the usual rw-r--r--. */
+  static void readableByAll(Path p) {
+    try {
+      java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the defaults
     }
   }
 

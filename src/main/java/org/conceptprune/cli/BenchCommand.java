@@ -1,0 +1,130 @@
+package org.conceptprune.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.model.unet.UNet2DConditionModel;
+import org.conceptprune.nn.WeightLoader;
+import org.conceptprune.pipeline.ModelSource;
+import org.conceptprune.pipeline.TorchRandom;
+import org.conceptprune.runtime.Runtime;
+import org.conceptprune.util.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bench MODEL}: UNet load time and peak RSS, then seconds per UNet call with the guidance batch
+ * of 2 at each size, and the peak RSS after them (Linux VmHWM of this process).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark the UNet: load time, seconds per call (CFG batch 2) at each size, peak RSS.")
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ModelOptions model;
+
+  @Option(names = "--sizes", split = ",", defaultValue = "256,512", description = "Image sizes in pixels (default ${DEFAULT-VALUE}).")
+  List<Integer> sizes;
+
+  @Option(names = "--calls", defaultValue = "3", description = "Timed UNet calls per size (default ${DEFAULT-VALUE}), after one warm-up call.")
+  int calls;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() throws IOException {
+    var out = spec.commandLine().getOut();
+    ObjectNode r = new ObjectMapper().createObjectNode();
+    r.put("runtime", Runtime.describe());
+    r.put("model", model.model.toString());
+    r.put("cpu", cpuName());
+    r.put("rss_before_load_mb", rssMb("VmRSS"));
+    try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = Runtime.newManager()) {
+      long t0 = System.nanoTime();
+      UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
+      TensorSource w = src.weights("unet");
+      WeightLoader.load("unet", unet, w, m, k -> false, Runtime.computeType());
+      double load = (System.nanoTime() - t0) / 1e9;
+      long params = unet.parameterCount();
+      String dtypes = w.tensors().values().stream().map(i -> i.dtype().name()).distinct().sorted().toList().toString();
+      r.put("unet_parameters", params);
+      r.put("checkpoint_dtypes", dtypes);
+      r.put("fp32_size_mb", params * 4 / 1e6);
+      r.put("load_seconds", load);
+      r.put("peak_rss_after_load_mb", rssMb("VmHWM"));
+      r.put("peak_rss_after_load_over_fp32_size", rssMb("VmHWM") / (params * 4 / 1e6));
+      out.printf("runtime: %s%nUNet: %,d parameters %s, fp32 size %.0f MB, loaded in %.1f s, peak RSS %.0f MB (%.2fx fp32 size)%n",
+          Runtime.describe(), params, dtypes, params * 4 / 1e6, load, rssMb("VmHWM"), rssMb("VmHWM") / (params * 4 / 1e6));
+      int ctxDim = unet.config.crossAttentionDim()[0];
+      ArrayNode rows = r.putArray("sizes");
+      for (int size : sizes) {
+        int lat = size / 8;
+        double best = Double.MAX_VALUE;
+        double sum = 0;
+        for (int i = 0; i <= calls; i++) {
+          try (NDManager s = m.newSubManager()) {
+            NDArray x = s.create(TorchRandom.randn(i, 2 * 4 * lat * lat), new Shape(2, 4, lat, lat));
+            NDArray ctx = s.create(TorchRandom.randn(100 + i, 2 * 77 * ctxDim), new Shape(2, 77, ctxDim)).mul(0.1f);
+            long c0 = System.nanoTime();
+            float[] o = unet.forward(x, s.create(new float[] {500f}, new Shape(1)), ctx, null).toType(DataType.FLOAT32, false).toFloatArray();
+            double secs = (System.nanoTime() - c0) / 1e9;
+            if (!Float.isFinite(o[0])) throw new IllegalStateException("non-finite UNet output");
+            if (i > 0) {
+              sum += secs;
+              best = Math.min(best, secs);
+            }
+          }
+        }
+        ObjectNode row = rows.addObject();
+        row.put("size", size);
+        row.put("batch", 2);
+        row.put("mean_seconds_per_call", sum / calls);
+        row.put("best_seconds_per_call", best);
+        row.put("peak_rss_mb", rssMb("VmHWM"));
+        if (org.conceptprune.nn.Profiler.ON) {
+          out.print(org.conceptprune.nn.Profiler.report());
+          org.conceptprune.nn.Profiler.reset();
+        }
+        out.printf("%dx%d, batch 2: %.2f s/call (best %.2f, mean of %d), peak RSS %.0f MB%n", size, size, sum / calls, best, calls, rssMb("VmHWM"));
+      }
+    }
+    if (json != null) AtomicFiles.writeString(json, r.toPrettyString());
+    return 0;
+  }
+
+  /** A field of /proc/self/status in MB (VmRSS now, VmHWM peak), or -1 off Linux. */
+  static double rssMb(String field) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith(field + ":")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 * 1.048576;
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  static String cpuName() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim() + " x" + java.lang.Runtime.getRuntime().availableProcessors();
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return "unknown";
+  }
+}

@@ -1,0 +1,89 @@
+package org.conceptprune.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.pipeline.ModelSource;
+import org.conceptprune.prune.PrunedWriter;
+import org.conceptprune.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code convert SRC DST}: diffusers folder <-> single-file .safetensors, tensors and dtypes unchanged. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+    description = "Convert between a diffusers folder and a single-file .safetensors (original SD key names). A DST ending in .safetensors is single-file, otherwise a diffusers folder.")
+public final class ConvertCommand implements Callable<Integer> {
+  static final List<String> COMPONENTS = List.of("unet", "vae", "text_encoder", "text_encoder_2");
+
+  @Spec CommandSpec spec;
+  @Mixin ModelOptions model;
+
+  @Parameters(index = "1", paramLabel = "DST", description = "Output: a .safetensors file or a folder.")
+  Path dst;
+
+  @Option(names = "--overwrite", description = "Replace DST if it exists.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() throws IOException {
+    PrunedWriter.checkDistinct(model.model, dst);
+    if (Files.exists(dst) && !overwrite) throw new UserError(dst + " already exists; pass --overwrite to replace it");
+    try (ModelSource src = ModelSource.open(model.model, model.config)) {
+      Map<String, TensorSource> comps = new LinkedHashMap<>();
+      for (String c : COMPONENTS) if (src.has(c)) comps.put(c, src.weights(c));
+      if (dst.getFileName().toString().endsWith(".safetensors")) {
+        SingleFile.write(dst, comps, src.unetConfig(), src.arch, src.singleFile());
+      } else {
+        writeFolder(src, comps, dst);
+      }
+      long tensors = comps.values().stream().mapToLong(t -> t.tensors().size()).sum();
+      spec.commandLine().getOut().printf("converted %s (%s, %s) -> %s: %d tensors of %s%n", model.model, src.arch,
+          src.layout == ModelSource.Layout.FOLDER ? "diffusers folder" : "single file", dst, tensors, comps.keySet());
+      return 0;
+    }
+  }
+
+  /** Configs and tokenizers from the source's config folder, weights re-written per component. */
+  static void writeFolder(ModelSource src, Map<String, TensorSource> comps, Path dst) throws IOException {
+    Path parent = dst.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
+    try (var s = Files.walk(src.configDir)) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        Path t = tmp.resolve(src.configDir.relativize(p).toString());
+        if (Files.isDirectory(p)) Files.createDirectories(t);
+        else if (!n.endsWith(".safetensors") && !n.endsWith(".safetensors.index.json") && !n.endsWith(".bin")) {
+          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    for (Map.Entry<String, TensorSource> e : comps.entrySet()) {
+      String file = e.getKey().startsWith("text_encoder") ? "model.safetensors" : "diffusion_pytorch_model.safetensors";
+      SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+      TensorSource t = e.getValue();
+      for (TensorInfo i : t.tensors().values()) w.add(i.name(), i.dtype(), i.shape(), () -> t.bytes(i.name()));
+      Files.createDirectories(tmp.resolve(e.getKey()));
+      w.write(tmp.resolve(e.getKey()).resolve(file));
+    }
+    if (Files.exists(dst)) {
+      try (var s = Files.walk(dst)) {
+        for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+      }
+    }
+    Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+  }
+}
