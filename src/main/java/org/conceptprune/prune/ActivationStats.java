@@ -2,6 +2,7 @@ package org.conceptprune.prune;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,15 @@ public final class ActivationStats {
    */
   public static Result collect(StableDiffusion sd, ConceptFamily.Prompts prompts, StatsSettings s, float[] latents,
       Progress progress) {
+    return collect(sd, prompts, s, latents, progress, null);
+  }
+
+  /**
+   * As above, saving the float64 sums after every pair to {@code partial} (when not null) and resuming
+   * from it: an interrupted pass continues where it stopped. The file is deleted once the pass ends.
+   */
+  public static Result collect(StableDiffusion sd, ConceptFamily.Prompts prompts, StatsSettings s, float[] latents,
+      Progress progress, Path partial) {
     long start = System.nanoTime();
     int pairs = prompts.target().size();
     Map<String, Linear> layers = layers(sd, s.site());
@@ -55,7 +65,10 @@ public final class ActivationStats {
     });
     int[] current = {0};
     int[] unetCalls = {0};
-    boolean cfg = s.guidance() > 1.0;
+    int firstPair = partial == null ? 0 : PartialStats.resume(partial, target, reference, unetCalls);
+    if (firstPair > 0) {
+      progress.advance((long) firstPair * (s.site().inUnet ? s.timesteps() : 1));
+    }
     layers.forEach((key, l) -> l.setProbe(x -> {
       if (current[0] >= calls) return;
       float[] sq = columnSumsOfSquares(x, s.aggregation()); // [B, in]
@@ -68,7 +81,8 @@ public final class ActivationStats {
     }));
     try {
       int per = latentSize(sd, s);
-      for (int i = 0; i < pairs; i++) {
+      for (int i = firstPair; i < pairs; i++) {
+        if (partial != null && i > firstPair) PartialStats.save(partial, i, target, reference, unetCalls[0]);
         float[] init = pairLatent(latents, i, pairs, per, s);
         var req = new TextToImage.Request(List.of(prompts.target().get(i), prompts.reference().get(i)), null,
             s.steps(), s.guidance(), s.scheduler(), s.width(), s.height(), 0, init, false);
@@ -100,6 +114,7 @@ public final class ActivationStats {
     } finally {
       layers.values().forEach(l -> l.setProbe(null));
     }
+    if (partial != null) PartialStats.delete(partial);
     PruneStats stats = new PruneStats();
     for (String k : layers.keySet()) {
       int in = layers.get(k).in;

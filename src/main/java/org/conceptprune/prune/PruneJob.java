@@ -89,7 +89,9 @@ public final class PruneJob implements AutoCloseable {
       progress.advance((long) c.prompts().target().size() * s.timesteps());
       return cached;
     }
-    ActivationStats.Result r = ActivationStats.collect(model(), c.prompts(), s, latents, progress);
+    Path partial = cache == null ? null : cache.partialFile(c, meta);
+    if (partial != null && java.nio.file.Files.exists(partial)) log.println("resuming the statistics of '" + c.name() + "' from " + partial);
+    ActivationStats.Result r = ActivationStats.collect(model(), c.prompts(), s, latents, progress, partial);
     unetCalls += r.unetCalls();
     log.printf("statistics of '%s': %d pairs, %d UNet calls, %.1f s%n", c.name(), r.pairs(), r.unetCalls(), r.seconds());
     PruneStats stats = withMeta(r.stats(), meta);

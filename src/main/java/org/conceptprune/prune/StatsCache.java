@@ -56,6 +56,12 @@ public final class StatsCache {
     return dir.resolve(c.slug() + "-" + key(meta) + ".safetensors");
   }
 
+  /** Where an unfinished pass keeps its sums (resumed by the next run with the same settings). */
+  public Path partialFile(ConceptSpec c, Map<String, String> meta) {
+    Path f = file(c, meta);
+    return f.resolveSibling(f.getFileName() + ".t" + meta.get("timesteps") + ".partial");
+  }
+
   /** Cached statistics with at least {@code timesteps} calls, or null. */
   public PruneStats find(ConceptSpec c, Map<String, String> meta, int timesteps) {
     Path f = file(c, meta);

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /** A one-line progress bar with rate and ETA on stderr (plain lines when stderr is not a terminal). */
-public final class Progress {
+public class Progress {
   private final String label;
   private final long total;
   private final long start = System.nanoTime();
