@@ -44,6 +44,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
   Path json;
 
+  @Option(names = "--calibration", paramLabel = "PAIRS",
+      description = "Also time the statistics pass (t̂=10, PNDM 50 steps) on PAIRS prompt pairs against full 50-step sampling of the same prompts, at the model's default size unless --calibration-size.")
+  Integer calibrationPairs;
+
+  @Option(names = "--calibration-size", paramLabel = "PX", defaultValue = "0", description = "Image size of the calibration benchmark (default: the model's).")
+  int calibrationSize;
+
+  @Option(names = "--masks", description = "Also time deriving masks for a new k from cached statistics (synthetic statistics on the model's real ff.net.2 weights, t̂=10).")
+  boolean masks;
+
   @Override
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
@@ -52,6 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
     r.put("model", model.model.toString());
     r.put("cpu", cpuName());
     r.put("rss_before_load_mb", rssMb("VmRSS"));
+    if (sizes.isEmpty() || sizes.get(0) <= 0) sizes = List.of();
     try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = Runtime.newManager()) {
       long t0 = System.nanoTime();
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
@@ -101,6 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("%dx%d, batch 2: %.2f s/call (best %.2f, mean of %d), peak RSS %.0f MB%n", size, size, sum / calls, best, calls, rssMb("VmHWM"));
       }
     }
+    if (masks) BenchExtras.masks(model.model, model.config, r, out);
+    if (calibrationPairs != null) BenchExtras.calibration(model.model, model.config, calibrationPairs, calibrationSize, r, out);
     if (json != null) AtomicFiles.writeString(json, r.toPrettyString());
     return 0;
   }
