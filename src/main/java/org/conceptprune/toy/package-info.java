@@ -1,0 +1,15 @@
+/**
+ * The toy world: a procedural text-to-image domain small enough to train a real Stable-Diffusion-shaped
+ * model on a CPU, with a judge that measures what a model draws.
+ *
+ * <ul>
+ *   <li>{@link org.conceptprune.toy.ToyWorld}: 6 objects, 16 invented style words (texture + palette),
+ *       caption grammar ({@link org.conceptprune.toy.Caption}), 8 held-out (object, style) pairs.
+ *   <li>{@link org.conceptprune.toy.ToyRenderer}: deterministic 32x32 RGB renders, CHW floats in [0,1].
+ *   <li>{@link org.conceptprune.toy.ToyJudge}: the trained two-head classifier
+ *       ({@link org.conceptprune.toy.JudgeNet}); {@link org.conceptprune.toy.TrainJudge} trains it.
+ *   <li>{@code org.conceptprune.toy.train}: seeded init, AdamW, EMA, autograd helpers and safetensors
+ *       checkpoints for our own module trees (no DJL Block/Trainer).
+ * </ul>
+ */
+package org.conceptprune.toy;

@@ -1,0 +1,122 @@
+package org.conceptprune.toy.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.conceptprune.nn.Module;
+import org.conceptprune.nn.Parameter;
+
+/**
+ * AdamW (decoupled weight decay, Loshchilov and Hutter; torch.optim.AdamW semantics) over a module's
+ * parameters, with optional global-norm gradient clipping. Reads each parameter's autograd gradient,
+ * updates in place, and zeroes the gradient. Moments live in the parameters' manager.
+ */
+public final class AdamW {
+  private final Map<String, Parameter> params;
+  private final Map<String, NDArray> m1 = new LinkedHashMap<>();
+  private final Map<String, NDArray> m2 = new LinkedHashMap<>();
+  private final List<String> decayed = new ArrayList<>();
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+  private final float weightDecay;
+  private float lr;
+  private float clipNorm = 0f;
+  private long step;
+  private double lastGradNorm = Double.NaN;
+
+  /** Weight decay on matrices/kernels only; biases, norms and 1-D parameters are not decayed. */
+  public static Predicate<String> defaultDecay(Map<String, Parameter> params) {
+    return k -> params.get(k).shape().length >= 2;
+  }
+
+  public AdamW(Module module, float lr, float beta1, float beta2, float eps, float weightDecay) {
+    this(module.parameters(), lr, beta1, beta2, eps, weightDecay, null);
+  }
+
+  public AdamW(Map<String, Parameter> params, float lr, float beta1, float beta2, float eps, float weightDecay,
+      Predicate<String> decay) {
+    this.params = new LinkedHashMap<>(params);
+    this.lr = lr;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    Predicate<String> d = decay == null ? defaultDecay(this.params) : decay;
+    for (Map.Entry<String, Parameter> e : this.params.entrySet()) {
+      NDArray v = e.getValue().value();
+      v.setRequiresGradient(true);
+      m1.put(e.getKey(), v.zerosLike());
+      m2.put(e.getKey(), v.zerosLike());
+      if (d.test(e.getKey())) decayed.add(e.getKey());
+    }
+  }
+
+  public AdamW clipGradNorm(float maxNorm) {
+    this.clipNorm = maxNorm;
+    return this;
+  }
+
+  public void setLearningRate(float lr) {
+    this.lr = lr;
+  }
+
+  public float learningRate() {
+    return lr;
+  }
+
+  public long steps() {
+    return step;
+  }
+
+  /** The gradient norm seen by the last step (before clipping). */
+  public double lastGradNorm() {
+    return lastGradNorm;
+  }
+
+  /** One update from the current gradients; then zeroes them. Call after the gradient collector closed. */
+  public void step() {
+    step++;
+    float scale = 1f;
+    if (clipNorm > 0) {
+      lastGradNorm = Grads.globalNorm(params);
+      if (lastGradNorm > clipNorm) scale = (float) (clipNorm / (lastGradNorm + 1e-6));
+    }
+    float bc1 = 1f - (float) Math.pow(beta1, step);
+    float bc2 = 1f - (float) Math.pow(beta2, step);
+    for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      Parameter p = e.getValue();
+      NDArray g = Grads.gradient(p);
+      if (g == null) continue;
+      NDArray w = p.value();
+      NDArray a = m1.get(e.getKey());
+      NDArray b = m2.get(e.getKey());
+      try (NDManager tmp = w.getManager().newSubManager()) {
+        g.attach(tmp);
+        w.tempAttach(tmp);
+        a.tempAttach(tmp);
+        b.tempAttach(tmp);
+        NDArray gs = scale == 1f ? g : g.mul(scale);
+        a.muli(beta1).addi(gs.mul(1f - beta1));
+        b.muli(beta2).addi(gs.square().muli(1f - beta2));
+        if (weightDecay > 0 && decayed.contains(e.getKey())) w.muli(1f - lr * weightDecay);
+        NDArray denom = b.div(bc2).sqrt().addi(eps);
+        w.subi(a.mul(lr / bc1).divi(denom));
+        g.muli(0f); // zero .grad in place (g shares its storage)
+      }
+    }
+  }
+
+  /** Moments, for checkpoints of the training state. */
+  public Map<String, NDArray> firstMoments() {
+    return m1;
+  }
+
+  public Map<String, NDArray> secondMoments() {
+    return m2;
+  }
+}
