@@ -93,6 +93,9 @@ public final class BenchCommand implements Callable<Integer> {
             float[] o = unet.forward(x, s.create(new float[] {500f}, new Shape(1)), ctx, null).toType(DataType.FLOAT32, false).toFloatArray();
             double secs = (System.nanoTime() - c0) / 1e9;
             if (!Float.isFinite(o[0])) throw new IllegalStateException("non-finite UNet output");
+            if (Boolean.getBoolean("conceptprune.bench.verbose")) {
+              out.printf("  call %d: %.2f s, RSS %.0f MB, peak %.0f MB%n", i, secs, rssMb("VmRSS"), rssMb("VmHWM"));
+            }
             if (i > 0) {
               sum += secs;
               best = Math.min(best, secs);

@@ -1,0 +1,38 @@
+package org.conceptprune.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.conceptprune.Check;
+import org.conceptprune.pipeline.TorchRandom;
+import org.conceptprune.runtime.Runtime;
+import org.junit.jupiter.api.Test;
+
+/** Blocked attention (head groups, query chunks) equals the one-block computation. */
+class AttentionTest {
+  @Test
+  void blockingDoesNotChangeTheResult() {
+    try (NDManager m = Runtime.newManager()) {
+      int b = 2;
+      int heads = 3;
+      int t = 37;
+      int s = 11;
+      int d = 4;
+      NDArray q = m.create(TorchRandom.randn(1, b * t * heads * d), new Shape(b, t, heads * d));
+      NDArray k = m.create(TorchRandom.randn(2, b * s * heads * d), new Shape(b, s, heads * d));
+      NDArray v = m.create(TorchRandom.randn(3, b * s * heads * d), new Shape(b, s, heads * d));
+      float[] whole = Attention.sdpa(q, k, v, heads, null, Long.MAX_VALUE).toFloatArray();
+      for (long budget : new long[] {1, 11, 50, 37 * 11, 2 * 37 * 11 + 1}) {
+        Check.close("blocked sdpa, budget " + budget, whole, Attention.sdpa(q, k, v, heads, null, budget).toFloatArray(), 1e-6);
+      }
+      float[] mv = new float[b * heads * t * s];
+      for (int i = 0; i < mv.length; i++) mv[i] = (i * 7 % 5 == 0) ? -Float.MAX_VALUE : 0f;
+      NDArray mask3 = m.create(mv, new Shape(b * heads, t, s));
+      float[] wholeMasked = Attention.sdpa(q, k, v, heads, mask3, Long.MAX_VALUE).toFloatArray();
+      Check.close("blocked masked sdpa", wholeMasked, Attention.sdpa(q, k, v, heads, mask3, 20).toFloatArray(), 1e-6);
+      NDArray mask2 = mask3.get(0);
+      Check.close("blocked 2-D mask sdpa", Attention.sdpa(q, k, v, heads, mask2, Long.MAX_VALUE).toFloatArray(),
+          Attention.sdpa(q, k, v, heads, mask2, 20).toFloatArray(), 1e-6);
+    }
+  }
+}
