@@ -62,7 +62,7 @@ public final class ApplyMaskCommand implements Callable<Integer> {
           if (base != null && !oh.equals(base) && !force) {
             throw new UserError(original + " is not the patch's base model (hash " + oh.substring(0, 12) + "..., patch " + base.substring(0, 12) + "...); --force to restore anyway");
           }
-          WeightSource ow = WeightSource.of(orig.weights("unet"));
+          WeightSource ow = WeightSource.of(orig.weights(PruneJob.componentOf(patch.masks())));
           edit = (layer, m, w) -> restore(m, w, ow.weight(layer).w());
         } else {
           String h = job.modelHash();
@@ -72,7 +72,7 @@ public final class ApplyMaskCommand implements Callable<Integer> {
           }
           edit = PrunedWriter.ZERO;
         }
-        checkShapes(job.source.weights("unet"), patch);
+        checkShapes(job.source.weights(PruneJob.componentOf(patch.masks())), patch);
         job.writePruned(out, patch.masks(), edit, Map.of("conceptprune_mask", mask.getFileName().toString(),
             "conceptprune_inverted", Boolean.toString(invert)), overwrite);
       } finally {

@@ -67,7 +67,7 @@ final class BenchExtras {
   /** Masks for a new k from statistics (synthetic, t̂ = 10) on the model's own ff.net.2 weights. */
   static void masks(Path model, Path config, ObjectNode r, PrintWriter out) {
     try (ModelSource src = ModelSource.open(model, config); PruneJob job = new PruneJob(src, out)) {
-      WeightSource w = job.weights();
+      WeightSource w = job.weights("unet");
       PruneStats stats = new PruneStats();
       SplittableRandom rnd = new SplittableRandom(1);
       for (var e : src.weights("unet").tensors().entrySet()) {

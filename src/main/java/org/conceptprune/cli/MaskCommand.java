@@ -70,7 +70,8 @@ public final class MaskCommand implements Callable<Integer> {
         }
       }
       long params = job.unetParameters();
-      var weights = job.weights();
+      String component = all.get(0).layers().stream().anyMatch(l -> l.startsWith("text_model.")) ? "text_encoder" : "unet";
+      var weights = job.weights(component);
       ObjectMapper om = new ObjectMapper();
       ArrayNode rows = om.createArrayNode();
       o.printf("%8s %5s %10s %12s %10s %8s%n", "k", "t̂", "pruned", "% of FFN", "% of UNet", "seconds");

@@ -78,7 +78,8 @@ public final class PruneCommand implements Callable<Integer> {
       for (ConceptSpec c : specs) {
         StatsSettings s = concepts.settings(c, sampling, kind);
         PruneStats stats = job.stats(c, s, latents, cache, progress);
-        MaskSet m = stats.maskFor(job.weights(), c.k(), c.timesteps(), rho, unskilled ? Variant.UNSKILLED : Variant.SKILLED);
+        int tHat = s.site().inUnet ? c.timesteps() : 1; // the text encoder runs once per prompt
+        MaskSet m = stats.maskFor(job.weights(PruneJob.componentOf(s.site())), c.k(), tHat, rho, unskilled ? Variant.UNSKILLED : Variant.SKILLED);
         perConcept.add(m);
         ObjectNode o = cj.addObject();
         o.put("concept", c.name());

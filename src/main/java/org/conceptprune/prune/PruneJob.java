@@ -72,6 +72,7 @@ public final class PruneJob implements AutoCloseable {
 
   /** Validates t̂ against the sampler before anything runs. */
   public void checkTimesteps(int tHat, StatsSettings s) {
+    if (!s.site().inUnet) return;
     int calls = callsFor(s.scheduler(), s.steps());
     if (tHat > calls) {
       throw new UserError("t̂ = " + tHat + " is larger than the " + calls + " UNet calls " + s.scheduler().cliName()
@@ -113,21 +114,34 @@ public final class PruneJob implements AutoCloseable {
     return n;
   }
 
-  public WeightSource weights() {
-    TensorSource unet = source.weights("unet");
-    return WeightSource.of(unet);
+  /** The component whose weights a probe site scores. */
+  public static String componentOf(ProbeSite site) {
+    return site.inUnet ? "unet" : "text_encoder";
+  }
+
+  /** The component a mask set's layers belong to (text encoder layers start with "text_model."). */
+  public static String componentOf(MaskSet masks) {
+    long text = masks.layers().stream().filter(l -> l.startsWith("text_model.")).count();
+    if (text == 0) return "unet";
+    if (text == masks.layers().size()) return "text_encoder";
+    throw new UserError("a mask set mixes UNet and text-encoder layers; prune them in two runs");
+  }
+
+  public WeightSource weights(String component) {
+    return WeightSource.of(source.weights(component));
   }
 
   /** Writes the model with the masks applied, in the input's layout. */
   public void writePruned(Path out, MaskSet masks, PrunedWriter.Edit edit, Map<String, String> meta, boolean overwrite) {
+    String component = componentOf(masks);
     if (source.layout == ModelSource.Layout.FOLDER) {
-      PrunedWriter.writeFolder(source.path, out, masks, edit, meta, overwrite);
+      PrunedWriter.writeFolder(source.path, out, component, masks, edit, meta, overwrite);
     } else {
       if (!out.getFileName().toString().endsWith(".safetensors")) {
         throw new UserError("the input is a single file, so --out must end in .safetensors, got " + out);
       }
       var layout = org.conceptprune.io.checkpoint.SingleFile.layoutFor(source.singleFile(), source.arch, source.unetConfig());
-      PrunedWriter.writeSingleFile(source.path, out, masks, edit, layout, meta, overwrite);
+      PrunedWriter.writeSingleFile(source.path, out, component, masks, edit, layout, meta, overwrite);
     }
   }
 

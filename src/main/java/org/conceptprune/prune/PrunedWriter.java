@@ -53,11 +53,15 @@ public final class PrunedWriter {
    * @param masks layer path (e.g. "...ff.net.2") -> mask of its weight
    */
   public static void writeFolder(Path src, Path dst, MaskSet masks, Map<String, String> metadata, boolean overwrite) {
-    writeFolder(src, dst, masks, ZERO, metadata, overwrite);
+    writeFolder(src, dst, "unet", masks, ZERO, metadata, overwrite);
   }
 
-  /** As {@link #writeFolder(Path, Path, MaskSet, Map, boolean)} with any edit of the masked layers. */
-  public static void writeFolder(Path src, Path dst, MaskSet masks, Edit edit, Map<String, String> metadata, boolean overwrite) {
+  /**
+   * As {@link #writeFolder(Path, Path, MaskSet, Map, boolean)} for the masked layers of any component
+   * ("unet", or "text_encoder" for the text-fc2 site) and any edit of them.
+   */
+  public static void writeFolder(Path src, Path dst, String component, MaskSet masks, Edit edit, Map<String, String> metadata,
+      boolean overwrite) {
     checkDistinct(src, dst);
     if (Files.exists(dst) && !overwrite) {
       throw new UserError(dst + " already exists; pass --overwrite to replace it");
@@ -67,15 +71,15 @@ public final class PrunedWriter {
     try {
       Files.createDirectories(parent);
       tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
-      copyTree(src, tmp, p -> p.startsWith(src.resolve("unet")) && p.toString().endsWith(".safetensors"));
+      copyTree(src, tmp, p -> p.startsWith(src.resolve(component)) && p.toString().endsWith(".safetensors"));
       List<String> applied = new ArrayList<>();
-      try (var s = Files.list(src.resolve("unet"))) {
+      try (var s = Files.list(src.resolve(component))) {
         for (Path f : s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList()) {
-          applied.addAll(rewrite(f, tmp.resolve("unet").resolve(f.getFileName()), masks, edit,
+          applied.addAll(rewrite(f, tmp.resolve(component).resolve(f.getFileName()), masks, edit,
               k -> k.endsWith(".weight") ? k.substring(0, k.length() - ".weight".length()) : null, metadata));
         }
       }
-      checkAllApplied(masks, applied, src.resolve("unet").toString());
+      checkAllApplied(masks, applied, src.resolve(component).toString());
       if (Files.exists(dst)) deleteTree(dst);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -124,18 +128,18 @@ public final class PrunedWriter {
   }
 
   /**
-   * Rewrites a single-file checkpoint (original key names) with the masks of UNet layers applied.
+   * Rewrites a single-file checkpoint (original key names) with the masks of one component's layers applied.
    *
    * @param layout the key conversion of this file (original key -> diffusers key)
    */
-  public static void writeSingleFile(Path src, Path dst, MaskSet masks, Edit edit,
+  public static void writeSingleFile(Path src, Path dst, String component, MaskSet masks, Edit edit,
       org.conceptprune.io.checkpoint.SingleFileLayout layout, Map<String, String> metadata, boolean overwrite) {
+    var comp = org.conceptprune.io.checkpoint.SingleFileLayout.Component.of(component);
     checkDistinct(src, dst);
     if (Files.exists(dst) && !overwrite) throw new UserError(dst + " already exists; pass --overwrite to replace it");
     List<String> applied = rewrite(src, dst, masks, edit, key -> {
       for (var link : layout.toDiffusers(key)) {
-        if (link.component() == org.conceptprune.io.checkpoint.SingleFileLayout.Component.UNET
-            && link.diffusers().endsWith(".weight")) {
+        if (link.component() == comp && link.diffusers().endsWith(".weight")) {
           return link.diffusers().substring(0, link.diffusers().length() - ".weight".length());
         }
       }

@@ -178,6 +178,29 @@ class PruneCliTest {
     assertTrue(err.getMessage().contains("unknown probe site"));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"ffn1,unet,ff.net.0.proj", "attn2-k,unet,attn2.to_k", "attn2-v,unet,attn2.to_v",
+      "text-fc2,text_encoder,mlp.fc2"})
+  void otherProbeSites(String site, String component, String suffix) throws Exception {
+    Path out = tmp.resolve("site-" + site);
+    CliRun r = CliRun.of("prune", model.toString(), "--concept", "Van Gogh", "--family", "art-style", "--words", words.toString(),
+        "--timesteps", "2", "--steps", "5", "--k", "0.1", "--site", site, "-o", out.toString());
+    assertEquals(0, r.code(), r.err());
+    MaskPatch patch = MaskPatch.read(tmp.resolve("site-" + site + ".mask.safetensors"));
+    assertTrue(patch.masks().overall().pruned() > 0, site);
+    for (String l : patch.masks().layers()) assertTrue(l.endsWith(suffix), l);
+    String file = component.equals("unet") ? "diffusion_pytorch_model.safetensors" : "model.safetensors";
+    try (TensorSource in = ShardedSafetensors.open(model.resolve(component)); TensorSource o = ShardedSafetensors.open(out.resolve(component))) {
+      for (String l : patch.masks().layers()) {
+        float[] w = in.floats(l + ".weight");
+        float[] p = o.floats(l + ".weight");
+        LayerMask m = patch.masks().get(l);
+        for (int i = 0; i < w.length; i++) assertEquals(m.get(i) ? 0f : w[i], p[i], l);
+      }
+    }
+    assertTrue(Files.exists(out.resolve(component).resolve(file)));
+  }
+
   static List<String> lines(String s) {
     return List.of(s.split("\\R"));
   }
