@@ -46,18 +46,37 @@ public final class InspectCommand implements Callable<Integer> {
     }
   }
 
+  @picocli.CommandLine.Option(names = "--config", paramLabel = "DIR",
+      description = "For a single-file MODEL: a diffusers folder whose configs to use (default: the bundled ones).")
+  java.nio.file.Path config;
+
+  static final List<String> WEIGHTED = List.of("unet", "vae", "text_encoder", "text_encoder_2");
+
   @Override
   public Integer call() {
-    ModelFolder mf = ModelFolder.open(model.model);
+    if (java.nio.file.Files.isRegularFile(model.model)) {
+      // A single file: its components seen through the key conversion, configs from --config or bundled.
+      try (org.conceptprune.pipeline.ModelSource ms = org.conceptprune.pipeline.ModelSource.open(model.model, config)) {
+        return inspect(ModelFolder.open(ms.configDir), name -> WEIGHTED.contains(name) && ms.has(name), ms::weights,
+            model.model + " (single file, " + ms.arch + ")");
+      }
+    }
+    ModelFolder folder = ModelFolder.open(model.model);
+    return inspect(folder, folder::hasWeights, name -> ShardedSafetensors.open(folder.componentDir(name)), null);
+  }
+
+  private Integer inspect(ModelFolder mf, java.util.function.Predicate<String> hasWeights,
+      java.util.function.Function<String, TensorSource> weights, String title) {
     List<ComponentInfo> comps = new ArrayList<>();
     List<Ffn2Layer> ffn = new ArrayList<>();
     for (String name : mf.index().present()) {
       ModelIndex.Component c = mf.index().component(name);
-      if (!mf.hasWeights(name)) {
+      if (!hasWeights.test(name)) {
         comps.add(new ComponentInfo(name, c.library(), c.className(), List.of(), -1));
         continue;
       }
-      try (TensorSource src = ShardedSafetensors.open(mf.componentDir(name))) {
+      {
+        TensorSource src = weights.apply(name);
         TreeSet<String> dtypes = new TreeSet<>();
         long params = 0;
         for (TensorInfo t : src.tensors().values()) {
@@ -70,16 +89,18 @@ public final class InspectCommand implements Callable<Integer> {
           }
         }
         comps.add(new ComponentInfo(name, c.library(), c.className(), List.copyOf(dtypes), params));
+        if (title == null) src.close();
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json.json) printJson(out, mf, comps, ffn);
-    else printText(out, mf, comps, ffn);
+    String shown = title != null ? title : mf.root().toString();
+    if (json.json) printJson(out, mf, shown, comps, ffn);
+    else printText(out, mf, shown, comps, ffn);
     return 0;
   }
 
-  private static void printText(PrintWriter out, ModelFolder mf, List<ComponentInfo> comps, List<Ffn2Layer> ffn) {
-    out.println("model: " + mf.root() + " (" + mf.index().pipelineClass() + ")");
+  private static void printText(PrintWriter out, ModelFolder mf, String shown, List<ComponentInfo> comps, List<Ffn2Layer> ffn) {
+    out.println("model: " + shown + " (" + mf.index().pipelineClass() + ")");
     if (mf.index().forceZerosForEmptyPrompt() != null) {
       out.println("force_zeros_for_empty_prompt: " + mf.index().forceZerosForEmptyPrompt());
     }
@@ -103,9 +124,9 @@ public final class InspectCommand implements Callable<Integer> {
         total, ffn.size(), neurons);
   }
 
-  private static void printJson(PrintWriter out, ModelFolder mf, List<ComponentInfo> comps, List<Ffn2Layer> ffn) {
+  private static void printJson(PrintWriter out, ModelFolder mf, String shown, List<ComponentInfo> comps, List<Ffn2Layer> ffn) {
     ObjectNode root = JsonOption.JSON.createObjectNode();
-    root.put("model", mf.root().toString());
+    root.put("model", shown);
     root.put("pipeline_class", mf.index().pipelineClass());
     if (mf.index().forceZerosForEmptyPrompt() != null) {
       root.put("force_zeros_for_empty_prompt", mf.index().forceZerosForEmptyPrompt());
