@@ -44,7 +44,7 @@ public final class Attention extends Module {
    * softmax(q k^T / sqrt(d) + mask) v per head, computed block by block: groups of heads and chunks
    * of queries such that one block of scores holds at most SCORE_BUDGET floats. Small blocks stay in
    * cache: at 4096 tokens this ran 2.3x faster than 256 MiB blocks, and the memory it needs is bounded
-   * at any image size. The scale is applied to q before the product (as torch's SDPA does).
+   * at any image size.
    *
    * @param q [B, T, H*D]; @param k, v [B, S, H*D]; @param mask additive [T, S], or [B*H, T, S]
    *     (per-row padding masks), or null
@@ -62,7 +62,7 @@ public final class Attention extends Module {
     long inner = q.getShape().get(2);
     long d = inner / heads;
     float scale = (float) (1.0 / Math.sqrt(d));
-    NDArray qh = q.reshape(b, t, heads, d).transpose(0, 2, 1, 3).reshape(b * heads, t, d).mul(scale);
+    NDArray qh = q.reshape(b, t, heads, d).transpose(0, 2, 1, 3).reshape(b * heads, t, d);
     NDArray kt = k.reshape(b, s, heads, d).transpose(0, 2, 3, 1).reshape(b * heads, d, s);
     NDArray vh = v.reshape(b, s, heads, d).transpose(0, 2, 1, 3).reshape(b * heads, s, d);
     long bh = b * heads;
@@ -77,14 +77,14 @@ public final class Attention extends Module {
       NDArray vg = group == bh ? vh : vh.get(h0 + ":" + h1);
       NDArray mg = perHeadMask && group != bh ? mask.get(h0 + ":" + h1) : mask;
       if (rows >= t) {
-        headOuts.add(block(qg, kg, vg, mg));
+        headOuts.add(block(qg, kg, vg, mg, scale));
         continue;
       }
       NDList chunks = new NDList();
       for (long r0 = 0; r0 < t; r0 += rows) {
         String r = r0 + ":" + Math.min(t, r0 + rows);
         NDArray mc = mg == null ? null : perHeadMask ? mg.get(new NDIndex(":, " + r)) : mg.get(new NDIndex(r));
-        chunks.add(block(qg.get(new NDIndex(":, " + r)), kg, vg, mc));
+        chunks.add(block(qg.get(new NDIndex(":, " + r)), kg, vg, mc, scale));
       }
       headOuts.add(NDArrays.concat(chunks, 1));
     }
@@ -92,10 +92,13 @@ public final class Attention extends Module {
     return out.reshape(b, heads, t, d).transpose(0, 2, 1, 3).reshape(b, t, inner);
   }
 
-  /** One block: softmax(q kt + mask) v with q already scaled. */
-  private static NDArray block(NDArray q, NDArray kt, NDArray v, NDArray mask) {
+  /**
+   * One block: softmax(q kt * scale + mask) v. The scale multiplies the scores, not q, as torch's CPU
+   * attention kernels do (scaling q first moved 10-step Euler latents by 1e-4).
+   */
+  private static NDArray block(NDArray q, NDArray kt, NDArray v, NDArray mask, float scale) {
     long t0 = Profiler.start();
-    NDArray scores = q.matMul(kt); // [n, rows, s]
+    NDArray scores = q.matMul(kt).muli(scale); // [n, rows, s]
     if (mask != null) scores.addi(mask);
     NDArray p = scores.softmax(-1);
     scores.close();
