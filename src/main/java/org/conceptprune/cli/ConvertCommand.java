@@ -61,16 +61,7 @@ public final class ConvertCommand implements Callable<Integer> {
     Path parent = dst.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
-    try (var s = Files.walk(src.configDir)) {
-      for (Path p : s.toList()) {
-        String n = p.getFileName().toString();
-        Path t = tmp.resolve(src.configDir.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(t);
-        else if (!n.endsWith(".safetensors") && !n.endsWith(".safetensors.index.json") && !n.endsWith(".bin")) {
-          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    org.conceptprune.io.checkpoint.ConfigFiles.copy(src.configDir, tmp);
     for (Map.Entry<String, TensorSource> e : comps.entrySet()) {
       String file = e.getKey().startsWith("text_encoder") ? "model.safetensors" : "diffusion_pytorch_model.safetensors";
       SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");

@@ -1,15 +1,14 @@
 package org.conceptprune.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.ConfigFiles;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.model.clip.ClipTextConfig;
@@ -104,32 +103,17 @@ public final class RandomInitCommand implements Callable<Integer> {
     return tmp;
   }
 
-  /** Copies the JSON configs (and tokenizer files, adding CLIP's BPE files when missing). */
+  /** Copies the configs and tokenizer files; a missing tokenizer becomes the bundled SD-1.x one. */
   static void copyConfigs(Path from, Path to) throws IOException {
-    try (var s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(t);
-        else if (p.toString().endsWith(".json") && !p.toString().endsWith(".index.json") || p.toString().endsWith("merges.txt")) {
-          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    ConfigFiles.copy(from, to);
     Path tok = to.resolve("tokenizer");
     if (!Files.isDirectory(tok)) {
       Files.createDirectories(tok);
-      for (String f : List.of("tokenizer_config.json", "special_tokens_map.json")) copyResource("/conceptprune/configs/sd15/tokenizer/" + f, tok.resolve(f));
+      for (String f : List.of("tokenizer_config.json", "special_tokens_map.json")) {
+        ConfigFiles.copyResource("/conceptprune/configs/sd15/tokenizer/" + f, tok.resolve(f));
+      }
     }
-    for (String f : List.of("vocab.json", "merges.txt")) {
-      if (!Files.exists(tok.resolve(f))) copyResource("/conceptprune/tokenizer/" + f, tok.resolve(f));
-    }
-  }
-
-  static void copyResource(String res, Path to) throws IOException {
-    try (InputStream in = RandomInitCommand.class.getResourceAsStream(res)) {
-      if (in == null) throw new IllegalStateException("missing resource " + res);
-      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-    }
+    ConfigFiles.addTokenizerFiles(to);
   }
 
   /** Seeded PyTorch-like initial values, per tensor (independent of write order). */

@@ -1,10 +1,8 @@
 package org.conceptprune.pipeline;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.conceptprune.io.checkpoint.SdArch;
@@ -119,32 +117,11 @@ public final class ModelSource implements AutoCloseable {
     if (!Files.exists(from.resolve("unet/config.json"))) {
       throw new UserError(from + ": --config must be a diffusers folder with unet/config.json (and vae/, text_encoder/, scheduler/, tokenizer/)");
     }
-    try (var s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        String n = p.getFileName().toString();
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (n.endsWith(".json") && !n.endsWith(".safetensors.index.json") || n.equals("merges.txt")) {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    org.conceptprune.io.checkpoint.ConfigFiles.copy(from, to);
   }
 
-  /** CLIP's BPE files (identical for every SD tokenizer) where a config folder has none. */
   private static void addTokenizerFiles(Path dir) throws IOException {
-    for (String tok : List.of("tokenizer", "tokenizer_2")) {
-      Path d = dir.resolve(tok);
-      if (!Files.isDirectory(d)) continue;
-      for (String f : List.of("vocab.json", "merges.txt")) {
-        if (Files.exists(d.resolve(f))) continue;
-        try (InputStream in = ModelSource.class.getResourceAsStream("/conceptprune/tokenizer/" + f)) {
-          if (in == null) throw new IllegalStateException("missing bundled tokenizer file " + f);
-          Files.copy(in, d.resolve(f));
-        }
-      }
-    }
+    org.conceptprune.io.checkpoint.ConfigFiles.addTokenizerFiles(dir);
   }
 
   @Override
