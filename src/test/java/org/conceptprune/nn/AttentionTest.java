@@ -11,6 +11,24 @@ import org.junit.jupiter.api.Test;
 /** Blocked attention (head groups, query chunks) equals the one-block computation. */
 class AttentionTest {
   @Test
+  void fusedKernelLoadsAndAgreesWithTheBlockedPath() {
+    try (NDManager m = Runtime.newManager()) {
+      int b = 2;
+      int heads = 4;
+      int t = 300;
+      int d = 8;
+      NDArray q = m.create(TorchRandom.randn(4, b * t * heads * d), new Shape(b, t, heads * d));
+      NDArray k = m.create(TorchRandom.randn(5, b * t * heads * d), new Shape(b, t, heads * d));
+      NDArray v = m.create(TorchRandom.randn(6, b * t * heads * d), new Shape(b, t, heads * d));
+      NDArray fused = FusedAttention.attend(q.reshape(b, t, heads, d).transpose(0, 2, 1, 3),
+          k.reshape(b, t, heads, d).transpose(0, 2, 1, 3), v.reshape(b, t, heads, d).transpose(0, 2, 1, 3));
+      org.junit.jupiter.api.Assertions.assertNotNull(fused, "the TorchScript SDPA module must load");
+      Check.close("fused vs blocked attention", Attention.sdpa(q, k, v, heads, null, 1000).toFloatArray(),
+          fused.transpose(0, 2, 1, 3).reshape(b, t, heads * d).toFloatArray(), 1e-5);
+    }
+  }
+
+  @Test
   void blockingDoesNotChangeTheResult() {
     try (NDManager m = Runtime.newManager()) {
       int b = 2;
