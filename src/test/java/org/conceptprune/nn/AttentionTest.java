@@ -29,6 +29,29 @@ class AttentionTest {
   }
 
   @Test
+  void gradientsFlowThroughTheFusedKernel() {
+    try (NDManager m = Runtime.newManager()) {
+      int b = 1;
+      int heads = 2;
+      int t = 16;
+      int d = 4;
+      float[][] grads = new float[2][];
+      for (int pass = 0; pass < 2; pass++) {
+        NDArray q = m.create(TorchRandom.randn(7, b * t * heads * d), new Shape(b, t, heads * d));
+        NDArray k = m.create(TorchRandom.randn(8, b * t * heads * d), new Shape(b, t, heads * d));
+        NDArray v = m.create(TorchRandom.randn(9, b * t * heads * d), new Shape(b, t, heads * d));
+        q.setRequiresGradient(true);
+        try (var gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          NDArray o = pass == 0 ? Attention.sdpa(q, k, v, heads, null) : Attention.sdpa(q, k, v, heads, null, 1000);
+          gc.backward(o.square().sum());
+        }
+        grads[pass] = q.getGradient().toFloatArray();
+      }
+      Check.close("d loss / d q, fused vs blocked", grads[1], grads[0], 1e-5);
+    }
+  }
+
+  @Test
   void blockingDoesNotChangeTheResult() {
     try (NDManager m = Runtime.newManager()) {
       int b = 2;
