@@ -37,7 +37,10 @@ public final class Attention extends Module {
     NDArray k = toK.forward(ctx); // [B, S, inner]
     NDArray v = toV.forward(ctx); // [B, S, inner]
     NDArray o = sdpa(q, k, v, heads, null); // [B, T, inner]
-    return toOut.forward(o);
+    Ops.close(q, k, v);
+    NDArray y = toOut.forward(o);
+    o.close();
+    return y;
   }
 
   /**

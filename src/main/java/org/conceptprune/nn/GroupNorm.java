@@ -33,15 +33,18 @@ public final class GroupNorm extends Module {
     NDArray g = x.reshape(n, groups, groupSize);
     NDArray ones = g.getManager().ones(new Shape(groupSize), g.getDataType());
     NDArray zeros = g.getManager().zeros(new Shape(groupSize), g.getDataType());
-    NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(g, new Shape(groupSize), ones, zeros, eps)
-        .singletonOrThrow().reshape(s);
+    NDArray ln = ai.djl.nn.norm.LayerNorm.layerNorm(g, new Shape(groupSize), ones, zeros, eps).singletonOrThrow();
+    NDArray normed = ln.reshape(s);
     long[] affine = new long[s.dimension()];
     java.util.Arrays.fill(affine, 1);
     affine[1] = channels;
     // Views of the weights are attached to the input's manager, so they are freed with the step.
     NDArray w = Ops.scoped(weight.value().reshape(new Shape(affine)), x);
     NDArray b = Ops.scoped(bias.value().reshape(new Shape(affine)), x);
-    NDArray r = normed.mul(w).add(b);
+    NDArray scaled = normed.mul(w);
+    normed.close();
+    NDArray r = scaled.add(b);
+    Ops.close(scaled, ln, g, ones, zeros);
     Profiler.stop("groupnorm", t0);
     return r;
   }

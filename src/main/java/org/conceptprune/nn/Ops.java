@@ -11,7 +11,10 @@ public final class Ops {
 
   /** SiLU: x * sigmoid(x). */
   public static NDArray silu(NDArray x) {
-    return x.mul(Activation.sigmoid(x));
+    NDArray s = Activation.sigmoid(x);
+    NDArray y = x.mul(s);
+    s.close();
+    return y;
   }
 
   /** GELU with the exact erf form (torch's default, used by GEGLU and CLIP "gelu"). */
@@ -41,6 +44,14 @@ public final class Ops {
   public static NDArray scoped(NDArray derived, NDArray activation) {
     derived.attach(activation.getManager());
     return derived;
+  }
+
+  /**
+   * Frees intermediate arrays as soon as a block no longer needs them (their memory would otherwise
+   * live until the block's scope ends). Autograd keeps what it needs: libtorch tensors are ref-counted.
+   */
+  public static void close(NDArray... arrays) {
+    for (NDArray a : arrays) if (a != null) a.close();
   }
 
   public static Shape shape(long... s) {

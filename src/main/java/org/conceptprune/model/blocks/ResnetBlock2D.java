@@ -33,21 +33,35 @@ public final class ResnetBlock2D extends Module {
     this.outputScaleFactor = outputScaleFactor;
   }
 
+  /** conv(silu(norm(x))), freeing the two temporaries. */
+  private static NDArray normActConv(GroupNorm norm, Conv2d conv, NDArray x) {
+    NDArray n = norm.forward(x);
+    NDArray a = Ops.silu(n);
+    n.close();
+    NDArray c = conv.forward(a);
+    a.close();
+    return c;
+  }
+
   /**
    * @param x [N, in, H, W]
    * @param tembAct silu(temb) [N, T] (the activation is shared by all blocks), or null
    */
   public NDArray forward(NDArray x, NDArray tembAct) {
     return Scope.run(x, () -> {
-      NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
+      NDArray h = normActConv(norm1, conv1, x);
       if (timeEmbProj != null) {
         NDArray t = timeEmbProj.forward(tembAct); // [N, out]
-        h = h.add(t.expandDims(2).expandDims(3));
-        t.close();
+        NDArray ht = h.add(t.expandDims(2).expandDims(3));
+        Ops.close(t, h);
+        h = ht;
       }
-      h = conv2.forward(Ops.silu(norm2.forward(h)));
+      NDArray h2 = normActConv(norm2, conv2, h);
+      h.close();
       NDArray skip = convShortcut == null ? x : convShortcut.forward(x);
-      NDArray o = skip.add(h);
+      NDArray o = skip.add(h2);
+      h2.close();
+      if (skip != x) skip.close();
       return outputScaleFactor == 1f ? o : o.div(outputScaleFactor);
     });
   }

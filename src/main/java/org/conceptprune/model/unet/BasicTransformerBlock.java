@@ -3,6 +3,7 @@ package org.conceptprune.model.unet;
 import ai.djl.ndarray.NDArray;
 import org.conceptprune.nn.Attention;
 import org.conceptprune.nn.LayerNorm;
+import org.conceptprune.nn.Ops;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Scope;
 
@@ -30,9 +31,24 @@ public final class BasicTransformerBlock extends Module {
   /** @param x [B, T, dim]; @param context [B, S, contextDim] */
   public NDArray forward(NDArray x, NDArray context) {
     return Scope.run(x, () -> {
-      NDArray h = attn1.forward(norm1.forward(x), null).add(x);
-      h = attn2.forward(norm2.forward(h), context).add(h);
-      return ff.forward(norm3.forward(h)).add(h);
+      NDArray h = residual(attn1, norm1.forward(x), null, x);
+      NDArray h2 = residual(attn2, norm2.forward(h), context, h);
+      h.close();
+      NDArray n3 = norm3.forward(h2);
+      NDArray f = ff.forward(n3);
+      n3.close();
+      NDArray out = f.add(h2);
+      Ops.close(f, h2);
+      return out;
     });
+  }
+
+  /** attn(normed, context) + skip, freeing the temporaries. */
+  private static NDArray residual(Attention attn, NDArray normed, NDArray context, NDArray skip) {
+    NDArray a = attn.forward(normed, context);
+    normed.close();
+    NDArray out = a.add(skip);
+    a.close();
+    return out;
   }
 }

@@ -30,7 +30,11 @@ public final class FeedForward extends Module {
     NDArray hg = proj.forward(x); // [B, T, 2*4d]
     NDArray h = hg.get("..., 0:" + inner); // first half: hidden
     NDArray g = hg.get("..., " + inner + ":"); // second half: gate
-    NDArray a = h.mul(Ops.gelu(g)); // [B, T, 4d]
-    return out.forward(a);
+    NDArray gate = Ops.gelu(g);
+    NDArray a = h.mul(gate); // [B, T, 4d]
+    Ops.close(gate, g, h, hg); // free the widest temporaries before the next product
+    NDArray y = out.forward(a);
+    a.close();
+    return y;
   }
 }
