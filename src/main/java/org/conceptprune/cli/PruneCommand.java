@@ -120,9 +120,4 @@ public final class PruneCommand implements Callable<Integer> {
     }
   }
 
-  static ArrayNode list(ObjectMapper om, List<String> l) {
-    ArrayNode a = om.createArrayNode();
-    l.forEach(a::add);
-    return a;
-  }
 }

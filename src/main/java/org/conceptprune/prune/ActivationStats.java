@@ -170,7 +170,4 @@ public final class ActivationStats {
     return out;
   }
 
-  static List<String> names(Map<String, Linear> m) {
-    return new ArrayList<>(m.keySet());
-  }
 }

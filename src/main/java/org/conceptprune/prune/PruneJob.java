@@ -190,11 +190,6 @@ public final class PruneJob implements AutoCloseable {
     }
   }
 
-  static List<String> names(List<ConceptSpec> cs) {
-    List<String> n = new ArrayList<>();
-    for (ConceptSpec c : cs) n.add(c.name());
-    return n;
-  }
 
   @Override
   public void close() {

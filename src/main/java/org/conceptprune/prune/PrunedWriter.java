@@ -176,13 +176,5 @@ public final class PrunedWriter {
     }
   }
 
-  static Map<String, String> sorted(Map<String, String> m) {
-    return new TreeMap<>(m);
-  }
 
-  static ByteBuffer copy(ByteBuffer b) {
-    ByteBuffer c = ByteBuffer.allocate(b.remaining());
-    c.put(b.duplicate()).flip();
-    return c;
-  }
 }

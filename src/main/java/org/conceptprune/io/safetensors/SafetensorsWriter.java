@@ -176,14 +176,5 @@ public final class SafetensorsWriter {
     }
   }
 
-  /** Convenience for tests and small outputs. */
-  public static void writeAll(Path file, Map<String, float[]> floats, Map<String, long[]> shapes) {
-    SafetensorsWriter w = new SafetensorsWriter();
-    floats.forEach((k, v) -> w.addFloats(k, shapes.get(k), v));
-    w.write(file);
-  }
 
-  static boolean exists(Path p) {
-    return Files.exists(p);
-  }
 }

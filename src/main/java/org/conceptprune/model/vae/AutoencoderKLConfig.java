@@ -52,7 +52,4 @@ public record AutoencoderKLConfig(
     return 1 << (blockOutChannels.length - 1);
   }
 
-  static List<String> unused() {
-    return List.of();
-  }
 }
