@@ -40,11 +40,15 @@ public final class ToyReport {
     Sampling s = o.sampling();
     out.put("settings", Map.of("k", o.k(), "t_hat", o.tHat(), "steps", s.steps(), "guidance", s.guidance(),
         "scheduler", "ddim", "seed", o.seed(), "images_per_pair", o.perPair()));
-    List<Item> pairs = ToyEval.allPairs(o.perPair());
-    Judged base = ToyEval.run(sd, judge, pairs, o.seed(), s);
-    Acc b = base.acc();
-    log.accept(String.format(Locale.ROOT, "unpruned (%d images, fresh seeds): %s", pairs.size(), b.fmt()));
+    List<Item> all = ToyEval.allPairs(o.perPair());
+    Judged full = ToyEval.run(sd, judge, all, o.seed() + 1000, s);
+    Acc b = full.acc();
+    log.accept(String.format(Locale.ROOT, "unpruned (%d images, fresh seeds): %s", all.size(), b.fmt()));
     out.put("unpruned", b);
+    // ablations and the "others" of every erasure: one image per pair
+    List<Item> pairs = ToyEval.allPairs(1);
+    Judged base = ToyEval.run(sd, judge, pairs, o.seed(), s);
+    out.put("unpruned_one_per_pair", base.acc());
 
     // (a) ablations
     MaskSet ff = ToyEval.all(sd, ".ff.net.2");
@@ -76,7 +80,7 @@ public final class ToyReport {
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       masks.add(m);
       Map<String, Object> row = erase(sd, judge, List.of(c), m, pairs, base, o, ffn2, log);
-      if (o.sweepK() != null && o.sweepT() != null) {
+      if (o.sweepK() != null && o.sweepT() != null && c == o.concepts().get(0)) {
         List<Map<String, Object>> sweep = new ArrayList<>();
         for (double k : o.sweepK()) {
           for (int t : o.sweepT()) {
@@ -154,16 +158,27 @@ public final class ToyReport {
     Acc ob = sub(base, otherIdx);
     Acc oa = sub(pa, otherIdx);
     Acc orr = sub(pr, otherIdx);
-    boolean style = cs.get(0)[0] == 1;
-    Acc b = tb.acc();
-    Acc a = ta.acc();
-    Acc r = tr.acc();
-    double eb = style ? b.style() : b.object();
-    double ea = style ? a.style() : a.object();
-    double er = style ? r.style() : r.object();
-    double wb = style ? b.object() : b.style();
-    double wa = style ? a.object() : a.style();
-    double wr = style ? r.object() : r.style();
+    double[] e = new double[3];
+    double[] wi = new double[3];
+    int off = 0;
+    for (int[] c : cs) {
+      int len = ToyEval.asking(c[0] == 1, c[1], o.perConcept()).size();
+      List<Integer> idx = new ArrayList<>();
+      for (int i = off; i < off + len; i++) idx.add(i);
+      off += len;
+      Judged[] js = {tb, ta, tr};
+      for (int v = 0; v < 3; v++) {
+        Acc x = sub(js[v], idx);
+        e[v] += (c[0] == 1 ? x.style() : x.object()) / cs.size();
+        wi[v] += (c[0] == 1 ? x.object() : x.style()) / cs.size();
+      }
+    }
+    double eb = e[0];
+    double ea = e[1];
+    double er = e[2];
+    double wb = wi[0];
+    double wa = wi[1];
+    double wr = wi[2];
     long n = ToyEval.count(m);
     Map<String, Object> row = new LinkedHashMap<>();
     StringBuilder nm = new StringBuilder();

@@ -120,7 +120,7 @@ public final class ToyTrainer {
   static void trainVae(AutoencoderKL vae, NDManager m, Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
     double budget = o.vaeMinutes() * 60;
-    int batch = 32;
+    int batch = 16;
     AdamW opt = new AdamW(vae, 2e-3f, 0.9f, 0.99f, 1e-8f, 0f).clipGradNorm(1f);
     SplittableRandom data = new SplittableRandom(o.seed() ^ 0x7AE1L);
     double avg = 0;
@@ -150,7 +150,7 @@ public final class ToyTrainer {
         opt.step();
         avg = step == 0 ? lv : 0.97 * avg + 0.03 * lv;
       }
-      if ((step + 1) % 50 == 0) {
+      if ((step + 1) % 100 == 0) {
         log.accept(String.format(Locale.ROOT, "vae step %d  lr %.1e  mse %.5f  %.0f s", step + 1, lr, avg, secs(t0)));
       }
     }
