@@ -74,7 +74,7 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
     int tHat;
 
-    @Option(names = "--sweep", description = "Sweep k in 0.5..5%% and t̂ in {5, 10} for the first concept.")
+    @Option(names = "--sweep", description = "Sweep k in {1, 2, 5}%% and t̂ in {5, 10} for the first concept.")
     boolean sweep;
 
     @Override
@@ -91,7 +91,7 @@ public final class ToyCommand implements Runnable {
           for (int o = 0; o < ToyWorld.numObjects(); o++) concepts.add(new int[] {0, o});
         }
         ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, 2,
-            sweep ? new double[] {0.005, 0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
+            sweep ? new double[] {0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
             ToyEval.Sampling.defaults());
         Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
         if (json.getParent() != null) json.getParent().toFile().mkdirs();
