@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ToyModelTest {
   static StableDiffusion sd;
   static ToyJudge judge;
-  static final ToyEval.Sampling S = new ToyEval.Sampling(12, 4.0);
+  static final ToyEval.Sampling S = new ToyEval.Sampling(20, 4.0);
 
   @BeforeAll
   static void load() {
