@@ -39,10 +39,10 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--vae-minutes", defaultValue = "5", description = "VAE training time (default ${DEFAULT-VALUE}; 0 reuses OUT's VAE).")
+    @Option(names = "--vae-minutes", defaultValue = "8", description = "VAE training time (default ${DEFAULT-VALUE}; 0 reuses OUT's VAE).")
     double vaeMinutes;
 
-    @Option(names = "--minutes", defaultValue = "30", description = "UNet training time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--minutes", defaultValue = "28", description = "UNet training time (default ${DEFAULT-VALUE}).")
     double minutes;
 
     @Option(names = "--half-out", description = "Also write an fp16 copy (the shipped form) here.")
