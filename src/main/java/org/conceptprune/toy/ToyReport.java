@@ -102,7 +102,7 @@ public final class ToyReport {
     if (o.concepts().size() >= 3) {
       // three concepts at once: the union of their masks (paper A.5)
       List<int[]> three = o.concepts().subList(0, 3);
-      if (o.concepts().size() > 3) three = List.of(o.concepts().get(0), o.concepts().get(8), o.concepts().get(o.concepts().size() - 1));
+      if (o.concepts().size() > 8) three = List.of(o.concepts().get(0), o.concepts().get(8), o.concepts().get(o.concepts().size() - 1));
       List<MaskSet> ms = new ArrayList<>();
       for (int[] c : three) ms.add(masks.get(o.concepts().indexOf(c)));
       out.put("erasure_three_at_once", erase(sd, judge, three, ToyEval.union(ms), pairs, base, o, ffn2, log));
