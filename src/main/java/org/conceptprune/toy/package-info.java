@@ -10,6 +10,13 @@
  *       ({@link org.conceptprune.toy.JudgeNet}); {@link org.conceptprune.toy.TrainJudge} trains it.
  *   <li>{@code org.conceptprune.toy.train}: seeded init, AdamW, EMA, autograd helpers and safetensors
  *       checkpoints for our own module trees (no DJL Block/Trainer).
+ *   <li>{@link org.conceptprune.toy.ToyTrainer} ({@code conceptprune toy train}): the toy text-to-image
+ *       model ({@link org.conceptprune.toy.ToyDesign}: our AutoencoderKL, UNet2DConditionModel and
+ *       frozen random CLIPTextModel with small configs), written as a diffusers folder;
+ *       {@link org.conceptprune.toy.ToyModel}: the trained one shipped in the jar (fp16).
+ *   <li>{@link org.conceptprune.toy.ToyEval} / {@link org.conceptprune.toy.ToyReport}
+ *       ({@code conceptprune toy eval}, {@code conceptprune demo}): judge accuracy, ablations, erasure
+ *       with a random-pruning control, sweeps.
  * </ul>
  */
 package org.conceptprune.toy;

@@ -1,0 +1,104 @@
+package org.conceptprune.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.toy.ToyDesign;
+import org.conceptprune.toy.ToyEval;
+import org.conceptprune.toy.ToyJudge;
+import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.ToyReport;
+import org.conceptprune.toy.ToyTrainer;
+import org.conceptprune.toy.ToyWorld;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code toy train} and {@code toy eval}: the toy text-to-image model on which erasure is measured. */
+@Command(name = "toy", mixinStandardHelpOptions = true,
+    description = "The toy world's text-to-image model: train it, or measure it (ablations, erasure, sweeps).",
+    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class})
+public final class ToyCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the toy model (VAE first, then the UNet; frozen random text encoder) and write a diffusers folder.")
+  public static final class Train implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "out/toy-model", description = "Output folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--vae-minutes", defaultValue = "8", description = "VAE training time (default ${DEFAULT-VALUE}; 0 reuses OUT's VAE).")
+    double vaeMinutes;
+
+    @Option(names = "--minutes", defaultValue = "28", description = "UNet training time (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--half-out", description = "Also write an fp16 copy (the shipped form) here.")
+    Path halfOut;
+
+    @Override
+    public Integer call() {
+      ToyTrainer.train(new ToyTrainer.Options(out, seed, vaeMinutes, minutes, ToyDesign.defaults(), 64), System.out::println);
+      if (halfOut != null) ToyModel.exportHalf(out, halfOut);
+      return 0;
+    }
+  }
+
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = "Judge the toy model: accuracy, ablations (all ff.net.2 / all attn2.to_out / random zeroed), erasure of every style and object with a random control, sweeps over k and t̂.")
+  public static final class Eval implements Callable<Integer> {
+    @Option(names = "--model", description = "A toy model folder (default: the shipped one).")
+    Path model;
+
+    @Option(names = "--json", defaultValue = "out/toy-eval.json", description = "JSON report (default ${DEFAULT-VALUE}).")
+    Path json;
+
+    @Option(names = "--quick", description = "Three concepts, one image per pair, no sweep.")
+    boolean quick;
+
+    @Option(names = "-k", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+    double k;
+
+    @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
+    int tHat;
+
+    @Option(names = "--sweep", description = "Sweep k in {1, 2, 5}%% and t̂ in {5, 10} for the first concept.")
+    boolean sweep;
+
+    @Override
+    public Integer call() {
+      Path dir = model != null ? model : ToyModel.extractBundled();
+      try (StableDiffusion sd = StableDiffusion.loadFolder(dir); ToyJudge j = ToyJudge.loadBundled()) {
+        List<int[]> concepts = new ArrayList<>();
+        if (quick) {
+          concepts.add(new int[] {1, 0});
+          concepts.add(new int[] {1, 8});
+          concepts.add(new int[] {0, 5});
+        } else {
+          for (int s = 0; s < ToyWorld.numStyles(); s++) concepts.add(new int[] {1, s});
+          for (int o = 0; o < ToyWorld.numObjects(); o++) concepts.add(new int[] {0, o});
+        }
+        ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, 2,
+            sweep ? new double[] {0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
+            ToyEval.Sampling.defaults());
+        Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
+        if (json.getParent() != null) json.getParent().toFile().mkdirs();
+        ToyReport.writeJson(r, json);
+        System.out.println("report: " + json);
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package org.conceptprune.toy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.conceptprune.model.clip.ClipTextConfig;
+import org.conceptprune.model.clip.ClipTextModel;
+import org.conceptprune.model.clip.ClipTokenizer;
+import org.conceptprune.model.unet.UNet2DConditionConfig;
+import org.conceptprune.model.unet.UNet2DConditionModel;
+import org.conceptprune.model.vae.AutoencoderKL;
+import org.conceptprune.model.vae.AutoencoderKLConfig;
+import org.conceptprune.pipeline.Conditioning;
+import org.conceptprune.runtime.Runtime;
+import org.conceptprune.toy.train.AdamW;
+import org.conceptprune.toy.train.Checkpoints;
+import org.conceptprune.toy.train.Ema;
+import org.conceptprune.toy.train.Grads;
+import org.conceptprune.toy.train.Losses;
+import org.conceptprune.toy.train.ParamInit;
+
+/**
+ * Trains the toy text-to-image model in Java with DJL autograd and writes it as a diffusers folder:
+ * first the VAE (32x32x3 -> 4x8x8; MSE + L1 + small KL), then the text encoder is fixed at a seeded
+ * random init, then the UNet learns v-prediction with min-SNR-5 weighting, 10% empty captions (for
+ * classifier-free guidance), AdamW with warm-up and cosine decay, and EMA weights (saved).
+ */
+public final class ToyTrainer {
+  private ToyTrainer() {}
+
+  public record Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {}
+
+  static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
+  static final String UNET_FILE = "unet/diffusion_pytorch_model.safetensors";
+  static final String TEXT_FILE = "text_encoder/model.safetensors";
+
+  public static void main(String[] args) {
+    Path out = Path.of(args[0]);
+    long seed = args.length > 1 ? Long.parseLong(args[1]) : 0;
+    double vm = args.length > 2 ? Double.parseDouble(args[2]) : 6;
+    double um = args.length > 3 ? Double.parseDouble(args[3]) : 40;
+    ToyDesign d = ToyDesign.defaults();
+    if (args.length > 5) {
+      d = new ToyDesign(d.unetChannels(), d.heads(), Integer.parseInt(args[5]), d.layersPerBlock(),
+          Integer.parseInt(args[4]), d.textLayers(), d.textHeads());
+    }
+    train(new Options(out, seed, vm, um, d, 64), System.out::println);
+  }
+
+  public static void train(Options o, Consumer<String> log) {
+    long t0 = System.nanoTime();
+    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o.design()));
+    Path dir = o.out();
+    boolean reuseVae = o.vaeMinutes() <= 0 && Files.exists(dir.resolve(VAE_FILE));
+    double scaling = 1.0;
+    if (reuseVae) {
+      scaling = AutoencoderKLConfig.read(dir.resolve("vae/config.json")).scalingFactor();
+    }
+    o.design().writeConfigs(dir, scaling);
+    try (NDManager m = Runtime.newManager()) {
+      AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
+      if (reuseVae) {
+        Checkpoints.load("vae", vae, dir.resolve(VAE_FILE), m);
+        log.accept("reusing the VAE in " + dir + " (scaling " + scaling + ")");
+      } else {
+        ParamInit.init(vae, m, o.seed());
+        trainVae(vae, m, o, log);
+        Grads.noGrad(vae);
+        scaling = latentScaling(vae, m, o.seed());
+        o.design().writeVaeConfig(dir, scaling);
+        Checkpoints.save(vae, dir.resolve(VAE_FILE), Map.of("format", "pt"));
+        log.accept(String.format(Locale.ROOT, "VAE saved, scaling_factor %.5f, %.0f s", scaling, secs(t0)));
+      }
+      Grads.noGrad(vae);
+      ClipTextModel te = new ClipTextModel(ClipTextConfig.read(dir.resolve("text_encoder/config.json")));
+      ParamInit.init(te, m, o.seed() + 1);
+      Grads.noGrad(te);
+      Checkpoints.save(te, dir.resolve(TEXT_FILE), Map.of("format", "pt"));
+      ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
+      Map<String, NDArray> emb = embeddings(te, tok, m);
+      trainUnet(dir, vae, (float) scaling, emb, m, o, log, t0);
+    }
+  }
+
+  static String describe(ToyDesign d) {
+    return String.format(Locale.ROOT, "unet %s heads %s x%d layers/block %d, text hidden %d x%d layers %d heads (frozen)",
+        java.util.Arrays.toString(d.unetChannels()), java.util.Arrays.toString(d.heads()), d.transformerLayers(),
+        d.layersPerBlock(), d.textHidden(), d.textLayers(), d.textHeads());
+  }
+
+  static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Random images of any pair, NCHW in [-1, 1]. */
+  static float[] images(int n, SplittableRandom r) {
+    int[] ob = new int[n];
+    int[] st = new int[n];
+    for (int i = 0; i < n; i++) {
+      ob[i] = r.nextInt(ToyWorld.numObjects());
+      st[i] = r.nextInt(ToyWorld.numStyles());
+    }
+    float[] x = ToyRenderer.renderBatch(ob, st, r);
+    for (int i = 0; i < x.length; i++) x[i] = 2 * x[i] - 1;
+    return x;
+  }
+
+  static void trainVae(AutoencoderKL vae, NDManager m, Options o, Consumer<String> log) {
+    long t0 = System.nanoTime();
+    double budget = o.vaeMinutes() * 60;
+    int batch = 16;
+    AdamW opt = new AdamW(vae, 2e-3f, 0.9f, 0.99f, 1e-8f, 0f).clipGradNorm(1f);
+    SplittableRandom data = new SplittableRandom(o.seed() ^ 0x7AE1L);
+    double avg = 0;
+    int warm = 50;
+    for (int step = 0; ; step++) {
+      double frac = secs(t0) / budget;
+      if (frac >= 1) break;
+      float lr = 2e-3f * (step < warm ? (step + 1f) / warm : (float) (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * frac))));
+      opt.setLearningRate(lr);
+      float[] x = images(batch, data);
+      float[] eps = new float[batch * 4 * 64];
+      for (int i = 0; i < eps.length; i++) eps[i] = (float) gauss(data);
+      try (NDManager s = m.newSubManager()) {
+        NDArray xs = s.create(x, new Shape(batch, 3, 32, 32));
+        NDArray noise = s.create(eps, new Shape(batch, 4, 8, 8));
+        float lv;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          AutoencoderKL.LatentDist dist = vae.encode(xs);
+          NDArray z = dist.mean().add(dist.std().mul(noise));
+          NDArray rec = vae.decode(z);
+          NDArray diff = rec.sub(xs);
+          NDArray kl = dist.mean().square().add(dist.std().square()).sub(1f).sub(dist.std().square().log()).mean().mul(0.5f);
+          NDArray loss = diff.square().mean().add(diff.abs().mean().mul(0.25f)).add(kl.mul(1e-4f));
+          gc.backward(loss);
+          lv = diff.square().mean().getFloat();
+        }
+        opt.step();
+        avg = step == 0 ? lv : 0.97 * avg + 0.03 * lv;
+      }
+      if ((step + 1) % 100 == 0) {
+        log.accept(String.format(Locale.ROOT, "vae step %d  lr %.1e  mse %.5f  %.0f s", step + 1, lr, avg, secs(t0)));
+      }
+    }
+  }
+
+  /** 1 / std of the latent means over 512 fresh images. */
+  static double latentScaling(AutoencoderKL vae, NDManager m, long seed) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x5CA1EL);
+    double s = 0;
+    double s2 = 0;
+    long n = 0;
+    for (int b = 0; b < 8; b++) {
+      try (NDManager sm = m.newSubManager()) {
+        float[] v = vae.encode(sm.create(images(64, r), new Shape(64, 3, 32, 32))).mean().toFloatArray();
+        for (float f : v) {
+          s += f;
+          s2 += (double) f * f;
+        }
+        n += v.length;
+      }
+    }
+    double mean = s / n;
+    return 1.0 / Math.sqrt(s2 / n - mean * mean);
+  }
+
+  /** Every caption of every pair, and the empty prompt, through the frozen text encoder: [77, D] each. */
+  static Map<String, NDArray> embeddings(ClipTextModel te, ClipTokenizer tok, NDManager m) {
+    List<String> texts = new ArrayList<>();
+    texts.add("");
+    for (int ob = 0; ob < ToyWorld.numObjects(); ob++) {
+      for (int s = 0; s < ToyWorld.numStyles(); s++) {
+        for (Caption c : ToyWorld.captions(ob, s)) if (!texts.contains(c.text())) texts.add(c.text());
+      }
+    }
+    Map<String, NDArray> out = new HashMap<>();
+    for (String t : texts) {
+      NDArray h = te.forward(Conditioning.ids(m, tok, List.of(t))).lastHiddenState();
+      out.put(t, h.get(0));
+    }
+    return out;
+  }
+
+  static double gauss(SplittableRandom r) {
+    double u = Math.max(1e-12, r.nextDouble());
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  static void trainUnet(Path dir, AutoencoderKL vae, float scaling, Map<String, NDArray> emb, NDManager m, Options o,
+      Consumer<String> log, long tStart) {
+    long t0 = System.nanoTime();
+    double budget = o.unetMinutes() * 60;
+    int batch = o.batch();
+    UNet2DConditionModel unet = new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("unet/config.json")));
+    ParamInit.init(unet, m, o.seed() + 2);
+    log.accept(String.format(Locale.ROOT, "unet: %,d parameters, %d ff.net.2 layers", unet.parameterCount(), unet.ffn2Layers().size()));
+    float peak = 1e-3f;
+    AdamW opt = new AdamW(unet.parameters(), peak, 0.9f, 0.99f, 1e-8f, 0.01f, null).clipGradNorm(1f);
+    Ema ema = new Ema(unet, 0.998f);
+    double[] ac = ToyDesign.alphasCumprod();
+    List<int[]> pairs = ToyWorld.trainingPairs();
+    SplittableRandom data = new SplittableRandom(o.seed() ^ 0xD1FFL);
+    int warm = 100;
+    double avg = 0;
+    double lastSave = 0;
+    int step = 0;
+    for (; ; step++) {
+      double el = secs(t0);
+      double frac = el / budget;
+      if (frac >= 1) break;
+      float lr = peak * (step < warm ? (step + 1f) / warm : (float) (0.03 + 0.97 * 0.5 * (1 + Math.cos(Math.PI * frac))));
+      opt.setLearningRate(lr);
+      int[] ob = new int[batch];
+      int[] st = new int[batch];
+      List<String> caps = new ArrayList<>();
+      for (int i = 0; i < batch; i++) {
+        int[] p = pairs.get(data.nextInt(pairs.size()));
+        ob[i] = p[0];
+        st[i] = p[1];
+        caps.add(data.nextDouble() < 0.1 ? "" : ToyWorld.randomCaption(p[0], p[1], data).text());
+      }
+      float[] x = ToyRenderer.renderBatch(ob, st, data);
+      for (int i = 0; i < x.length; i++) x[i] = 2 * x[i] - 1;
+      int per = 4 * 64;
+      float[] eps = new float[batch * per];
+      float[] lat = new float[batch * per];
+      for (int i = 0; i < eps.length; i++) {
+        eps[i] = (float) gauss(data);
+        lat[i] = (float) gauss(data);
+      }
+      float[] sa = new float[batch];
+      float[] sb = new float[batch];
+      float[] w = new float[batch];
+      float[] ts = new float[batch];
+      for (int i = 0; i < batch; i++) {
+        int t = data.nextInt(1000);
+        ts[i] = t;
+        sa[i] = (float) Math.sqrt(ac[t]);
+        sb[i] = (float) Math.sqrt(1 - ac[t]);
+        double snr = ac[t] / (1 - ac[t]);
+        w[i] = (float) (Math.min(snr, 5.0) / (snr + 1));
+      }
+      float lv;
+      try (NDManager s = m.newSubManager()) {
+        NDArray x0;
+        try (NDManager e = s.newSubManager()) {
+          AutoencoderKL.LatentDist d = vae.encode(e.create(x, new Shape(batch, 3, 32, 32)));
+          NDArray z = d.mean().add(d.std().mul(e.create(lat, new Shape(batch, 4, 8, 8)))).mul(scaling);
+          x0 = z.duplicate();
+          x0.attach(s);
+        }
+        NDArray n = s.create(eps, new Shape(batch, 4, 8, 8));
+        NDArray a = s.create(sa, new Shape(batch, 1, 1, 1));
+        NDArray b = s.create(sb, new Shape(batch, 1, 1, 1));
+        NDArray xt = x0.mul(a).add(n.mul(b));
+        NDArray v = n.mul(a).sub(x0.mul(b));
+        NDArray[] ctxs = new NDArray[batch];
+        for (int i = 0; i < batch; i++) ctxs[i] = emb.get(caps.get(i));
+        NDArray ctx = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(ctxs), 0);
+        ctx.attach(s);
+        NDArray tArr = s.create(ts, new Shape(batch));
+        NDArray wArr = s.create(w, new Shape(batch, 1, 1, 1));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray pred = unet.forward(xt, tArr, ctx, null);
+          NDArray loss = pred.sub(v).square().mul(wArr).mean();
+          gc.backward(loss);
+          lv = loss.getFloat();
+        }
+        opt.step();
+        ema.update();
+      }
+      avg = step == 0 ? lv : 0.98 * avg + 0.02 * lv;
+      if ((step + 1) % 50 == 0) {
+        log.accept(String.format(Locale.ROOT, "unet step %d  lr %.1e  loss %.4f  |g| %.2f  %.0f s (%.2f s/step)",
+            step + 1, lr, avg, opt.lastGradNorm(), el, el / (step + 1)));
+      }
+      if (el - lastSave > 300) {
+        lastSave = el;
+        saveUnet(unet, ema, dir, step + 1, o, tStart);
+        log.accept("saved EMA UNet at step " + (step + 1));
+      }
+    }
+    saveUnet(unet, ema, dir, step, o, tStart);
+    log.accept(String.format(Locale.ROOT, "done: %d UNet steps, %.0f s in all -> %s", step, secs(tStart), dir));
+  }
+
+  static void saveUnet(UNet2DConditionModel unet, Ema ema, Path dir, int steps, Options o, long tStart) {
+    ema.swap();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", "pt");
+    meta.put("toy_steps", Integer.toString(steps));
+    meta.put("toy_seed", Long.toString(o.seed()));
+    meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
+    meta.put("toy_design", describe(o.design()));
+    Checkpoints.save(unet, dir.resolve(UNET_FILE), meta);
+    ema.swap();
+  }
+}
