@@ -35,7 +35,11 @@ public final class DownBlock2D extends Module {
   NDArray forward(NDArray h, NDArray tembAct, NDArray context, List<NDArray> skips) {
     for (int j = 0; j < resnets.size(); j++) {
       h = resnets.get(j).forward(h, tembAct);
-      if (!attentions.isEmpty()) h = attentions.get(j).forward(h, context);
+      if (!attentions.isEmpty()) {
+        NDArray a = attentions.get(j).forward(h, context);
+        h.close(); // the resnet output is no skip: only what follows the attention is
+        h = a;
+      }
       skips.add(h);
     }
     if (downsampler != null) {

@@ -22,10 +22,14 @@ public final class UNetMidBlock2DCrossAttn extends Module {
     resnet1 = child("resnets.1", new ResnetBlock2D(ch, ch, c.timeEmbedDim(), c.normNumGroups(), eps, scale));
   }
 
+  /** The input (the last skip) stays alive; the intermediates are freed. */
   NDArray forward(NDArray h, NDArray tembAct, NDArray context) {
-    h = resnet0.forward(h, tembAct);
-    h = attention.forward(h, context);
-    return resnet1.forward(h, tembAct);
+    NDArray r0 = resnet0.forward(h, tembAct);
+    NDArray a = attention.forward(r0, context);
+    r0.close();
+    NDArray r1 = resnet1.forward(a, tembAct);
+    a.close();
+    return r1;
   }
 
   List<Transformer2DModel> attentions() {
