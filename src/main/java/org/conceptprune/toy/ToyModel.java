@@ -31,6 +31,14 @@ public final class ToyModel {
       "tokenizer/merges.txt", "tokenizer/vocab.json", "tokenizer/special_tokens_map.json",
       "tokenizer/tokenizer_config.json");
 
+  private static void deleteTree(Path p) {
+    try (var s = Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+    } catch (IOException ignored) {
+      // a temporary copy: nothing else to do
+    }
+  }
+
   public static boolean bundledAvailable() {
     return ToyModel.class.getResource(RESOURCE_DIR + "unet/diffusion_pytorch_model.safetensors") != null;
   }
@@ -47,7 +55,8 @@ public final class ToyModel {
           Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      tmp.toFile().deleteOnExit();
+      // deleteOnExit cannot remove a non-empty folder: remove the whole copy when the JVM ends.
+      java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tmp)));
       return tmp;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
