@@ -53,8 +53,17 @@ public final class GenerateCommand implements Callable<Integer> {
         applied = Pruner.apply(sd.unet, patch.masks());
         err.println("applied mask " + mask + ": " + patch.masks().overall());
       }
+      int width = sampling.width;
+      int height = sampling.height;
+      long[] ls = sampling.latentsShape();
+      if (ls != null) {
+        // Without --width/--height the image size follows the given latents, as diffusers' shapes would.
+        int scale = sd.vae.config.scaleFactor();
+        if (width == 0) width = (int) ls[3] * scale;
+        if (height == 0) height = (int) ls[2] * scale;
+      }
       var req = new TextToImage.Request(prompts, negatives, sampling.steps, sampling.guidance, sampling.schedulerKind(),
-          sampling.width, sampling.height, sampling.seed, latents, true);
+          width, height, sampling.seed, latents, true);
       Progress[] bar = {null};
       TextToImage.Result r = TextToImage.run(sd, req, new TextToImage.Listener() {
         @Override

@@ -36,6 +36,14 @@ public final class SamplingOptions {
     return scheduler == null ? null : SchedulerKind.fromCli(scheduler);
   }
 
+  /** [N, C, h, w] of --latents, or null. */
+  long[] latentsShape() {
+    if (latents == null) return null;
+    try (SafetensorsFile f = SafetensorsFile.open(latents)) {
+      return f.tensors().containsKey("latents") ? f.info("latents").shape() : null;
+    }
+  }
+
   /** The 'latents' tensor of --latents, or null. */
   float[] readLatents() {
     if (latents == null) return null;
