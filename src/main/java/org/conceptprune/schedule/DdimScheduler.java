@@ -38,25 +38,7 @@ public final class DdimScheduler extends BaseScheduler {
   @Override
   public void setTimesteps(int steps) {
     checkSteps(steps);
-    int T = cfg.numTrainTimesteps();
-    long[] ts;
-    switch (cfg.timestepSpacing()) {
-      case "linspace" -> {
-        double[] l = NoiseSchedule.npLinspace(0, T - 1, steps);
-        ts = new long[steps];
-        for (int i = 0; i < steps; i++) ts[i] = (long) NoiseSchedule.npRound(l[steps - 1 - i]);
-      }
-      case "leading" -> {
-        long ratio = T / steps;
-        ts = new long[steps];
-        for (int i = 0; i < steps; i++) ts[i] = (long) (steps - 1 - i) * ratio + cfg.stepsOffset();
-      }
-      default -> {
-        double[] a = NoiseSchedule.npArange(T, 0, -((double) T / steps));
-        ts = new long[a.length];
-        for (int i = 0; i < a.length; i++) ts[i] = (long) NoiseSchedule.npRound(a[i]) - 1;
-      }
-    }
+    long[] ts = NoiseSchedule.spacedTimesteps(cfg, steps);
     timesteps = ts;
     numInferenceSteps = steps;
     nextCall = 0;

@@ -160,4 +160,32 @@ public final class NoiseSchedule {
     for (int i = 0; i < v.length; i++) d[i] = v[i];
     return d;
   }
+
+  /**
+   * The inference timesteps of DDIM and PNDM for a timestep_spacing, descending (diffusers' order):
+   * linspace: round(linspace(0, T-1, N))[::-1]; leading: arange(N)[::-1] * (T // N) + steps_offset;
+   * trailing: round(arange(T, 0, -T/N)) - 1.
+   */
+  static long[] spacedTimesteps(SchedulerConfig cfg, int steps) {
+    int T = cfg.numTrainTimesteps();
+    long[] ts;
+    switch (cfg.timestepSpacing()) {
+      case "linspace" -> {
+        double[] l = npLinspace(0, T - 1, steps);
+        ts = new long[steps];
+        for (int i = 0; i < steps; i++) ts[i] = (long) npRound(l[steps - 1 - i]);
+      }
+      case "leading" -> {
+        long ratio = T / steps;
+        ts = new long[steps];
+        for (int i = 0; i < steps; i++) ts[i] = (long) (steps - 1 - i) * ratio + cfg.stepsOffset();
+      }
+      default -> {
+        double[] a = npArange(T, 0, -((double) T / steps));
+        ts = new long[a.length];
+        for (int i = 0; i < a.length; i++) ts[i] = (long) npRound(a[i]) - 1;
+      }
+    }
+    return ts;
+  }
 }

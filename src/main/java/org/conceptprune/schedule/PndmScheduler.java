@@ -49,22 +49,7 @@ public final class PndmScheduler extends BaseScheduler {
   public void setTimesteps(int steps) {
     checkSteps(steps);
     int T = cfg.numTrainTimesteps();
-    long[] grid = new long[steps];
-    switch (cfg.timestepSpacing()) {
-      case "linspace" -> {
-        double[] l = NoiseSchedule.npLinspace(0, T - 1, steps);
-        for (int i = 0; i < steps; i++) grid[i] = (long) NoiseSchedule.npRound(l[i]);
-      }
-      case "leading" -> {
-        long ratio = T / steps;
-        for (int i = 0; i < steps; i++) grid[i] = i * ratio + cfg.stepsOffset();
-      }
-      default -> { // trailing: round(arange(T, 0, -T/N))[::-1] - 1
-        double[] a = NoiseSchedule.npArange(T, 0, -((double) T / steps));
-        grid = new long[a.length];
-        for (int i = 0; i < a.length; i++) grid[a.length - 1 - i] = (long) NoiseSchedule.npRound(a[i]) - 1;
-      }
-    }
+    long[] grid = reverse(NoiseSchedule.spacedTimesteps(cfg, steps)); // ascending
     int g = grid.length;
     long[] plms;
     if (cfg.skipPrkSteps()) {
