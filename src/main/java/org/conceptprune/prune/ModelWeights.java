@@ -18,7 +18,14 @@ public final class ModelWeights {
       long[] s = p.shape();
       if (s.length != 2) throw new UserError("layer '" + layer + "' has a weight of shape " + java.util.Arrays.toString(s) + ", expected [out, in]");
       NDArray v = p.value();
-      float[] w = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray() : v.toType(DataType.FLOAT32, true).toFloatArray();
+      float[] w;
+      if (v.getDataType() == DataType.FLOAT32) {
+        w = v.toFloatArray();
+      } else {
+        try (NDArray f = v.toType(DataType.FLOAT32, true)) { // a copy in the model's manager: free it now
+          w = f.toFloatArray();
+        }
+      }
       return new LayerWeight(w, (int) s[0], (int) s[1]);
     };
   }

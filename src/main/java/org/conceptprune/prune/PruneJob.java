@@ -8,12 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import org.conceptprune.io.safetensors.TensorInfo;
-import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.schedule.SchedulerConfig;
@@ -51,15 +48,6 @@ public final class PruneJob implements AutoCloseable {
       model = StableDiffusion.load(source);
     }
     return model;
-  }
-
-  /** The scheduler the settings name, or the model's own. */
-  public SchedulerKind schedulerOf(SchedulerKind asked) {
-    if (asked != null) return asked;
-    SchedulerConfig c = SchedulerConfig.load(source.configDir.resolve("scheduler/scheduler_config.json"));
-    SchedulerKind k = SchedulerKind.fromClassName(c.className());
-    if (k == null) throw new UserError("the model's scheduler '" + c.className() + "' is not supported; pass --scheduler");
-    return k;
   }
 
   /** Number of UNet calls a sampler makes for {@code steps} steps (PNDM: steps + 1). */

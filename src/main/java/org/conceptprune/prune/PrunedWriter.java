@@ -1,7 +1,6 @@
 package org.conceptprune.prune;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
@@ -66,26 +64,30 @@ public final class PrunedWriter {
     if (Files.exists(dst) && !overwrite) {
       throw new UserError(dst + " already exists; pass --overwrite to replace it");
     }
+    Function<String, String> layerOf = k -> k.endsWith(".weight") ? k.substring(0, k.length() - ".weight".length()) : null;
     Path parent = dst.toAbsolutePath().getParent();
-    Path tmp;
+    Path tmp = null;
     try {
+      List<Path> files;
+      try (var s = Files.list(src.resolve(component))) {
+        files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
+      }
+      // Every masked layer must have its weight in the component: checked before anything is written.
+      checkAllApplied(masks, layersIn(files, masks, layerOf), src.resolve(component).toString());
       Files.createDirectories(parent);
       tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
       copyTree(src, tmp, p -> p.startsWith(src.resolve(component)) && p.toString().endsWith(".safetensors"));
-      List<String> applied = new ArrayList<>();
-      try (var s = Files.list(src.resolve(component))) {
-        for (Path f : s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList()) {
-          applied.addAll(rewrite(f, tmp.resolve(component).resolve(f.getFileName()), masks, edit,
-              k -> k.endsWith(".weight") ? k.substring(0, k.length() - ".weight".length()) : null, metadata));
-        }
-      }
-      checkAllApplied(masks, applied, src.resolve(component).toString());
+      for (Path f : files) rewrite(f, tmp.resolve(component).resolve(f.getFileName()), masks, edit, layerOf, metadata);
       if (Files.exists(dst)) deleteTree(dst);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
     } catch (IOException e) {
       throw new UserError("cannot write " + dst + " (" + e.getMessage() + ")", e);
+    } finally {
+      if (tmp != null) deleteQuietly(tmp);
     }
   }
+
 
   /**
    * Rewrites one safetensors file with masked tensors zeroed.
@@ -137,15 +139,38 @@ public final class PrunedWriter {
     var comp = org.conceptprune.io.checkpoint.SingleFileLayout.Component.of(component);
     checkDistinct(src, dst);
     if (Files.exists(dst) && !overwrite) throw new UserError(dst + " already exists; pass --overwrite to replace it");
-    List<String> applied = rewrite(src, dst, masks, edit, key -> {
+    Function<String, String> layerOf = key -> {
       for (var link : layout.toDiffusers(key)) {
         if (link.component() == comp && link.diffusers().endsWith(".weight")) {
           return link.diffusers().substring(0, link.diffusers().length() - ".weight".length());
         }
       }
       return null;
-    }, metadata);
-    checkAllApplied(masks, applied, src.toString());
+    };
+    checkAllApplied(masks, layersIn(List.of(src), masks, layerOf), src.toString());
+    rewrite(src, dst, masks, edit, layerOf, metadata);
+  }
+
+  /** The masked layers whose weights the files hold (read from the headers alone). */
+  static List<String> layersIn(List<Path> files, MaskSet masks, Function<String, String> layerOf) {
+    List<String> found = new ArrayList<>();
+    for (Path f : files) {
+      try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+        for (String k : sf.names()) {
+          String layer = layerOf.apply(k);
+          if (layer != null && masks.contains(layer)) found.add(layer);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      deleteTree(p);
+    } catch (IOException ignored) {
+      // a temporary folder: nothing else to do
+    }
   }
 
   static void checkAllApplied(MaskSet masks, List<String> applied, String where) {
