@@ -1,5 +1,6 @@
 package org.conceptprune.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,24 +34,64 @@ public final class ToyCommand implements Runnable {
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Train the toy model (VAE first, then the UNet; frozen random text encoder) and write a diffusers folder.")
   public static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(names = "--out", defaultValue = "out/toy-model", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--vae-minutes", defaultValue = "8", description = "VAE training time (default ${DEFAULT-VALUE}; 0 reuses OUT's VAE).")
-    double vaeMinutes;
+    @Option(names = "--vae-steps", defaultValue = "2800", description = "VAE steps, batch 16 (default ${DEFAULT-VALUE}).")
+    int vaeSteps;
 
-    @Option(names = "--minutes", defaultValue = "28", description = "UNet training time (default ${DEFAULT-VALUE}).")
-    double minutes;
+    @Option(names = "--vae-minutes", description = "Train the VAE for this long instead of --vae-steps.")
+    Double vaeMinutes;
+
+    @Option(names = "--reuse-vae", description = "Keep the VAE already in OUT (train only the UNet).")
+    boolean reuseVae;
+
+    @Option(names = "--steps", defaultValue = "3400", description = "UNet steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--minutes", description = "Train the UNet for this long instead of --steps.")
+    Double minutes;
 
     @Option(names = "--half-out", description = "Also write an fp16 copy (the shipped form) here.")
     Path halfOut;
 
+    @Option(names = "--batch", defaultValue = "64", description = "UNet batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "UNet peak learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--loss-weight", defaultValue = "V",
+        description = "Timestep weighting of the v-prediction loss: V (plain) or MIN_SNR (Min-SNR-5) (default ${DEFAULT-VALUE}).")
+    ToyTrainer.LossWeight lossWeight;
+
+    @Option(names = "--token-std", defaultValue = "" + ToyDesign.DEFAULT_TOKEN_STD,
+        description = "Std of the frozen text encoder's token embeddings (default ${DEFAULT-VALUE}; CLIP's init: 0.02).")
+    double tokenStd;
+
     @Override
     public Integer call() {
-      ToyTrainer.train(new ToyTrainer.Options(out, seed, vaeMinutes, minutes, ToyDesign.defaults(), 64), System.out::println);
+      boolean bad = !(tokenStd > 0) || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
+          || minutes != null && !(minutes > 0) || vaeMinutes != null && !(vaeMinutes > 0);
+      if (bad) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
+      }
+      if (reuseVae && !Files.isRegularFile(out.resolve("vae/diffusion_pytorch_model.safetensors"))) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--reuse-vae: no VAE weights in " + out.resolve("vae"));
+      }
+      int uSteps = minutes != null ? 0 : steps;
+      double uMin = minutes != null ? minutes : 0;
+      int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
+      double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
+      ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, ToyDesign.defaults().withTokenStd(tokenStd), batch, lr, lossWeight,
+          vSteps, uSteps), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;
     }
@@ -65,7 +106,7 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--json", defaultValue = "out/toy-eval.json", description = "JSON report (default ${DEFAULT-VALUE}).")
     Path json;
 
-    @Option(names = "--quick", description = "Three concepts, one image per pair, no sweep.")
+    @Option(names = "--quick", description = "Three concepts, one image per pair (96) for accuracy, 2 per pair asking for an erased concept (else 288 and 4).")
     boolean quick;
 
     @Option(names = "-k", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
@@ -90,7 +131,7 @@ public final class ToyCommand implements Runnable {
           for (int s = 0; s < ToyWorld.numStyles(); s++) concepts.add(new int[] {1, s});
           for (int o = 0; o < ToyWorld.numObjects(); o++) concepts.add(new int[] {0, o});
         }
-        ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, 2,
+        ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, quick ? 2 : 4,
             sweep ? new double[] {0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
             ToyEval.Sampling.defaults());
         Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);

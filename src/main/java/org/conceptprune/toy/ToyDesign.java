@@ -21,12 +21,26 @@ import java.util.Locale;
  * @param textHidden the text encoder's hidden size (= cross_attention_dim)
  * @param textLayers text encoder layers
  * @param textHeads text encoder heads
+ * @param tokenStd standard deviation of the frozen text encoder's token embeddings. At CLIP's 0.02
+ *     (as large as the position embeddings, and small next to what each random layer adds) the
+ *     encoder's outputs hardly tell words apart ("a zorbly circle" vs "a zorbly shape": cosine
+ *     0.96-0.98 over the first 8 positions) and the UNet learned objects slowly (run m2: object 0.47);
+ *     at 1.0 (cosine 0.73-0.86) it learned them (run m3: object 0.97) but then the FFNs no longer
+ *     carried the styles and ConceptPrune erased nothing. docs/TOY-MODEL.md has the runs.
  */
 public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, int layersPerBlock, int textHidden,
-    int textLayers, int textHeads) {
+    int textLayers, int textHeads, double tokenStd) {
 
   public static ToyDesign defaults() {
-    return new ToyDesign(new int[] {64, 128}, new int[] {2, 4}, 2, 1, 16, 2, 2);
+    return new ToyDesign(new int[] {64, 128}, new int[] {2, 4}, 2, 1, 16, 2, 2, DEFAULT_TOKEN_STD);
+  }
+
+  /** The shipped model's token-embedding std (see docs/TOY-MODEL.md for the runs behind it). */
+  public static final double DEFAULT_TOKEN_STD = 0.05;
+
+  /** This design with another token-embedding std. */
+  public ToyDesign withTokenStd(double std) {
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, textHidden, textLayers, textHeads, std);
   }
 
   public static final int LATENT = 8;

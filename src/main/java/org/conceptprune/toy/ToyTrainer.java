@@ -34,13 +34,50 @@ import org.conceptprune.toy.train.ParamInit;
 /**
  * Trains the toy text-to-image model in Java with DJL autograd and writes it as a diffusers folder:
  * first the VAE (32x32x3 -> 4x8x8; MSE + L1 + small KL), then the text encoder is fixed at a seeded
- * random init, then the UNet learns v-prediction with min-SNR-5 weighting, 10% empty captions (for
+ * random init, then the UNet learns v-prediction (plain or Min-SNR-5 weighted, {@link LossWeight}), 10% empty captions (for
  * classifier-free guidance), AdamW with warm-up and cosine decay, and EMA weights (saved).
  */
 public final class ToyTrainer {
   private ToyTrainer() {}
 
-  public record Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {}
+  /**
+   * How the per-sample v-prediction MSE is weighted over timesteps. MIN_SNR: min(SNR, 5) / (SNR + 1),
+   * the Min-SNR-5 rule for v-prediction (equal to the plain epsilon loss at high noise, so the
+   * noisiest steps, where the layout of an image is decided, weigh little). V: weight 1 (the plain
+   * v-prediction loss, as SD 2 was trained), which weighs the high-noise steps (1 + SNR) / SNR times
+   * more than MIN_SNR does there.
+   */
+  public enum LossWeight {
+    MIN_SNR, V;
+
+    /** The weight of a sample at signal-to-noise ratio snr. */
+    public double at(double snr) {
+      return this == V ? 1.0 : Math.min(snr, 5.0) / (snr + 1);
+    }
+  }
+
+  /**
+   * What to train. A stage ends after its step count when that is positive (the same seed and steps
+   * give the same data, schedule and updates on any machine; only libtorch's floating-point
+   * reduction order may differ with the thread count), otherwise after its minutes (the cosine
+   * learning-rate schedule then follows the clock, so the step count depends on the machine).
+   */
+  public record Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
+      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
+    public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {
+      this(out, seed, vaeMinutes, unetMinutes, design, batch, 1e-3, LossWeight.V, 0, 0);
+    }
+
+    /** Trains the VAE (false: reuse the one in out). */
+    public boolean trainsVae() {
+      return vaeSteps > 0 || vaeMinutes > 0;
+    }
+  }
+
+  /** The fraction of a stage done: by steps when steps > 0, else by the clock. */
+  static double progress(int step, int steps, double elapsedSeconds, double minutes) {
+    return steps > 0 ? (double) step / steps : elapsedSeconds / (minutes * 60);
+  }
 
   static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
   static final String UNET_FILE = "unet/diffusion_pytorch_model.safetensors";
@@ -54,16 +91,20 @@ public final class ToyTrainer {
     ToyDesign d = ToyDesign.defaults();
     if (args.length > 5) {
       d = new ToyDesign(d.unetChannels(), d.heads(), Integer.parseInt(args[5]), d.layersPerBlock(),
-          Integer.parseInt(args[4]), d.textLayers(), d.textHeads());
+          Integer.parseInt(args[4]), d.textLayers(), d.textHeads(), d.tokenStd());
     }
     train(new Options(out, seed, vm, um, d, 64), System.out::println);
   }
 
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
-    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o.design()));
+    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o.design()) + String.format(Locale.ROOT,
+        "; batch %d, lr %.1e, loss weight %s", o.batch(), o.lr(), o.lossWeight()));
     Path dir = o.out();
-    boolean reuseVae = o.vaeMinutes() <= 0 && Files.exists(dir.resolve(VAE_FILE));
+    boolean reuseVae = !o.trainsVae();
+    if (reuseVae && !Files.isRegularFile(dir.resolve(VAE_FILE))) {
+      throw new IllegalArgumentException("no VAE to reuse: " + dir.resolve(VAE_FILE) + " does not exist");
+    }
     double scaling = 1.0;
     if (reuseVae) {
       scaling = AutoencoderKLConfig.read(dir.resolve("vae/config.json")).scalingFactor();
@@ -80,12 +121,17 @@ public final class ToyTrainer {
         Grads.noGrad(vae);
         scaling = latentScaling(vae, m, o.seed());
         o.design().writeVaeConfig(dir, scaling);
+        // use the factor as written (rounded), so a later --reuse-vae run trains on the same latents
+        scaling = AutoencoderKLConfig.read(dir.resolve("vae/config.json")).scalingFactor();
         Checkpoints.save(vae, dir.resolve(VAE_FILE), Map.of("format", "pt"));
         log.accept(String.format(Locale.ROOT, "VAE saved, scaling_factor %.5f, %.0f s", scaling, secs(t0)));
       }
       Grads.noGrad(vae);
       ClipTextModel te = new ClipTextModel(ClipTextConfig.read(dir.resolve("text_encoder/config.json")));
       ParamInit.init(te, m, o.seed() + 1);
+      for (Map.Entry<String, org.conceptprune.nn.Parameter> e : te.parameters().entrySet()) {
+        if (e.getKey().endsWith("token_embedding.weight")) ParamInit.scale(e.getValue(), (float) (o.design().tokenStd() / 0.02));
+      }
       Grads.noGrad(te);
       Checkpoints.save(te, dir.resolve(TEXT_FILE), Map.of("format", "pt"));
       ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
@@ -95,9 +141,10 @@ public final class ToyTrainer {
   }
 
   static String describe(ToyDesign d) {
-    return String.format(Locale.ROOT, "unet %s heads %s x%d layers/block %d, text hidden %d x%d layers %d heads (frozen)",
+    return String.format(Locale.ROOT,
+        "unet %s heads %s x%d layers/block %d, text hidden %d x%d layers %d heads token std %.2f (frozen)",
         java.util.Arrays.toString(d.unetChannels()), java.util.Arrays.toString(d.heads()), d.transformerLayers(),
-        d.layersPerBlock(), d.textHidden(), d.textLayers(), d.textHeads());
+        d.layersPerBlock(), d.textHidden(), d.textLayers(), d.textHeads(), d.tokenStd());
   }
 
   static double secs(long t0) {
@@ -119,14 +166,13 @@ public final class ToyTrainer {
 
   static void trainVae(AutoencoderKL vae, NDManager m, Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
-    double budget = o.vaeMinutes() * 60;
     int batch = 16;
     AdamW opt = new AdamW(vae, 2e-3f, 0.9f, 0.99f, 1e-8f, 0f).clipGradNorm(1f);
     SplittableRandom data = new SplittableRandom(o.seed() ^ 0x7AE1L);
     double avg = 0;
     int warm = 50;
     for (int step = 0; ; step++) {
-      double frac = secs(t0) / budget;
+      double frac = progress(step, o.vaeSteps(), secs(t0), o.vaeMinutes());
       if (frac >= 1) break;
       float lr = 2e-3f * (step < warm ? (step + 1f) / warm : (float) (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * frac))));
       opt.setLearningRate(lr);
@@ -201,12 +247,11 @@ public final class ToyTrainer {
   static void trainUnet(Path dir, AutoencoderKL vae, float scaling, Map<String, NDArray> emb, NDManager m, Options o,
       Consumer<String> log, long tStart) {
     long t0 = System.nanoTime();
-    double budget = o.unetMinutes() * 60;
     int batch = o.batch();
     UNet2DConditionModel unet = new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("unet/config.json")));
     ParamInit.init(unet, m, o.seed() + 2);
     log.accept(String.format(Locale.ROOT, "unet: %,d parameters, %d ff.net.2 layers", unet.parameterCount(), unet.ffn2Layers().size()));
-    float peak = 1e-3f;
+    float peak = (float) o.lr();
     AdamW opt = new AdamW(unet.parameters(), peak, 0.9f, 0.99f, 1e-8f, 0.01f, null).clipGradNorm(1f);
     Ema ema = new Ema(unet, 0.998f);
     double[] ac = ToyDesign.alphasCumprod();
@@ -218,7 +263,7 @@ public final class ToyTrainer {
     int step = 0;
     for (; ; step++) {
       double el = secs(t0);
-      double frac = el / budget;
+      double frac = progress(step, o.unetSteps(), el, o.unetMinutes());
       if (frac >= 1) break;
       float lr = peak * (step < warm ? (step + 1f) / warm : (float) (0.03 + 0.97 * 0.5 * (1 + Math.cos(Math.PI * frac))));
       opt.setLearningRate(lr);
@@ -249,8 +294,7 @@ public final class ToyTrainer {
         ts[i] = t;
         sa[i] = (float) Math.sqrt(ac[t]);
         sb[i] = (float) Math.sqrt(1 - ac[t]);
-        double snr = ac[t] / (1 - ac[t]);
-        w[i] = (float) (Math.min(snr, 5.0) / (snr + 1));
+        w[i] = (float) o.lossWeight().at(ac[t] / (1 - ac[t]));
       }
       float lv;
       try (NDManager s = m.newSubManager()) {

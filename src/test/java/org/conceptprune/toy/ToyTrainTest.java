@@ -206,4 +206,47 @@ class ToyTrainTest {
       }
     }
   }
+
+  @Test
+  void lossWeightsAndStepBudget() {
+    // Min-SNR-5 for v-prediction: min(snr, 5) / (snr + 1); plain v: 1
+    assertEquals(0.01 / 1.01, ToyTrainer.LossWeight.MIN_SNR.at(0.01), 1e-12);
+    assertEquals(0.5, ToyTrainer.LossWeight.MIN_SNR.at(1), 1e-12);
+    assertEquals(5.0 / 21, ToyTrainer.LossWeight.MIN_SNR.at(20), 1e-12);
+    assertEquals(1.0, ToyTrainer.LossWeight.V.at(0.01), 0);
+    assertEquals(0.25, ToyTrainer.progress(100, 400, 1e6, 1), 0);
+    assertEquals(0.5, ToyTrainer.progress(100, 0, 30, 1), 0);
+  }
+
+  /** Two step-budgeted runs with the same seed write identical weights; a VAE is reused on request. */
+  @Test
+  void stepBudgetedTrainingIsReproducible(@TempDir Path dir) throws Exception {
+    ToyDesign d = ToyDesign.defaults();
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    ToyTrainer.train(new ToyTrainer.Options(a, 3, 0, 0, d, 4, 1e-3, ToyTrainer.LossWeight.V, 3, 2), s -> {});
+    Files.createDirectories(b.resolve("vae"));
+    Files.copy(a.resolve(ToyTrainer.VAE_FILE), b.resolve(ToyTrainer.VAE_FILE));
+    Files.copy(a.resolve("vae/config.json"), b.resolve("vae/config.json"));
+    ToyTrainer.train(new ToyTrainer.Options(b, 3, 0, 0, d, 4, 1e-3, ToyTrainer.LossWeight.V, 0, 2), s -> {});
+    for (String f : new String[] {ToyTrainer.UNET_FILE, ToyTrainer.TEXT_FILE}) {
+      try (var x = org.conceptprune.io.safetensors.SafetensorsFile.open(a.resolve(f));
+          var y = org.conceptprune.io.safetensors.SafetensorsFile.open(b.resolve(f))) {
+        assertEquals(x.tensors().keySet(), y.tensors().keySet(), f);
+        for (String k : x.tensors().keySet()) assertEquals(x.bytes(k), y.bytes(k), f + " " + k + " differs");
+      }
+    }
+    assertEquals("2", metadata(a.resolve(ToyTrainer.UNET_FILE)).get("toy_steps"));
+    try (org.conceptprune.pipeline.StableDiffusion sd = org.conceptprune.pipeline.StableDiffusion.loadFolder(a)) {
+      assertEquals(16, sd.unet.config.crossAttentionDim()[0]);
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ToyTrainer.train(
+        new ToyTrainer.Options(dir.resolve("none"), 3, 0, 0, d, 4, 1e-3, ToyTrainer.LossWeight.V, 0, 2), s -> {}));
+  }
+
+  static Map<String, String> metadata(Path f) {
+    try (var x = org.conceptprune.io.safetensors.SafetensorsFile.open(f)) {
+      return x.metadata();
+    }
+  }
 }
