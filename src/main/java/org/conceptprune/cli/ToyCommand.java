@@ -82,9 +82,9 @@ public final class ToyCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
-      if (reuseVae && !Files.isRegularFile(out.resolve("vae/diffusion_pytorch_model.safetensors"))) {
+      if (reuseVae && !Files.isRegularFile(out.resolve(ToyTrainer.VAE_FILE))) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--reuse-vae: no VAE weights in " + out.resolve("vae"));
+            "--reuse-vae: no VAE weights at " + out.resolve(ToyTrainer.VAE_FILE));
       }
       int uSteps = minutes != null ? 0 : steps;
       double uMin = minutes != null ? minutes : 0;

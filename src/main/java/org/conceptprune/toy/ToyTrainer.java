@@ -79,7 +79,7 @@ public final class ToyTrainer {
     return steps > 0 ? (double) step / steps : elapsedSeconds / (minutes * 60);
   }
 
-  static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
+  public static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
   static final String UNET_FILE = "unet/diffusion_pytorch_model.safetensors";
   static final String TEXT_FILE = "text_encoder/model.safetensors";
 
@@ -130,7 +130,7 @@ public final class ToyTrainer {
       ClipTextModel te = new ClipTextModel(ClipTextConfig.read(dir.resolve("text_encoder/config.json")));
       ParamInit.init(te, m, o.seed() + 1);
       for (Map.Entry<String, org.conceptprune.nn.Parameter> e : te.parameters().entrySet()) {
-        if (e.getKey().endsWith("token_embedding.weight")) ParamInit.scale(e.getValue(), (float) (o.design().tokenStd() / 0.02));
+        if (e.getKey().endsWith("token_embedding.weight")) ParamInit.scale(e.getValue(), (float) (o.design().tokenStd() / ParamInit.EMBEDDING_STD));
       }
       Grads.noGrad(te);
       Checkpoints.save(te, dir.resolve(TEXT_FILE), Map.of("format", "pt"));

@@ -23,6 +23,9 @@ import org.conceptprune.nn.Parameter;
 public final class ParamInit {
   private ParamInit() {}
 
+  /** The std of embedding tables (CLIP's and PyTorch-Transformers' initializer_range). */
+  public static final double EMBEDDING_STD = 0.02;
+
   /** Initialises every parameter below root (bound or not) with fresh fp32 arrays in manager. */
   public static void init(Module root, NDManager manager, long seed) {
     Set<String> done = new HashSet<>();
@@ -48,7 +51,7 @@ public final class ParamInit {
       if (done.contains(e.getKey())) continue;
       String k = e.getKey();
       Parameter p = e.getValue();
-      if (k.contains("embedding")) normal(p, manager, seed, k, 0.02);
+      if (k.contains("embedding")) normal(p, manager, seed, k, EMBEDDING_STD);
       else if (k.endsWith("bias") || p.shape().length < 2 && !k.endsWith("weight")) constant(p, manager, 0f);
       else if (p.shape().length < 2) constant(p, manager, 1f);
       else kaimingUniform(p, manager, seed, k);
