@@ -74,13 +74,17 @@ public final class ToyCommand implements Runnable {
         description = "Std of the frozen text encoder's token embeddings (default ${DEFAULT-VALUE}; CLIP's init: 0.02).")
     double tokenStd;
 
+    @Option(names = "--text-hidden", defaultValue = "16",
+        description = "Width of the frozen text encoder = the UNet's cross_attention_dim (default ${DEFAULT-VALUE}; even).")
+    int textHidden;
+
     @Override
     public Integer call() {
-      boolean bad = !(tokenStd > 0) || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
+      boolean bad = !(tokenStd > 0) || textHidden < 2 || textHidden % 2 != 0 || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
           || minutes != null && !(minutes > 0) || vaeMinutes != null && !(vaeMinutes > 0);
       if (bad) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
+            "need an even --text-hidden >= 2, --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
       if (reuseVae && !Files.isRegularFile(out.resolve(ToyTrainer.VAE_FILE))) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -90,7 +94,7 @@ public final class ToyCommand implements Runnable {
       double uMin = minutes != null ? minutes : 0;
       int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
       double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
-      ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, ToyDesign.defaults().withTokenStd(tokenStd), batch, lr, lossWeight,
+      ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden), batch, lr, lossWeight,
           vSteps, uSteps), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;

@@ -10,10 +10,10 @@ import java.util.Locale;
 
 /**
  * The architecture of the toy text-to-image model, written as a diffusers folder's configs. The
- * design aims at feed-forward layers that carry concepts: the text encoder is narrow (its hidden
- * size is the UNet's cross_attention_dim) and frozen at a seeded random init, so cross-attention
- * sees 16 style names through a few dimensions and cannot map each name to its look linearly; the
- * nonlinear look-up is left to the FFNs that follow it in every transformer block.
+ * text encoder is narrow (its hidden size is the UNet's cross_attention_dim) and frozen at a seeded
+ * random init, as CLIP is frozen in Stable Diffusion. How much the UNet's FFNs carry the concepts
+ * depends on how far apart the frozen encoder puts the words (token std, below), not on the encoder's
+ * width: at width 8 instead of 16 (run m5, token std 1.0) the FFNs still did not carry the styles.
  *
  * @param unetChannels block_out_channels of the UNet (two levels on 8x8 latents)
  * @param heads attention heads per UNet level
@@ -37,6 +37,14 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
 
   /** The shipped model's token-embedding std (see docs/TOY-MODEL.md for the runs behind it). */
   public static final double DEFAULT_TOKEN_STD = 0.05;
+
+  /** This design with another text-encoder width (= the UNet's cross_attention_dim); heads stay 2. */
+  public ToyDesign withTextHidden(int hidden) {
+    if (hidden < 2 || hidden % textHeads != 0) {
+      throw new IllegalArgumentException("text hidden size must be a multiple of " + textHeads + ", got " + hidden);
+    }
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, textLayers, textHeads, tokenStd);
+  }
 
   /** This design with another token-embedding std. */
   public ToyDesign withTokenStd(double std) {

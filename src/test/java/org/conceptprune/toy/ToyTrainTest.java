@@ -218,6 +218,15 @@ class ToyTrainTest {
     assertEquals(0.5, ToyTrainer.progress(100, 0, 30, 1), 0);
   }
 
+  @Test
+  void textWidthIsTheCrossAttentionDim() {
+    ToyDesign d = ToyDesign.defaults().withTextHidden(8);
+    assertEquals(8, d.textHidden());
+    assertTrue(d.unetConfig().contains("\"cross_attention_dim\": 8,"), d.unetConfig());
+    assertTrue(d.textConfig().contains("\"hidden_size\": 8,") && d.textConfig().contains("\"intermediate_size\": 32,"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withTextHidden(7));
+  }
+
   /** Two step-budgeted runs with the same seed write identical weights; a VAE is reused on request. */
   @Test
   void stepBudgetedTrainingIsReproducible(@TempDir Path dir) throws Exception {
