@@ -1,6 +1,5 @@
 package org.conceptprune.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,26 +74,29 @@ public final class ToyCommand implements Runnable {
     double tokenStd;
 
     @Option(names = "--text-hidden", defaultValue = "16",
-        description = "Width of the frozen text encoder = the UNet's cross_attention_dim (default ${DEFAULT-VALUE}; even).")
+        description = "Width of the frozen text encoder = the UNet's cross_attention_dim (default ${DEFAULT-VALUE}; a multiple of its 2 heads).")
     int textHidden;
 
     @Override
     public Integer call() {
-      boolean bad = !(tokenStd > 0) || textHidden < 2 || textHidden % 2 != 0 || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
+      boolean bad = !(tokenStd > 0) || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
           || minutes != null && !(minutes > 0) || vaeMinutes != null && !(vaeMinutes > 0);
       if (bad) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "need an even --text-hidden >= 2, --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
+            "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
-      if (reuseVae && !Files.isRegularFile(out.resolve(ToyTrainer.VAE_FILE))) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--reuse-vae: no VAE weights at " + out.resolve(ToyTrainer.VAE_FILE));
+      ToyDesign design;
+      try {
+        design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden);
+        if (reuseVae) ToyTrainer.requireVae(out);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       int uSteps = minutes != null ? 0 : steps;
       double uMin = minutes != null ? minutes : 0;
       int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
       double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
-      ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden), batch, lr, lossWeight,
+      ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
           vSteps, uSteps), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;

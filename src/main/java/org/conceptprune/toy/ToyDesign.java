@@ -41,7 +41,7 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
   /** This design with another text-encoder width (= the UNet's cross_attention_dim); heads stay 2. */
   public ToyDesign withTextHidden(int hidden) {
     if (hidden < 2 || hidden % textHeads != 0) {
-      throw new IllegalArgumentException("text hidden size must be a multiple of " + textHeads + ", got " + hidden);
+      throw new IllegalArgumentException("text hidden size must be a positive multiple of " + textHeads + ", got " + hidden);
     }
     return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, textLayers, textHeads, tokenStd);
   }

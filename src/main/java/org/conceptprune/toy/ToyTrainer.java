@@ -80,6 +80,13 @@ public final class ToyTrainer {
   }
 
   public static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
+
+  /** Checks that dir holds VAE weights to reuse; IllegalArgumentException naming the file if not. */
+  public static void requireVae(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(VAE_FILE))) {
+      throw new IllegalArgumentException("no VAE to reuse: " + dir.resolve(VAE_FILE) + " does not exist");
+    }
+  }
   static final String UNET_FILE = "unet/diffusion_pytorch_model.safetensors";
   static final String TEXT_FILE = "text_encoder/model.safetensors";
 
@@ -102,9 +109,7 @@ public final class ToyTrainer {
         "; batch %d, lr %.1e, loss weight %s", o.batch(), o.lr(), o.lossWeight()));
     Path dir = o.out();
     boolean reuseVae = !o.trainsVae();
-    if (reuseVae && !Files.isRegularFile(dir.resolve(VAE_FILE))) {
-      throw new IllegalArgumentException("no VAE to reuse: " + dir.resolve(VAE_FILE) + " does not exist");
-    }
+    if (reuseVae) requireVae(dir);
     double scaling = 1.0;
     if (reuseVae) {
       scaling = AutoencoderKLConfig.read(dir.resolve("vae/config.json")).scalingFactor();
