@@ -1,0 +1,18 @@
+package org.conceptprune.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code score clip|classify|nudity|fid-features|fid}: the evaluation models on images. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = "Score images with an evaluation model: CLIP, an ImageNet classifier, NudeNet, FID features and FID/KID.",
+    subcommands = {})
+public final class ScoreCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing evaluator: clip, classify, nudity, fid-features or fid");
+  }
+}
