@@ -3,6 +3,7 @@ package org.conceptprune.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.prune.LayerMask;
@@ -48,35 +49,32 @@ public final class ApplyMaskCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    model.inputs().add("--mask", mask).add("--original", original).check("--out", out, overwrite);
+    if (invert && original == null) throw new UserError("--invert needs --original BASE (the unpruned model)");
+    if (!invert && original != null) throw new UserError("--original is only used with --invert");
     MaskPatch patch = MaskPatch.read(mask);
     String base = patch.metadata().get(MaskPatch.BASE_MODEL_HASH);
+    Component component = PruneJob.componentOf(patch.masks().layers());
     var err = spec.commandLine().getErr();
     try (ModelSource src = ModelSource.open(model.model, model.config); PruneJob job = new PruneJob(src, err)) {
+      checkShapes(model.model, src.weights(component), patch);
       PrunedWriter.Edit edit;
-      ModelSource orig = null;
-      try {
-        if (invert) {
-          if (original == null) throw new UserError("--invert needs --original BASE (the unpruned model)");
-          orig = ModelSource.open(original, model.config);
-          String oh = ModelHash.of(orig.weights("unet"));
-          if (base != null && !oh.equals(base) && !force) {
-            throw new UserError(original + " is not the patch's base model (hash " + oh.substring(0, 12) + "..., patch " + base.substring(0, 12) + "...); --force to restore anyway");
-          }
-          WeightSource ow = WeightSource.of(orig.weights(PruneJob.componentOf(patch.masks())));
-          edit = (layer, m, w) -> restore(m, w, ow.weight(layer).w());
-        } else {
-          String h = job.modelHash();
-          if (base != null && !h.equals(base) && !force) {
-            throw new UserError(model.model + " is not the model this patch was made for (hash " + h.substring(0, 12)
-                + "..., patch " + base.substring(0, 12) + "...); --force to apply anyway");
-          }
-          edit = PrunedWriter.ZERO;
+      if (invert) {
+        try (ModelSource orig = ModelSource.open(original, model.config)) {
+          String oh = ModelHash.of(orig.weights(Component.UNET));
+          checkBase(original, "is not the patch's base model", oh, base, "restore");
+          TensorSource ow = orig.weights(component);
+          checkShapes(original, ow, patch);
+          // The original values of the masked layers only: a few layers, read before anything is written.
+          WeightSource weights = WeightSource.of(ow);
+          Map<String, float[]> kept = new java.util.HashMap<>();
+          for (String layer : patch.masks().layers()) kept.put(layer, weights.weight(layer).w());
+          edit = (layer, m, w) -> restore(m, w, kept.get(layer));
+          job.writePruned(out, patch.masks(), edit, meta(), overwrite);
         }
-        checkShapes(job.source.weights(PruneJob.componentOf(patch.masks())), patch);
-        job.writePruned(out, patch.masks(), edit, Map.of("conceptprune_mask", mask.getFileName().toString(),
-            "conceptprune_inverted", Boolean.toString(invert)), overwrite);
-      } finally {
-        if (orig != null) orig.close();
+      } else {
+        checkBase(model.model, "is not the model this patch was made for", job.modelHash(), base, "apply");
+        job.writePruned(out, patch.masks(), PrunedWriter.ZERO, meta(), overwrite);
       }
       spec.commandLine().getOut().printf("%s %d weights of %d layers -> %s%n", invert ? "restored" : "zeroed",
           patch.masks().overall().pruned(), patch.masks().layers().size(), out);
@@ -84,17 +82,30 @@ public final class ApplyMaskCommand implements Callable<Integer> {
     }
   }
 
+  private Map<String, String> meta() {
+    return Map.of("conceptprune_mask", mask.getFileName().toString(), "conceptprune_inverted", Boolean.toString(invert));
+  }
+
+  /** Refuses a model whose content hash is not the patch's base model's, unless --force. */
+  private void checkBase(Path model, String what, String hash, String base, String verb) {
+    if (base != null && !hash.equals(base) && !force) {
+      throw new UserError(model + " " + what + " (hash " + hash.substring(0, 12) + "..., patch " + base.substring(0, 12)
+          + "...); --force to " + verb + " anyway");
+    }
+  }
+
   static void restore(LayerMask m, float[] w, float[] original) {
     for (int p = m.nextSetBit(0); p >= 0; p = m.nextSetBit(p + 1)) w[p] = original[p];
   }
 
-  static void checkShapes(TensorSource unet, MaskPatch patch) {
+  /** Every layer the patch names must exist in {@code model} with the mask's shape. */
+  static void checkShapes(Path model, TensorSource weights, MaskPatch patch) {
     for (String layer : patch.masks().layers()) {
-      var info = unet.tensors().get(layer + ".weight");
+      var info = weights.tensors().get(layer + ".weight");
       LayerMask m = patch.masks().get(layer);
-      if (info == null) throw new UserError("the model has no layer '" + layer + "' named by the patch");
+      if (info == null) throw new UserError(model + " has no layer '" + layer + "' named by the patch");
       if (info.shape().length != 2 || info.shape()[0] != m.out() || info.shape()[1] != m.in()) {
-        throw new UserError("layer '" + layer + "': the model's weight is " + info.shapeString() + " but the patch's mask is ["
+        throw new UserError(model + ": layer '" + layer + "' has weight " + info.shapeString() + " but the patch's mask is ["
             + m.out() + ", " + m.in() + "]");
       }
     }

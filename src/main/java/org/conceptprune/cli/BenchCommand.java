@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.unet.UNet2DConditionModel;
 import org.conceptprune.nn.WeightLoader;
@@ -56,6 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    model.inputs().check("--json", json);
     var out = spec.commandLine().getOut();
     ObjectNode r = new ObjectMapper().createObjectNode();
     r.put("runtime", Runtime.describe());
@@ -66,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
     try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = Runtime.newManager()) {
       long t0 = System.nanoTime();
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
-      TensorSource w = src.weights("unet");
+      TensorSource w = src.weights(Component.UNET);
       WeightLoader.load("unet", unet, w, m, k -> false, Runtime.computeType());
       double load = (System.nanoTime() - t0) / 1e9;
       long params = unet.parameterCount();

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
@@ -67,10 +68,10 @@ final class BenchExtras {
   /** Masks for a new k from statistics (synthetic, t̂ = 10) on the model's own ff.net.2 weights. */
   static void masks(Path model, Path config, ObjectNode r, PrintWriter out) {
     try (ModelSource src = ModelSource.open(model, config); PruneJob job = new PruneJob(src, out)) {
-      WeightSource w = job.weights("unet");
+      WeightSource w = job.weights(Component.UNET);
       PruneStats stats = new PruneStats();
       SplittableRandom rnd = new SplittableRandom(1);
-      for (var e : src.weights("unet").tensors().entrySet()) {
+      for (var e : src.weights(Component.UNET).tensors().entrySet()) {
         if (!e.getKey().endsWith("ff.net.2.weight")) continue;
         String layer = e.getKey().substring(0, e.getKey().length() - ".weight".length());
         int in = (int) e.getValue().shape()[1];

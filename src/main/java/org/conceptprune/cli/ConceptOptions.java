@@ -9,6 +9,7 @@ import org.conceptprune.prune.ConceptSpec;
 import org.conceptprune.prune.ProbeSite;
 import org.conceptprune.prune.StatsSettings;
 import org.conceptprune.schedule.SchedulerKind;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Option;
 
@@ -73,8 +74,20 @@ public final class ConceptOptions {
     return out;
   }
 
-  StatsSettings settings(ConceptSpec c, SamplingOptions s, SchedulerKind scheduler) {
+  /** The statistics pass's settings; its sampler is {@link StatsSettings#DEFAULT_SCHEDULER} unless --scheduler. */
+  StatsSettings settings(ConceptSpec c, SamplingOptions s) {
+    SchedulerKind scheduler = s.scheduler == null ? StatsSettings.DEFAULT_SCHEDULER : s.schedulerKind();
     return new StatsSettings(ProbeSite.fromCli(site), Aggregation.fromCli(aggregation), c.timesteps(), scheduler,
         s.steps, s.guidance, s.seed, seedPerPair, s.width, s.height);
+  }
+
+  /** The probe site (checked). */
+  ProbeSite site() {
+    return ProbeSite.fromCli(site);
+  }
+
+  /** The files these options read, as inputs no output may replace. */
+  OutputPaths inputs(OutputPaths paths) {
+    return paths.add("--words", words).addAll("--target-prompts", targetPrompts).addAll("--reference-prompts", referencePrompts);
   }
 }

@@ -1,9 +1,7 @@
 package org.conceptprune.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +11,7 @@ import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.pipeline.ModelSource;
-import org.conceptprune.prune.PrunedWriter;
-import org.conceptprune.util.UserError;
+import org.conceptprune.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,9 +35,8 @@ public final class ConvertCommand implements Callable<Integer> {
   boolean overwrite;
 
   @Override
-  public Integer call() throws IOException {
-    PrunedWriter.checkDistinct(model.model, dst);
-    if (Files.exists(dst) && !overwrite) throw new UserError(dst + " already exists; pass --overwrite to replace it");
+  public Integer call() {
+    model.inputs().check("DST", dst, overwrite);
     try (ModelSource src = ModelSource.open(model.model, model.config)) {
       Map<String, TensorSource> comps = new LinkedHashMap<>();
       for (String c : COMPONENTS) if (src.has(c)) comps.put(c, src.weights(c));
@@ -57,24 +53,17 @@ public final class ConvertCommand implements Callable<Integer> {
   }
 
   /** Configs and tokenizers from the source's config folder, weights re-written per component. */
-  static void writeFolder(ModelSource src, Map<String, TensorSource> comps, Path dst) throws IOException {
-    Path parent = dst.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
-    org.conceptprune.io.checkpoint.ConfigFiles.copy(src.configDir, tmp);
-    for (Map.Entry<String, TensorSource> e : comps.entrySet()) {
-      String file = e.getKey().startsWith("text_encoder") ? "model.safetensors" : "diffusion_pytorch_model.safetensors";
-      SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-      TensorSource t = e.getValue();
-      for (TensorInfo i : t.tensors().values()) w.add(i.name(), i.dtype(), i.shape(), () -> t.bytes(i.name()));
-      Files.createDirectories(tmp.resolve(e.getKey()));
-      w.write(tmp.resolve(e.getKey()).resolve(file));
-    }
-    if (Files.exists(dst)) {
-      try (var s = Files.walk(dst)) {
-        for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+  static void writeFolder(ModelSource src, Map<String, TensorSource> comps, Path dst) {
+    AtomicFiles.writeFolder(dst, tmp -> {
+      org.conceptprune.io.checkpoint.ConfigFiles.copy(src.configDir, tmp);
+      for (Map.Entry<String, TensorSource> e : comps.entrySet()) {
+        String file = e.getKey().startsWith("text_encoder") ? "model.safetensors" : "diffusion_pytorch_model.safetensors";
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+        TensorSource t = e.getValue();
+        for (TensorInfo i : t.tensors().values()) w.add(i.name(), i.dtype(), i.shape(), () -> t.bytes(i.name()));
+        Files.createDirectories(tmp.resolve(e.getKey()));
+        w.write(tmp.resolve(e.getKey()).resolve(file));
       }
-    }
-    Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 }

@@ -15,6 +15,8 @@ import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyReport;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--object", defaultValue = "heart", description = "Object to erase (default ${DEFAULT-VALUE}).")
   String object;
 
-  @Option(names = "-k", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+  @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
   double k;
 
   @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
@@ -46,6 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputPaths.inputs().add("--model", model).check("--out", out);
     Files.createDirectories(out);
     Path dir = model != null ? model : ToyModel.extractBundled();
     List<int[]> concepts = List.of(new int[] {1, ToyWorld.styleIndex(style)}, new int[] {0, ToyWorld.objectIndex(object)});
@@ -99,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
       h.append("<h3>").append(row.get("concept")).append("</h3><p>before<br><img src=").append(f)
           .append("-before.png><br>after<br><img src=").append(f).append("-after.png></p>");
     }
-    Files.writeString(out.resolve("index.html"), h.toString());
+    AtomicFiles.writeString(out.resolve("index.html"), h.toString());
   }
 
   /** NHWC images -> a grid PNG (CHW for ToyImages), 6 per row, 3x scale. */

@@ -23,6 +23,7 @@ import org.conceptprune.model.clip.ClipTextModel;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.nn.WeightLoader;
 import org.conceptprune.runtime.Runtime;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,11 +60,11 @@ public final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputPaths.inputs().add("the input model", model.model).add("--prompts-file", promptsFile.file).check("--out", out);
     List<String> all = promptsFile.collect(prompts);
     if (batchSize < 1) throw new UserError("--batch-size must be at least 1, got " + batchSize);
     ModelFolder mf = ModelFolder.open(model.model);
     List<TextEncoderSlot> slots = mf.textEncoders();
-    refuseInputAsOutput(mf, slots);
 
     PrintWriter err = spec.commandLine().getErr();
     err.println("runtime: " + Runtime.describe());
@@ -142,24 +143,5 @@ public final class EncodeCommand implements Callable<Integer> {
       off += f.length;
     }
     return out;
-  }
-
-  /** Writing over model_index.json, a config, a tokenizer file or the weights would destroy the model. */
-  private void refuseInputAsOutput(ModelFolder mf, List<TextEncoderSlot> slots) {
-    if (!Files.exists(out)) return; // a file that does not exist yet cannot be one of the inputs
-    List<Path> inputs = new ArrayList<>();
-    inputs.add(mf.indexFile());
-    for (TextEncoderSlot s : slots) {
-      inputs.addAll(mf.files(s.encoder()));
-      inputs.addAll(mf.files(s.tokenizer()));
-    }
-    if (promptsFile.file != null) inputs.add(promptsFile.file);
-    for (Path in : inputs) {
-      try {
-        if (Files.isSameFile(out, in)) throw new UserError("--out " + out + " is an input file (" + in + "); choose another output");
-      } catch (IOException e) {
-        throw new UserError("cannot compare --out " + out + " with " + in + " (" + e.getMessage() + ")", e);
-      }
-    }
   }
 }

@@ -10,6 +10,7 @@ import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.Pruner;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +45,9 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
+    OutputPaths paths = model.inputs().add("--mask", mask).add("--latents", sampling.latents);
+    paths.check("--out", out);
+    paths.check("--save-raw", saveRaw);
     float[] latents = sampling.readLatents();
     try (StableDiffusion sd = StableDiffusion.load(model.model, model.config)) {
       err.println("runtime: " + Runtime.describe());
@@ -80,9 +84,6 @@ public final class GenerateCommand implements Callable<Integer> {
       if (applied != null) applied.close();
       List<Path> files = ImageFiles.writeAll(r.images(), prompts.size(), r.height(), r.width(), out);
       if (saveRaw != null) {
-        if (saveRaw.toAbsolutePath().normalize().equals(model.model.toAbsolutePath().normalize())) {
-          throw new UserError("--save-raw would overwrite the model");
-        }
         new SafetensorsWriter().metadata("prompts", String.join("\n", prompts))
             .addFloats("images", new long[] {prompts.size(), r.height(), r.width(), 3}, r.images())
             .addFloats("latents", r.latentShape(), r.latents())

@@ -2,6 +2,8 @@ package org.conceptprune.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
@@ -32,7 +34,9 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: inspect, tokenize or encode");
+    List<String> names = new ArrayList<>(spec.subcommands().keySet());
+    names.remove("help");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of " + String.join(", ", names));
   }
 
   public static void main(String[] args) {

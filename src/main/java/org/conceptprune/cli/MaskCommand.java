@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.prune.ConceptSpec;
@@ -56,6 +57,7 @@ public final class MaskCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    model.inputs().addAll("--stats", stats).check("--out", out);
     for (double k : ks) ConceptSpec.checkK(k);
     for (int t : timesteps) if (t < 1) throw new UserError("t̂ must be >= 1, got " + t);
     List<PruneStats> all = new ArrayList<>();
@@ -70,8 +72,11 @@ public final class MaskCommand implements Callable<Integer> {
         }
       }
       long params = job.unetParameters();
-      String component = all.get(0).layers().stream().anyMatch(l -> l.startsWith("text_model.")) ? "text_encoder" : "unet";
-      var weights = job.weights(component);
+      var weights = job.weights(PruneJob.componentOf(all.get(0).layers()));
+      Map<String, Integer> widths = new TreeMap<>();
+      for (PruneStats ps : all) for (String l : ps.layers()) widths.put(l, ps.layer(l).in());
+      for (double k : ks) PruneJob.checkKCount(k, widths, spec.commandLine().getErr());
+      Variant variant = Variant.of(unskilled);
       ObjectMapper om = new ObjectMapper();
       ArrayNode rows = om.createArrayNode();
       o.printf("%8s %5s %10s %12s %10s %8s%n", "k", "t̂", "pruned", "% of FFN", "% of UNet", "seconds");
@@ -79,14 +84,17 @@ public final class MaskCommand implements Callable<Integer> {
         for (int t : timesteps) {
           long s0 = System.nanoTime();
           List<MaskSet> per = new ArrayList<>();
-          for (PruneStats ps : all) per.add(ps.maskFor(weights, k, t, rho, unskilled ? Variant.UNSKILLED : Variant.SKILLED));
+          for (PruneStats ps : all) per.add(ps.maskFor(weights, k, t, rho, variant));
           MaskSet m = Masks.or(per);
           double secs = (System.nanoTime() - s0) / 1e9;
           Path f = out.resolve(String.format(Locale.ROOT, "mask-k%s-t%d.safetensors", k, t));
+          // Every setting that changes the mask, with each statistics file's own settings.
           ObjectNode settings = om.createObjectNode().put("k", k).put("timesteps", t).put("rho", rho)
-              .put("variant", unskilled ? "unskilled" : "skilled");
+              .put("variant", variant.cliName);
           ArrayNode sl = settings.putArray("stats");
-          stats.forEach(p -> sl.add(p.toString()));
+          for (int i = 0; i < stats.size(); i++) {
+            sl.addObject().put("file", stats.get(i).toString()).set("metadata", om.valueToTree(all.get(i).metadata()));
+          }
           MaskPatch.write(f, m, Map.of(MaskPatch.BASE_MODEL_HASH, hash, MaskPatch.SETTINGS, settings.toString()));
           MaskSet.Density d = m.overall();
           o.printf(Locale.ROOT, "%8s %5d %10d %11.4f%% %9.4f%% %8.3f%n", k, t, d.pruned(), 100 * d.fraction(), 100.0 * d.pruned() / params, secs);

@@ -1,6 +1,7 @@
 package org.conceptprune.cli;
 
 import java.nio.file.Path;
+import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,4 +14,9 @@ public final class ModelOptions {
   @Option(names = "--config", paramLabel = "DIR",
       description = "For a single file: a diffusers folder whose configs to use (default: the bundled SD-1.5, SD-2.1 or SDXL configs, chosen from the tensor names).")
   Path config;
+
+  /** A checker of output paths that knows MODEL and --config as inputs. */
+  OutputPaths inputs() {
+    return OutputPaths.inputs().add("the input model", model).add("--config", config);
+  }
 }

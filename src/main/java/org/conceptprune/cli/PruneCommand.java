@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,9 +19,10 @@ import org.conceptprune.prune.PrunedWriter;
 import org.conceptprune.prune.StatsCache;
 import org.conceptprune.prune.StatsSettings;
 import org.conceptprune.prune.Variant;
-import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,24 +62,40 @@ public final class PruneCommand implements Callable<Integer> {
     long start = System.nanoTime();
     var err = spec.commandLine().getErr();
     var stdout = spec.commandLine().getOut();
+    Variant variant = Variant.of(unskilled);
+    Path patch = maskOut != null ? maskOut : sibling(out, ".mask.safetensors");
+    Path reportFile = sibling(out, ".report.json");
+    Path cacheDir = statsCache != null ? statsCache : sibling(out, ".stats");
+    // Every output is checked before anything runs; they are products of one run, so --overwrite covers all.
+    OutputPaths paths = concepts.inputs(model.inputs().add("--latents", sampling.latents));
+    paths.check("--out", out, overwrite);
+    paths.check("--mask-out", patch, overwrite);
+    paths.check("the report", reportFile, overwrite);
+    paths.check("--stats-cache", cacheDir);
     List<ConceptSpec> specs = concepts.specs();
     float[] latents = sampling.readLatents();
     try (ModelSource src = ModelSource.open(model.model, model.config); PruneJob job = new PruneJob(src, err)) {
-      PrunedWriter.checkDistinct(model.model, out);
-      SchedulerKind kind = sampling.scheduler == null ? SchedulerKind.PNDM : sampling.schedulerKind();
-      for (ConceptSpec c : specs) job.checkTimesteps(c.timesteps(), concepts.settings(c, sampling, kind));
-      StatsCache cache = new StatsCache(statsCache != null ? statsCache : out.resolveSibling(out.getFileName() + ".stats"));
+      Map<String, Integer> widths = job.siteLayers(concepts.site());
+      for (ConceptSpec c : specs) {
+        job.checkTimesteps(c.timesteps(), concepts.settings(c, sampling));
+        PruneJob.checkKCount(c.k(), widths, err);
+      }
+      StatsCache cache = new StatsCache(cacheDir);
       long total = 0;
       for (ConceptSpec c : specs) total += (long) c.prompts().target().size() * c.timesteps();
       Progress progress = new Progress("statistics (prompt pairs x UNet calls)", total, err);
       List<MaskSet> perConcept = new ArrayList<>();
-      ObjectNode report = new ObjectMapper().createObjectNode();
-      ArrayNode cj = report.putArray("concepts");
+      ObjectMapper om = new ObjectMapper();
+      // Every setting that changes the mask: it goes into the patch, the pruned model and the report.
+      ObjectNode settings = om.createObjectNode();
+      settings.put("rho", rho);
+      settings.put("variant", variant.cliName);
+      ArrayNode cj = settings.putArray("concepts");
       for (ConceptSpec c : specs) {
-        StatsSettings s = concepts.settings(c, sampling, kind);
+        StatsSettings s = concepts.settings(c, sampling);
         PruneStats stats = job.stats(c, s, latents, cache, progress);
         int tHat = s.site().inUnet ? c.timesteps() : 1; // the text encoder runs once per prompt
-        MaskSet m = stats.maskFor(job.weights(PruneJob.componentOf(s.site())), c.k(), tHat, rho, unskilled ? Variant.UNSKILLED : Variant.SKILLED);
+        MaskSet m = stats.maskFor(job.weights(s.site().component()), c.k(), tHat, rho, variant);
         perConcept.add(m);
         ObjectNode o = cj.addObject();
         o.put("concept", c.name());
@@ -87,31 +103,28 @@ public final class PruneCommand implements Callable<Integer> {
         o.put("k", c.k());
         o.put("timesteps", c.timesteps());
         o.put("pairs", c.prompts().target().size());
-        o.set("settings", new ObjectMapper().valueToTree(s.metadata()));
+        o.set("settings", om.valueToTree(s.metadata()));
         o.put("pruned_weights", m.overall().pruned());
       }
       MaskSet union = Masks.or(perConcept);
+      if (union.overall().pruned() == 0) {
+        throw new UserError("no weight was selected (k, t̂ and the statistics give an empty mask), so nothing would be pruned;"
+            + " the statistics are kept in " + cacheDir + " for a rerun with a larger --k or --timesteps");
+      }
       long unetParams = job.unetParameters();
-      Map<String, String> settings = new LinkedHashMap<>();
-      settings.put("concepts", String.join(" | ", specs.stream().map(ConceptSpec::name).toList()));
-      settings.put("rho", Double.toString(rho));
-      settings.put("variant", unskilled ? "unskilled" : "skilled");
-      String settingsJson = new ObjectMapper().valueToTree(report).toString();
+      String settingsJson = settings.toString();
       Map<String, String> meta = Map.of("conceptprune", settingsJson, "conceptprune_base_model_hash", job.modelHash());
       job.writePruned(out, union, PrunedWriter.ZERO, meta, overwrite);
-      Path patch = maskOut != null ? maskOut : out.resolveSibling(out.getFileName() + ".mask.safetensors");
       MaskPatch.write(patch, union, Map.of(MaskPatch.BASE_MODEL_HASH, job.modelHash(), MaskPatch.SETTINGS, settingsJson));
       double secs = (System.nanoTime() - start) / 1e9;
+      ObjectNode report = settings.deepCopy();
       report.put("model", model.model.toString());
       report.put("base_model_hash", job.modelHash());
       report.put("output", out.toString());
       report.put("mask_patch", patch.toString());
-      report.put("rho", rho);
-      report.put("variant", unskilled ? "unskilled" : "skilled");
       report.put("unet_calls", job.unetCalls);
       report.put("wall_seconds", secs);
       report.set("density", PruneJob.densityJson(union, unetParams));
-      Path reportFile = out.resolveSibling(out.getFileName() + ".report.json");
       AtomicFiles.writeString(reportFile, report.toPrettyString());
       stdout.print(PruneJob.densityText(union, unetParams));
       stdout.printf("pruned model: %s%nmask patch:   %s%nreport:       %s%nUNet calls: %d, wall time %.1f s%n", out, patch,
@@ -120,4 +133,8 @@ public final class PruneCommand implements Callable<Integer> {
     }
   }
 
+  /** OUT's companion file: OUT + suffix beside it. */
+  static Path sibling(Path out, String suffix) {
+    return out.resolveSibling(out.getFileName() + suffix);
+  }
 }

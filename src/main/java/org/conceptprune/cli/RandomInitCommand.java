@@ -19,6 +19,9 @@ import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Parameter;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,17 +67,23 @@ public final class RandomInitCommand implements Callable<Integer> {
       case "fp32", "f32", "float32" -> DType.F32;
       default -> throw new UserError("--dtype must be fp16, bf16 or fp32, got " + dtype);
     };
-    if (Files.exists(out) && !overwrite) throw new UserError(out + " already exists; pass --overwrite to replace it");
+    OutputPaths.inputs().add("CONFIG", config.equals("sd15") ? null : Path.of(config)).check("OUT", out, overwrite);
     Path cfg = configDir();
-    Files.createDirectories(out);
+    long[] total = {0};
+    AtomicFiles.writeFolder(out, tmp -> total[0] = write(cfg, tmp, dt));
+    spec.commandLine().getOut().printf("wrote %s: %,d random %s parameters (seed %d)%n", out, total[0], dt, seed);
+    return 0;
+  }
+
+  /** Configs, tokenizer and seeded random weights of every requested component into {@code out}; returns the parameter count. */
+  private long write(Path cfg, Path out, DType dt) throws IOException {
     copyConfigs(cfg, out);
     long total = 0;
     for (String c : components) {
-      Module m = switch (c) {
-        case "unet" -> new UNet2DConditionModel(UNet2DConditionConfig.read(out.resolve("unet/config.json")));
-        case "vae" -> new AutoencoderKL(AutoencoderKLConfig.read(out.resolve("vae/config.json")));
-        case "text_encoder", "text_encoder_2" -> new ClipTextModel(ClipTextConfig.read(out.resolve(c + "/config.json")));
-        default -> throw new UserError("unknown component '" + c + "' (unet, vae, text_encoder, text_encoder_2)");
+      Module m = switch (Component.of(c)) {
+        case UNET -> new UNet2DConditionModel(UNet2DConditionConfig.read(out.resolve("unet/config.json")));
+        case VAE -> new AutoencoderKL(AutoencoderKLConfig.read(out.resolve("vae/config.json")));
+        case TEXT_ENCODER, TEXT_ENCODER_2 -> new ClipTextModel(ClipTextConfig.read(out.resolve(c + "/config.json")));
       };
       SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
       for (var e : m.parameters().entrySet()) {
@@ -88,8 +97,7 @@ public final class RandomInitCommand implements Callable<Integer> {
       else w.write(out.resolve(c).resolve(base + ".safetensors"));
       spec.commandLine().getOut().printf("%s: %,d parameters%n", c, m.parameterCount());
     }
-    spec.commandLine().getOut().printf("wrote %s: %,d random %s parameters (seed %d)%n", out, total, dt, seed);
-    return 0;
+    return total;
   }
 
   private Path configDir() throws IOException {

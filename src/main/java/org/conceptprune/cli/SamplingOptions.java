@@ -15,7 +15,7 @@ public final class SamplingOptions {
   double guidance;
 
   @Option(names = "--scheduler", paramLabel = "S",
-      description = "pndm, ddim, euler or dpmpp-2m (default: the model's own scheduler config).")
+      description = "pndm, ddim, euler or dpmpp-2m (default: generate uses the model's own scheduler config; stats and prune use pndm, as the authors' pipeline).")
   String scheduler;
 
   @Option(names = "--width", paramLabel = "PX", defaultValue = "0", description = "Image width (default: the model's).")

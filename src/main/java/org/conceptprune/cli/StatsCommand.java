@@ -8,9 +8,7 @@ import org.conceptprune.prune.ConceptSpec;
 import org.conceptprune.prune.PruneJob;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.prune.StatsSettings;
-import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.util.Progress;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,21 +31,18 @@ public final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
+    concepts.inputs(model.inputs().add("--latents", sampling.latents)).check("--out", out);
     List<ConceptSpec> specs = concepts.specs();
     float[] latents = sampling.readLatents();
     try (ModelSource src = ModelSource.open(model.model, model.config); PruneJob job = new PruneJob(src, err)) {
-      if (out.toAbsolutePath().normalize().startsWith(model.model.toAbsolutePath().normalize())) {
-        throw new UserError("--out " + out + " lies in the input model");
-      }
-      SchedulerKind kind = sampling.scheduler == null ? SchedulerKind.PNDM : sampling.schedulerKind();
       long total = 0;
       for (ConceptSpec c : specs) {
-        job.checkTimesteps(c.timesteps(), concepts.settings(c, sampling, kind));
+        job.checkTimesteps(c.timesteps(), concepts.settings(c, sampling));
         total += (long) c.prompts().target().size() * c.timesteps();
       }
       Progress progress = new Progress("statistics (prompt pairs x UNet calls)", total, err);
       for (ConceptSpec c : specs) {
-        StatsSettings s = concepts.settings(c, sampling, kind);
+        StatsSettings s = concepts.settings(c, sampling);
         PruneStats stats = job.stats(c, s, latents, null, progress);
         Path file = specs.size() == 1 ? out : out.resolve(c.slug() + ".safetensors");
         stats.write(file, stats.metadata());

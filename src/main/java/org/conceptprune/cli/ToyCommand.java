@@ -13,6 +13,7 @@ import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyReport;
 import org.conceptprune.toy.ToyTrainer;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,6 +86,7 @@ public final class ToyCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
+      OutputPaths.inputs().add("--out", out).check("--half-out", halfOut);
       ToyDesign design;
       try {
         design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden);
@@ -115,7 +117,7 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--quick", description = "Three concepts, one image per pair (96) for accuracy, 2 per pair asking for an erased concept (else 288 and 4).")
     boolean quick;
 
-    @Option(names = "-k", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+    @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
     double k;
 
     @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
@@ -126,6 +128,7 @@ public final class ToyCommand implements Runnable {
 
     @Override
     public Integer call() {
+      OutputPaths.inputs().add("--model", model).check("--json", json);
       Path dir = model != null ? model : ToyModel.extractBundled();
       try (StableDiffusion sd = StableDiffusion.loadFolder(dir); ToyJudge j = ToyJudge.loadBundled()) {
         List<int[]> concepts = new ArrayList<>();
@@ -141,7 +144,6 @@ public final class ToyCommand implements Runnable {
             sweep ? new double[] {0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
             ToyEval.Sampling.defaults());
         Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
-        if (json.getParent() != null) json.getParent().toFile().mkdirs();
         ToyReport.writeJson(r, json);
         System.out.println("report: " + json);
       }

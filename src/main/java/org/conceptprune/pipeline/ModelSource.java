@@ -108,6 +108,11 @@ public final class ModelSource implements AutoCloseable {
     return t;
   }
 
+  /** A component's weights under diffusers names; closed with this source. */
+  public TensorSource weights(org.conceptprune.io.checkpoint.Component component) {
+    return weights(component.diffusersName);
+  }
+
   /** The single file itself (original names), or null for a folder. */
   public SafetensorsFile singleFile() {
     return single;

@@ -6,33 +6,15 @@ import java.util.List;
 public final class Masks {
   private Masks() {}
 
-  /** M = OR_t M_t: the plain union (vote threshold rho = 0). */
-  public static LayerMask union(List<LayerMask> perCall) {
-    return union(perCall, 0.0);
-  }
-
   /**
-   * Vote over the t̂ = perCall.size() calls: M[p] = 1 iff #{t : M_t[p] = 1} > rho * t̂.
-   * rho = 0 is the plain OR; rho in [0, 1).
+   * The vote over the t̂ UNet calls: M[p] = 1 iff #{t : M_t[p] = 1} > rho * t̂, rho in [0, 1);
+   * rho = 0 is the plain union M = OR_t M_t.
+   *
+   * @param votes #{t : M_t[p] = 1}
+   * @param calls t̂
    */
-  public static LayerMask union(List<LayerMask> perCall, double rho) {
-    if (perCall.isEmpty()) throw new IllegalArgumentException("no masks to unite");
-    if (!(rho >= 0 && rho < 1)) throw new IllegalArgumentException("rho must lie in [0, 1), got " + rho);
-    LayerMask first = perCall.get(0);
-    if (rho == 0) {
-      LayerMask m = first.copy();
-      for (int t = 1; t < perCall.size(); t++) m.or(perCall.get(t));
-      return m;
-    }
-    double threshold = rho * perCall.size();
-    int[] votes = new int[first.numel()]; // [out * in]
-    for (LayerMask mt : perCall) {
-      first.requireSameShape(mt);
-      for (int p = mt.nextSetBit(0); p >= 0; p = mt.nextSetBit(p + 1)) votes[p]++;
-    }
-    LayerMask m = new LayerMask(first.out(), first.in());
-    for (int p = 0; p < votes.length; p++) if (votes[p] > threshold) m.set(p);
-    return m;
+  public static boolean kept(int votes, int calls, double rho) {
+    return votes > rho * calls;
   }
 
   /** Multi-concept erasure: M = OR_c M_c, layer by layer; every set must have the same layers. */

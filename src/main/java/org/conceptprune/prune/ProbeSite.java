@@ -1,6 +1,7 @@
 package org.conceptprune.prune;
 
 import java.util.Locale;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.util.UserError;
 
 /**
@@ -24,6 +25,11 @@ public enum ProbeSite {
     this.cliName = cliName;
     this.suffix = suffix;
     this.inUnet = inUnet;
+  }
+
+  /** The component whose weights this site scores and prunes. */
+  public Component component() {
+    return inUnet ? Component.UNET : Component.TEXT_ENCODER;
   }
 
   public static ProbeSite fromCli(String s) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
@@ -38,7 +40,7 @@ public final class PruneJob implements AutoCloseable {
   }
 
   public String modelHash() {
-    if (modelHash == null) modelHash = ModelHash.of(source.weights("unet"));
+    if (modelHash == null) modelHash = ModelHash.of(source.weights(Component.UNET));
     return modelHash;
   }
 
@@ -95,40 +97,70 @@ public final class PruneJob implements AutoCloseable {
     return out;
   }
 
+  /** The probed layers of a site in this model, with their input widths: layer path -> in. */
+  public Map<String, Integer> siteLayers(ProbeSite site) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    String suffix = site.suffix + ".weight";
+    for (TensorInfo t : source.weights(site.component()).tensors().values()) {
+      if (t.name().endsWith(suffix) && t.shape().length == 2) {
+        out.put(t.name().substring(0, t.name().length() - ".weight".length()), (int) t.shape()[1]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * kcount = floor(k * in) of every layer: warns for each layer where it is 0 (nothing can be
+   * pruned there) and refuses when it is 0 in every layer (nothing at all would be pruned).
+   *
+   * @param inWidths layer path -> in
+   */
+  public static void checkKCount(double k, Map<String, Integer> inWidths, PrintWriter log) {
+    java.util.List<String> empty = new java.util.ArrayList<>();
+    int widest = 0;
+    for (Map.Entry<String, Integer> e : inWidths.entrySet()) {
+      widest = Math.max(widest, e.getValue());
+      if (SkilledNeurons.kCount(k, e.getValue()) == 0) empty.add(e.getKey());
+    }
+    if (!inWidths.isEmpty() && empty.size() == inWidths.size()) {
+      throw new UserError("k = " + k + " selects floor(k * in) = 0 columns in every layer (the widest has in = " + widest
+          + "), so nothing would be pruned; use k >= " + (1.0 / widest));
+    }
+    for (String l : empty) {
+      log.printf("warning: k = %s selects floor(k * in) = 0 of the %d columns of %s: nothing is pruned in that layer%n",
+          k, inWidths.get(l), l);
+    }
+  }
+
   /** All parameters of the UNet (for the overall density). */
   public long unetParameters() {
     long n = 0;
-    for (TensorInfo t : source.weights("unet").tensors().values()) if (t.dtype().isFloat()) n += t.numel();
+    for (TensorInfo t : source.weights(Component.UNET).tensors().values()) if (t.dtype().isFloat()) n += t.numel();
     return n;
   }
 
-  /** The component whose weights a probe site scores. */
-  public static String componentOf(ProbeSite site) {
-    return site.inUnet ? "unet" : "text_encoder";
+  /** The component some layers belong to (text encoder layers start with "text_model."). */
+  public static Component componentOf(java.util.Collection<String> layers) {
+    long text = layers.stream().filter(l -> l.startsWith("text_model.")).count();
+    if (text == 0) return Component.UNET;
+    if (text == layers.size()) return Component.TEXT_ENCODER;
+    throw new UserError("the layers mix UNet and text-encoder layers; prune them in two runs");
   }
 
-  /** The component a mask set's layers belong to (text encoder layers start with "text_model."). */
-  public static String componentOf(MaskSet masks) {
-    long text = masks.layers().stream().filter(l -> l.startsWith("text_model.")).count();
-    if (text == 0) return "unet";
-    if (text == masks.layers().size()) return "text_encoder";
-    throw new UserError("a mask set mixes UNet and text-encoder layers; prune them in two runs");
-  }
-
-  public WeightSource weights(String component) {
+  public WeightSource weights(Component component) {
     return WeightSource.of(source.weights(component));
   }
 
   /** Writes the model with the masks applied, in the input's layout. */
   public void writePruned(Path out, MaskSet masks, PrunedWriter.Edit edit, Map<String, String> meta, boolean overwrite) {
-    String component = componentOf(masks);
+    Component component = componentOf(masks.layers());
     if (source.layout == ModelSource.Layout.FOLDER) {
       PrunedWriter.writeFolder(source.path, out, component, masks, edit, meta, overwrite);
     } else {
       if (!out.getFileName().toString().endsWith(".safetensors")) {
         throw new UserError("the input is a single file, so --out must end in .safetensors, got " + out);
       }
-      var layout = org.conceptprune.io.checkpoint.SingleFile.layoutFor(source.singleFile(), source.arch, source.unetConfig());
+      var layout = SingleFile.layoutFor(source.singleFile(), source.arch, source.unetConfig());
       PrunedWriter.writeSingleFile(source.path, out, component, masks, edit, layout, meta, overwrite);
     }
   }

@@ -11,11 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.SingleFileLayout;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorCodec;
 import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 
 /**
@@ -36,58 +40,30 @@ public final class PrunedWriter {
   /** W <- W ⊙ (1 - M): the pruning edit. */
   public static final Edit ZERO = (layer, mask, w) -> mask.applyTo(w);
 
-  /** Refuses an output that is the input, inside it, or holds it. */
-  public static void checkDistinct(Path input, Path output) {
-    Path in = input.toAbsolutePath().normalize();
-    Path out = output.toAbsolutePath().normalize();
-    if (in.equals(out)) throw new UserError("the output path " + output + " is the input; choose another --out");
-    if (out.startsWith(in) && Files.isDirectory(in)) throw new UserError("the output " + output + " lies inside the input model " + input);
-    if (in.startsWith(out)) throw new UserError("the output " + output + " contains the input model " + input);
-  }
-
   /**
-   * Copies a diffusers folder to {@code dst}, rewriting the UNet's safetensors with the masks applied.
+   * Copies a diffusers folder to {@code dst}, rewriting one component's safetensors (the UNet, or the
+   * text encoder for the text-fc2 site) with {@code edit} applied to its masked layers.
    *
    * @param masks layer path (e.g. "...ff.net.2") -> mask of its weight
    */
-  public static void writeFolder(Path src, Path dst, MaskSet masks, Map<String, String> metadata, boolean overwrite) {
-    writeFolder(src, dst, "unet", masks, ZERO, metadata, overwrite);
-  }
-
-  /**
-   * As {@link #writeFolder(Path, Path, MaskSet, Map, boolean)} for the masked layers of any component
-   * ("unet", or "text_encoder" for the text-fc2 site) and any edit of them.
-   */
-  public static void writeFolder(Path src, Path dst, String component, MaskSet masks, Edit edit, Map<String, String> metadata,
-      boolean overwrite) {
-    checkDistinct(src, dst);
-    if (Files.exists(dst) && !overwrite) {
-      throw new UserError(dst + " already exists; pass --overwrite to replace it");
-    }
+  public static void writeFolder(Path src, Path dst, Component component, MaskSet masks, Edit edit,
+      Map<String, String> metadata, boolean overwrite) {
+    OutputPaths.inputs().add("the input model", src).check("the output", dst, overwrite);
     Function<String, String> layerOf = k -> k.endsWith(".weight") ? k.substring(0, k.length() - ".weight".length()) : null;
-    Path parent = dst.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      List<Path> files;
-      try (var s = Files.list(src.resolve(component))) {
-        files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
-      }
-      // Every masked layer must have its weight in the component: checked before anything is written.
-      checkAllApplied(masks, layersIn(files, masks, layerOf), src.resolve(component).toString());
-      Files.createDirectories(parent);
-      tmp = Files.createTempDirectory(parent, "." + dst.getFileName() + ".");
-      copyTree(src, tmp, p -> p.startsWith(src.resolve(component)) && p.toString().endsWith(".safetensors"));
-      for (Path f : files) rewrite(f, tmp.resolve(component).resolve(f.getFileName()), masks, edit, layerOf, metadata);
-      if (Files.exists(dst)) deleteTree(dst);
-      Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
+    Path weights = src.resolve(component.diffusersName);
+    List<Path> files;
+    try (var s = Files.list(weights)) {
+      files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
     } catch (IOException e) {
-      throw new UserError("cannot write " + dst + " (" + e.getMessage() + ")", e);
-    } finally {
-      if (tmp != null) deleteQuietly(tmp);
+      throw new UserError("cannot read " + weights + " (" + e.getMessage() + ")", e);
     }
+    // Every masked layer must have its weight in the component: checked before anything is written.
+    checkAllApplied(masks, layersIn(files, masks, layerOf), weights.toString());
+    AtomicFiles.writeFolder(dst, tmp -> {
+      copyTree(src, tmp, p -> p.startsWith(weights) && p.toString().endsWith(".safetensors"));
+      for (Path f : files) rewrite(f, tmp.resolve(component.diffusersName).resolve(f.getFileName()), masks, edit, layerOf, metadata);
+    });
   }
-
 
   /**
    * Rewrites one safetensors file with masked tensors zeroed.
@@ -134,11 +110,9 @@ public final class PrunedWriter {
    *
    * @param layout the key conversion of this file (original key -> diffusers key)
    */
-  public static void writeSingleFile(Path src, Path dst, String component, MaskSet masks, Edit edit,
-      org.conceptprune.io.checkpoint.SingleFileLayout layout, Map<String, String> metadata, boolean overwrite) {
-    var comp = org.conceptprune.io.checkpoint.SingleFileLayout.Component.of(component);
-    checkDistinct(src, dst);
-    if (Files.exists(dst) && !overwrite) throw new UserError(dst + " already exists; pass --overwrite to replace it");
+  public static void writeSingleFile(Path src, Path dst, Component comp, MaskSet masks, Edit edit,
+      SingleFileLayout layout, Map<String, String> metadata, boolean overwrite) {
+    OutputPaths.inputs().add("the input model", src).check("the output", dst, overwrite);
     Function<String, String> layerOf = key -> {
       for (var link : layout.toDiffusers(key)) {
         if (link.component() == comp && link.diffusers().endsWith(".weight")) {
@@ -165,14 +139,6 @@ public final class PrunedWriter {
     return found;
   }
 
-  private static void deleteQuietly(Path p) {
-    try {
-      deleteTree(p);
-    } catch (IOException ignored) {
-      // a temporary folder: nothing else to do
-    }
-  }
-
   static void checkAllApplied(MaskSet masks, List<String> applied, String where) {
     List<String> missing = new ArrayList<>(masks.layers());
     missing.removeAll(applied);
@@ -194,12 +160,4 @@ public final class PrunedWriter {
       }
     });
   }
-
-  static void deleteTree(Path p) throws IOException {
-    try (var s = Files.walk(p)) {
-      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
-    }
-  }
-
-
 }

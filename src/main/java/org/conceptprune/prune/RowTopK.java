@@ -54,7 +54,7 @@ final class RowTopK {
    */
   void select(float[] w, int off, double[] norm, double guess) {
     int in = score.length;
-    for (int j = 0; j < in; j++) score[j] = Math.abs((double) w[off + j]) * norm[j];
+    for (int j = 0; j < in; j++) score[j] = Wanda.score(w[off + j], norm[j]);
     size = 0;
     kth = Double.NaN;
     if (kcount == 0) return;

@@ -98,7 +98,6 @@ public final class SkilledNeurons {
     }
     if (!(rho >= 0 && rho < 1)) throw new IllegalArgumentException("rho must lie in [0, 1), got " + rho);
     int kc = Math.min(kcount, in);
-    double threshold = rho * calls;
     LayerMask m = new LayerMask(out, in);
     int blocks = (out + 63) / 64;
     IntStream.range(0, blocks).parallel().forEach(b -> {
@@ -116,12 +115,11 @@ public final class SkilledNeurons {
           double[] nr = normRef[t];
           for (int r = 0; r < top.size(); r++) {
             int j = top.column(r);
-            double a = Math.abs((double) w[off + j]);
-            if (variant.selects(a * nt[j], a * nr[j])) votes[j]++;
+            if (variant.selects(Wanda.score(w[off + j], nt[j]), Wanda.score(w[off + j], nr[j]))) votes[j]++;
           }
         }
         for (int j = 0; j < in; j++) {
-          if (votes[j] > threshold) m.set(off + j);
+          if (Masks.kept(votes[j], calls, rho)) m.set(off + j);
           votes[j] = 0;
         }
       }

@@ -15,6 +15,9 @@ import org.conceptprune.util.UserError;
  */
 public record StatsSettings(ProbeSite site, Aggregation aggregation, int timesteps, SchedulerKind scheduler,
     int steps, double guidance, long seed, boolean seedPerPair, int width, int height) {
+  /** The statistics pass samples with PNDM unless told otherwise: the authors' pipeline does. */
+  public static final SchedulerKind DEFAULT_SCHEDULER = SchedulerKind.PNDM;
+
   public StatsSettings {
     if (timesteps < 1) throw new UserError("--timesteps (t̂) must be >= 1, got " + timesteps);
     if (steps < 1) throw new UserError("--steps must be >= 1, got " + steps);

@@ -46,7 +46,6 @@ class ArchitecturesTest {
     assertEquals(0, init.code(), init.err());
 
     float[] images = generate(folder, null);
-    for (float v : images) assertTrue(v >= 0 && v <= 1, "image values in [0,1]");
 
     Path single = tmp.resolve(name + ".safetensors");
     CliRun toSingle = CliRun.of("convert", folder.toString(), single.toString());

@@ -162,7 +162,7 @@ class CliTest {
 
     Path weights = Fixtures.tinySd().resolve("text_encoder/model.safetensors");
     byte[] before = Files.readAllBytes(weights);
-    CliRun.of("encode", tinySd(), "--prompt", CAT, "--out", weights.toString()).assertUserError("is an input file");
+    CliRun.of("encode", tinySd(), "--prompt", CAT, "--out", weights.toString()).assertUserError("lies inside the input model");
     assertArrayEquals(before, Files.readAllBytes(weights));
 
     CliRun.of("encode", tinySd(), "--prompt", CAT).assertUserError("--out");

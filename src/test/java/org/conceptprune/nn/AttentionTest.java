@@ -8,7 +8,7 @@ import org.conceptprune.pipeline.TorchRandom;
 import org.conceptprune.runtime.Runtime;
 import org.junit.jupiter.api.Test;
 
-/** Blocked attention (head groups, query chunks) equals the one-block computation. */
+/** Attention: the fused SDPA kernel (values and gradients) and the blocked path (head groups, query chunks), each against the one-block computation. */
 class AttentionTest {
   @Test
   void fusedKernelLoadsAndAgreesWithTheBlockedPath() {

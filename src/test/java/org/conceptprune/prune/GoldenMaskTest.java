@@ -133,6 +133,6 @@ class GoldenMaskTest {
     String layer = "mid_block.attentions.0.transformer_blocks.0.ff.net.2";
     List<LayerMask> perCall = new ArrayList<>();
     for (int t = 0; t < 10; t++) perCall.add(a.callMask(layer, weights.weight(layer), t, 0.02, Variant.SKILLED));
-    assertEquals(derived("A", "tokennorm", 0.02, 10, Variant.SKILLED).get(layer), Masks.union(perCall));
+    assertEquals(derived("A", "tokennorm", 0.02, 10, Variant.SKILLED).get(layer), CallUnion.union(perCall));
   }
 }

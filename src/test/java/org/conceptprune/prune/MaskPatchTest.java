@@ -60,11 +60,11 @@ class MaskPatchTest {
       for (int p = 0; p < 5; p++) if (t < p) m.set(p);
       calls.add(m);
     }
-    assertEquals("[0, 1, 1, 1, 1]", bits(Masks.union(calls))); // rho 0: OR
-    assertEquals("[0, 1, 1, 1, 1]", bits(Masks.union(calls, 0.2))); // > 0.8
-    assertEquals("[0, 0, 0, 1, 1]", bits(Masks.union(calls, 0.5))); // > 2
-    assertEquals("[0, 0, 0, 0, 1]", bits(Masks.union(calls, 0.75))); // > 3
-    assertThrows(IllegalArgumentException.class, () -> Masks.union(calls, 1.0));
+    assertEquals("[0, 1, 1, 1, 1]", bits(CallUnion.union(calls))); // rho 0: OR
+    assertEquals("[0, 1, 1, 1, 1]", bits(CallUnion.union(calls, 0.2))); // > 0.8
+    assertEquals("[0, 0, 0, 1, 1]", bits(CallUnion.union(calls, 0.5))); // > 2
+    assertEquals("[0, 0, 0, 0, 1]", bits(CallUnion.union(calls, 0.75))); // > 3
+    assertThrows(IllegalArgumentException.class, () -> CallUnion.union(calls, 1.0));
   }
 
   private static String bits(LayerMask m) {

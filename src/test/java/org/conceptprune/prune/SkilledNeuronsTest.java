@@ -167,7 +167,7 @@ class SkilledNeuronsTest {
         perCall.add(slow);
       }
       for (double rho : new double[] {0.0, 0.3, 0.5}) {
-        assertEquals(Masks.union(perCall, rho),
+        assertEquals(CallUnion.union(perCall, rho),
             SkilledNeurons.vote(w, out, in, nt, nr, kc, Variant.SKILLED, rho), "k " + k + " rho " + rho);
       }
     }

@@ -9,21 +9,21 @@ import java.util.List;
  */
 public enum SdArch {
   /** SD-1.x: CLIP ViT-L text encoder under {@code cond_stage_model.transformer.}. */
-  SD1("sd15", List.of(SingleFileLayout.Component.UNET, SingleFileLayout.Component.VAE,
-      SingleFileLayout.Component.TEXT_ENCODER)),
+  SD1("sd15", List.of(Component.UNET, Component.VAE,
+      Component.TEXT_ENCODER)),
   /** SD-2.x: OpenCLIP ViT-H text encoder under {@code cond_stage_model.model.}. */
-  SD2("sd21", List.of(SingleFileLayout.Component.UNET, SingleFileLayout.Component.VAE,
-      SingleFileLayout.Component.TEXT_ENCODER)),
+  SD2("sd21", List.of(Component.UNET, Component.VAE,
+      Component.TEXT_ENCODER)),
   /** SDXL base: CLIP ViT-L ({@code conditioner.embedders.0}) and OpenCLIP bigG ({@code .1}). */
-  SDXL("sdxl", List.of(SingleFileLayout.Component.UNET, SingleFileLayout.Component.VAE,
-      SingleFileLayout.Component.TEXT_ENCODER, SingleFileLayout.Component.TEXT_ENCODER_2));
+  SDXL("sdxl", List.of(Component.UNET, Component.VAE,
+      Component.TEXT_ENCODER, Component.TEXT_ENCODER_2));
 
   /** Folder of the default diffusers configs under {@code conceptprune/configs/}. */
   public final String configName;
 
-  public final List<SingleFileLayout.Component> components;
+  public final List<Component> components;
 
-  SdArch(String configName, List<SingleFileLayout.Component> components) {
+  SdArch(String configName, List<Component> components) {
     this.configName = configName;
     this.components = components;
   }

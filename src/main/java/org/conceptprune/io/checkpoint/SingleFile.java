@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Component;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Transform;
 import org.conceptprune.io.safetensors.DType;

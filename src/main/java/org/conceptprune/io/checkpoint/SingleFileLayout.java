@@ -22,22 +22,6 @@ import org.conceptprune.util.UserError;
  */
 public final class SingleFileLayout {
 
-  /** The diffusers components a single file bundles, with their folder names. */
-  public enum Component {
-    UNET("unet"), VAE("vae"), TEXT_ENCODER("text_encoder"), TEXT_ENCODER_2("text_encoder_2");
-
-    public final String diffusersName;
-
-    Component(String diffusersName) {
-      this.diffusersName = diffusersName;
-    }
-
-    public static Component of(String name) {
-      for (Component c : values()) if (c.diffusersName.equals(name)) return c;
-      throw new UserError("unknown component '" + name + "' (unet, vae, text_encoder, text_encoder_2)");
-    }
-  }
-
   /** How the bytes of one diffusers tensor relate to the bytes of its original tensor. */
   public enum Transform {
     /** Same bytes, same shape. */

@@ -56,11 +56,6 @@ public final class SingleFileProbe {
     return false;
   }
 
-  /** Whether the UNet has SDXL's label_emb (size and crop conditioning). */
-  public static boolean hasLabelEmbedding(TensorSource src) {
-    return src.tensors().containsKey(UNET + "label_emb.0.0.weight");
-  }
-
   /**
    * The VAE's {blocks, resnets per encoder block}, counted from its names ({@code original}: single-file
    * names under first_stage_model., else diffusers AutoencoderKL names); {4, 2} when there is no VAE.

@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Component;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;

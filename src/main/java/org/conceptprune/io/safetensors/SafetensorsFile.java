@@ -256,9 +256,4 @@ public final class SafetensorsFile implements TensorSource {
   public void close() {
     closeQuietly(channel);
   }
-
-  /** A quick check that a path looks like safetensors (by name), for format dispatch. */
-  public static boolean isSafetensors(Path p) {
-    return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".safetensors");
-  }
 }

@@ -43,13 +43,6 @@ public final class ClipTextModel extends Module {
     return key.endsWith("embeddings.position_ids");
   }
 
-  /** The {@code mlp.fc2} of each layer, for probes. */
-  public List<Linear> fc2Layers() {
-    List<Linear> l = new ArrayList<>();
-    for (ClipEncoderLayer e : text.layers) l.add(e.fc2);
-    return l;
-  }
-
   /** @param ids [B, T] token ids (int64), in the manager that should own the results */
   public Output forward(NDArray ids) {
     return forward(ids, null);

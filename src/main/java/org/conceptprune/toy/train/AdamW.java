@@ -110,13 +110,4 @@ public final class AdamW {
       }
     }
   }
-
-  /** Moments, for checkpoints of the training state. */
-  public Map<String, NDArray> firstMoments() {
-    return m1;
-  }
-
-  public Map<String, NDArray> secondMoments() {
-    return m2;
-  }
 }

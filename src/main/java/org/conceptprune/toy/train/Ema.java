@@ -60,10 +60,6 @@ public final class Ema {
     swapped = !swapped;
   }
 
-  public boolean isSwapped() {
-    return swapped;
-  }
-
   public long updates() {
     return updates;
   }

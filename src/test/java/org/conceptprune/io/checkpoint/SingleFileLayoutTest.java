@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Component;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Transform;
 import org.conceptprune.model.unet.UNet2DConditionConfig;
