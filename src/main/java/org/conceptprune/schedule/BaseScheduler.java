@@ -2,6 +2,7 @@ package org.conceptprune.schedule;
 
 /** State shared by the four samplers: effective config, training schedule, call bookkeeping. */
 abstract class BaseScheduler implements Scheduler {
+  private final SchedulerKind kind;
   protected final SchedulerConfig cfg;
   protected final float[] alphasCumprod;
   protected int numInferenceSteps = -1;
@@ -9,8 +10,22 @@ abstract class BaseScheduler implements Scheduler {
   protected int nextCall;
 
   BaseScheduler(SchedulerKind kind, SchedulerConfig config) {
+    this.kind = kind;
     this.cfg = config.withDefaults(kind);
     this.alphasCumprod = NoiseSchedule.alphasCumprod(NoiseSchedule.betas(cfg));
+  }
+
+  @Override
+  public final SchedulerKind kind() {
+    return kind;
+  }
+
+  /**
+   * alpha-bar of the step before the first training timestep (DDIM and PNDM's "final" alpha):
+   * 1 with set_alpha_to_one, else alpha-bar_0.
+   */
+  protected final float finalAlphaCumprod() {
+    return cfg.setAlphaToOne() ? 1.0f : alphasCumprod[0];
   }
 
   @Override

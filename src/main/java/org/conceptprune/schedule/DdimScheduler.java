@@ -22,17 +22,10 @@ package org.conceptprune.schedule;
  * <p>Stateless between calls apart from the schedule; steps must still run in order.
  */
 public final class DdimScheduler extends BaseScheduler {
-  private final float finalAlphaCumprod;
   private long[] timesteps = new long[0];
 
   public DdimScheduler(SchedulerConfig config) {
     super(SchedulerKind.DDIM, config);
-    finalAlphaCumprod = cfg.setAlphaToOne() ? 1.0f : alphasCumprod[0];
-  }
-
-  @Override
-  public SchedulerKind kind() {
-    return SchedulerKind.DDIM;
   }
 
   @Override
@@ -69,7 +62,7 @@ public final class DdimScheduler extends BaseScheduler {
     long prevT = t - cfg.numTrainTimesteps() / numInferenceSteps;
     // 2. alphas and betas
     float alphaProdT = alphasCumprod[(int) t];
-    float alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
+    float alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod();
     float betaProdT = 1f - alphaProdT;
     float sqrtA = NoiseSchedule.sqrt(alphaProdT);
     float sqrtB = NoiseSchedule.sqrt(betaProdT);

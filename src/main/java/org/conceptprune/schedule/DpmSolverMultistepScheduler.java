@@ -37,11 +37,6 @@ public final class DpmSolverMultistepScheduler extends BaseScheduler {
   }
 
   @Override
-  public SchedulerKind kind() {
-    return SchedulerKind.DPMPP_2M;
-  }
-
-  @Override
   public void setTimesteps(int steps) {
     checkSteps(steps);
     int T = cfg.numTrainTimesteps();

@@ -33,11 +33,6 @@ public final class EulerDiscreteScheduler extends BaseScheduler {
   }
 
   @Override
-  public SchedulerKind kind() {
-    return SchedulerKind.EULER;
-  }
-
-  @Override
   public void setTimesteps(int steps) {
     checkSteps(steps);
     int T = cfg.numTrainTimesteps();

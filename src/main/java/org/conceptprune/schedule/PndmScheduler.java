@@ -27,7 +27,6 @@ import java.util.List;
  * the second), {@code counter}, and the RK accumulator.
  */
 public final class PndmScheduler extends BaseScheduler {
-  private final float finalAlphaCumprod;
   private long[] timesteps = new long[0];
   private long[] prkTimesteps = new long[0];
   private final List<float[]> ets = new ArrayList<>();
@@ -37,12 +36,6 @@ public final class PndmScheduler extends BaseScheduler {
 
   public PndmScheduler(SchedulerConfig config) {
     super(SchedulerKind.PNDM, config);
-    finalAlphaCumprod = cfg.setAlphaToOne() ? 1.0f : alphasCumprod[0];
-  }
-
-  @Override
-  public SchedulerKind kind() {
-    return SchedulerKind.PNDM;
   }
 
   @Override
@@ -202,7 +195,7 @@ public final class PndmScheduler extends BaseScheduler {
    */
   private float[] prevSample(float[] x, long t, long prevT, float[] e) {
     float alphaProdT = alphasCumprod[(int) t];
-    float alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod;
+    float alphaProdPrev = prevT >= 0 ? alphasCumprod[(int) prevT] : finalAlphaCumprod();
     float betaProdT = 1f - alphaProdT;
     float betaProdPrev = 1f - alphaProdPrev;
     int n = x.length;

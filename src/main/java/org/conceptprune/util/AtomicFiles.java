@@ -22,28 +22,7 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, Writer writer) {
-    Path abs = target.toAbsolutePath().normalize();
-    Path dir = abs.getParent();
-    Path created = firstMissing(dir);
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-      writer.write(tmp);
-      setMode(tmp, "rw-r--r--");
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
-      created = null;
-    } catch (IOException e) {
-      throw new UserError("cannot write " + target + " (" + e.getMessage() + ")", e);
-    } finally {
-      deleteQuietly(tmp);
-      deleteQuietly(created);
-    }
+    atomically(target, false, writer);
   }
 
   public static void writeString(Path target, String text) {
@@ -56,16 +35,31 @@ public final class AtomicFiles {
    * The caller has checked that replacing {@code target} is allowed ({@link OutputPaths}).
    */
   public static void writeFolder(Path target, Writer writer) {
+    atomically(target, true, writer);
+  }
+
+  /** Temporary file or folder beside the target, written, given its mode, renamed; removed on failure. */
+  private static void atomically(Path target, boolean folder, Writer writer) {
     Path abs = target.toAbsolutePath().normalize();
-    Path created = firstMissing(abs.getParent());
+    Path dir = abs.getParent();
+    Path created = firstMissing(dir);
     Path tmp = null;
     try {
-      Files.createDirectories(abs.getParent());
-      tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
-      setMode(tmp, "rwxr-xr-x");
+      Files.createDirectories(dir);
+      String prefix = "." + abs.getFileName() + ".";
+      tmp = folder ? Files.createTempDirectory(dir, prefix) : Files.createTempFile(dir, prefix, ".tmp");
       writer.write(tmp);
-      if (Files.exists(abs)) deleteTree(abs);
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+      setMode(tmp, folder ? "rwxr-xr-x" : "rw-r--r--");
+      if (folder) {
+        if (Files.exists(abs)) deleteTree(abs);
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        try {
+          Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
       tmp = null;
       created = null;
     } catch (IOException e) {
