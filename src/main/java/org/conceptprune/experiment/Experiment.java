@@ -1,0 +1,52 @@
+package org.conceptprune.experiment;
+
+import java.util.List;
+import java.util.Map;
+import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.pipeline.StableDiffusion;
+
+/**
+ * A named recipe: a prompt set, how to sample it, which models to compare, how to score each image
+ * and which numbers to draw from the scores. The engine ({@link Evaluation}) does the rest:
+ * generation with resume, shards, merge, results, report.
+ */
+public interface Experiment extends AutoCloseable {
+  String name();
+
+  PromptSet prompts();
+
+  GenerationSettings generation();
+
+  /** The recipe's parameters (target concept, evaluator files, ...), for the manifest and the report. */
+  Map<String, String> describe();
+
+  /** Models the recipe derives from the base model itself (toy: its ConceptPrune and random masks). */
+  default List<ModelVariant> derivedModels(ModelVariant base, StableDiffusion sd) {
+    return List.of();
+  }
+
+  /** Whether a model generates a row (toy: a concept's masks only generate what they are judged on). */
+  default boolean generates(ModelVariant model, PromptRow row) {
+    return true;
+  }
+
+  /** Per-image scores of one model's images, in row order; may load its evaluators on first use. */
+  List<ImageScore> score(String model, List<PromptRow> rows, List<RgbImage> images);
+
+  /**
+   * The numbers: per model (and subject: the erased concept, a class, ...), from every image score
+   * of every model. {@code base} is the label of the unpruned model.
+   */
+  List<ResultRow> summarize(List<ImageScore> scores, List<String> models, String base);
+
+  /** Columns of the paper-like text table: metric names in order (rows are models). */
+  List<String> tableMetrics();
+
+  /** Models plotted against k and t̂ (label -> {k, t̂}), for the sweep plot; empty for none. */
+  default Map<String, double[]> sweep() {
+    return Map.of();
+  }
+
+  @Override
+  default void close() {}
+}

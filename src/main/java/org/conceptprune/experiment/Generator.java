@@ -1,0 +1,87 @@
+package org.conceptprune.experiment;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.conceptprune.cli.ImageFiles;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.pipeline.TextToImage;
+import org.conceptprune.pipeline.TorchRandom;
+import org.conceptprune.prune.Pruner;
+import org.conceptprune.util.Progress;
+
+/**
+ * Generates the missing images of one model, with its mask applied. A row whose latents are slot s
+ * of a batch drawn from one seed is generated with the other selected rows of that batch, so a
+ * batch that is whole gives the same pixels as the uninterrupted run; a row of batch 1 is generated
+ * alone. Every image is a PNG with its prompt, seed and settings in text chunks.
+ */
+final class Generator {
+  private Generator() {}
+
+  /** @return images written */
+  static int run(StableDiffusion sd, ModelVariant model, List<PromptRow> rows, GenerationSettings g, ImageStore store,
+      PrintWriter log) {
+    // groups: rows sharing a seed draw and a guidance scale, in slot order
+    Map<String, List<PromptRow>> groups = new LinkedHashMap<>();
+    for (PromptRow r : rows) {
+      if (store.done(model.label(), r.index())) continue;
+      String key = r.batch() == 1 ? "row " + r.index() : g.seedOf(r) + "/" + r.batch() + "/" + g.guidanceOf(r);
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    }
+    int todo = groups.values().stream().mapToInt(List::size).sum();
+    if (todo == 0) return 0;
+    Progress bar = new Progress("generating " + model.label() + " (images)", todo, log);
+    try (Pruner.Applied applied = model.mask() == null ? null : Pruner.apply(sd.unet, model.mask())) {
+      for (List<PromptRow> group : groups.values()) {
+        group.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
+        generate(sd, model, group, g, store);
+        bar.advance(group.size());
+      }
+    }
+    return todo;
+  }
+
+  private static void generate(StableDiffusion sd, ModelVariant model, List<PromptRow> group, GenerationSettings g,
+      ImageStore store) {
+    PromptRow first = group.get(0);
+    long seed = g.seedOf(first);
+    double guidance = g.guidanceOf(first);
+    int scale = sd.vae.config.scaleFactor();
+    int width = g.width() > 0 ? g.width() : sd.unet.config.sampleSize() * scale;
+    int height = g.height() > 0 ? g.height() : sd.unet.config.sampleSize() * scale;
+    int per = sd.unet.config.inChannels() * (height / scale) * (width / scale);
+    float[] drawn = TorchRandom.randn(seed, first.batch() * per); // torch.randn([batch, C, h, w], seed)
+    float[] latents = new float[group.size() * per];
+    List<String> prompts = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      System.arraycopy(drawn, group.get(i).slot() * per, latents, i * per, per);
+      prompts.add(group.get(i).prompt());
+    }
+    var req = new TextToImage.Request(prompts, null, g.steps(), guidance, g.scheduler(), width, height, seed, latents, true);
+    TextToImage.Result r = TextToImage.run(sd, req, new TextToImage.Listener() {});
+    for (int i = 0; i < group.size(); i++) {
+      PromptRow row = group.get(i);
+      BufferedImage img = ImageFiles.toImage(r.images(), i, r.height(), r.width());
+      Map<String, String> text = new TreeMap<>();
+      text.put("prompt", row.prompt());
+      text.put("seed", Long.toString(seed));
+      if (row.batch() > 1) text.put("latents", "slot " + row.slot() + " of torch.randn([" + row.batch() + ", C, h, w]) from the seed");
+      text.put("guidance", Double.toString(guidance));
+      text.put("steps", Integer.toString(g.steps()));
+      text.put("scheduler", g.scheduler() == null ? "model" : g.scheduler().cliName());
+      text.put("size", r.width() + "x" + r.height());
+      text.put("model", model.model().toString());
+      text.put("model_label", model.label());
+      text.put("mask", model.maskSource());
+      text.put("row", Integer.toString(row.index()));
+      text.put("Software", "conceptprune evaluate");
+      PngText.write(img, text, store.png(model.label(), row.index()));
+      store.record(model.label(), row, seed, guidance);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.conceptprune.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.conceptprune.util.UserError;
+
+/**
+ * The images of an evaluation folder: {@code OUT/images/<model>/<row>.png}, each written atomically
+ * (so a file that exists is whole), and {@code OUT/manifest.jsonl}, one line per image appended once
+ * its PNG is in place. After a kill -9 a rerun starts at the first missing PNG.
+ */
+public final class ImageStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  public final Path root;
+
+  public ImageStore(Path root) {
+    this.root = root;
+  }
+
+  public Path png(String model, int row) {
+    return root.resolve("images").resolve(model).resolve(row + ".png");
+  }
+
+  public boolean done(String model, int row) {
+    return Files.isRegularFile(png(model, row));
+  }
+
+  /** Records a finished image in the manifest. */
+  public synchronized void record(String model, PromptRow row, long seed, double guidance) {
+    String line = JSON.createObjectNode().put("model", model).put("row", row.index()).put("seed", seed)
+        .put("guidance", guidance).put("file", root.relativize(png(model, row.index())).toString()).toString() + "\n";
+    try {
+      Files.writeString(root.resolve("manifest.jsonl"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UserError("cannot append to " + root.resolve("manifest.jsonl") + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The manifest's entries; a line cut short by a kill is skipped. */
+  public List<JsonNode> manifest() {
+    Path f = root.resolve("manifest.jsonl");
+    List<JsonNode> out = new ArrayList<>();
+    if (!Files.exists(f)) return out;
+    try {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) continue;
+        try {
+          out.add(JSON.readTree(line));
+        } catch (IOException cut) {
+          // the last line of a killed run
+        }
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot read " + f + " (" + e.getMessage() + ")", e);
+    }
+    return out;
+  }
+}

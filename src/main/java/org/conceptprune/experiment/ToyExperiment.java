@@ -1,0 +1,227 @@
+package org.conceptprune.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.MaskSet;
+import org.conceptprune.prune.PruneStats;
+import org.conceptprune.schedule.SchedulerKind;
+import org.conceptprune.toy.ToyEval;
+import org.conceptprune.toy.ToyJudge;
+import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.util.UserError;
+
+/**
+ * The toy world's erasure experiment, judged by the toy judge, with the seeds of {@code toy eval}:
+ * for every concept (a style or an object name), the prompts asking for it (seed + 31, chunks of 64)
+ * and one image per (object, style) pair (seed, chunks of 64). Models: the base model; per concept its
+ * ConceptPrune mask (statistics as {@code toy eval}: DDIM, seed + 100, a seed per pair), a random
+ * mask with the same per-layer counts (seed + 11), and for the first concept the k x t̂ sweep; the
+ * all-{@code ff.net.2} ablation as the ceiling.
+ */
+public final class ToyExperiment implements Experiment {
+  static final String PAIRS = "pairs";
+  static final String ASKING = "asking:";
+
+  /**
+   * @param concepts style or object names of the toy world
+   * @param perConcept images per prompt variant asking for an erased concept
+   * @param sweepK, sweepT the grid of the first concept (empty: no sweep)
+   */
+  public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
+      List<Integer> sweepT, boolean ablation) {
+    public Options {
+      if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
+      for (String c : concepts) kindOf(c);
+      if (perConcept < 1) throw new UserError("images per concept must be >= 1");
+    }
+  }
+
+  private final Options o;
+  private final PromptSet prompts;
+  private final Map<String, double[]> sweep = new LinkedHashMap<>();
+  private ToyJudge judge;
+
+  public ToyExperiment(Options o) {
+    this.o = o;
+    this.prompts = rows(o);
+  }
+
+  /** true for a style, false for an object. */
+  static boolean kindOf(String concept) {
+    if (ToyWorld.styleNames().contains(concept)) return true;
+    if (ToyWorld.objects().contains(concept)) return false;
+    throw new UserError("'" + concept + "' is neither a toy style " + ToyWorld.styleNames() + " nor a toy object " + ToyWorld.objects());
+  }
+
+  static int indexOf(String concept) {
+    return kindOf(concept) ? ToyWorld.styleIndex(concept) : ToyWorld.objectIndex(concept);
+  }
+
+  private static PromptSet rows(Options o) {
+    List<PromptRow> rows = new ArrayList<>();
+    for (String c : o.concepts()) add(rows, ASKING + c, ToyEval.asking(kindOf(c), indexOf(c), o.perConcept()), o.seed() + 31);
+    add(rows, PAIRS, ToyEval.allPairs(1), o.seed());
+    StringBuilder sig = new StringBuilder("toy");
+    for (PromptRow r : rows) sig.append('\n').append(r.prompt()).append(' ').append(r.seed()).append(' ').append(r.slot());
+    String hash = PromptSet.sha256(sig.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new PromptSet("toy:" + String.join("+", o.concepts()), hash, List.of("prompt", "set", "object", "style"), rows);
+  }
+
+  /** {@link ToyEval#run}'s seeding: chunk c of 64 items draws its latents from seed + c. */
+  private static void add(List<PromptRow> rows, String set, List<ToyEval.Item> items, long seed) {
+    int chunk = 64;
+    for (int i = 0; i < items.size(); i++) {
+      ToyEval.Item it = items.get(i);
+      int start = i / chunk * chunk;
+      int batch = Math.min(chunk, items.size() - start);
+      rows.add(new PromptRow(rows.size(), it.prompt(), seed + i / chunk, null, batch, i - start,
+          Map.of("set", set, "object", Integer.toString(it.object()), "style", Integer.toString(it.style()))));
+    }
+  }
+
+  @Override
+  public String name() {
+    return "toy";
+  }
+
+  @Override
+  public PromptSet prompts() {
+    return prompts;
+  }
+
+  @Override
+  public GenerationSettings generation() {
+    ToyEval.Sampling s = ToyEval.Sampling.defaults();
+    return new GenerationSettings(s.steps(), s.guidance(), SchedulerKind.DDIM, ToyWorld.SIZE, ToyWorld.SIZE, o.seed());
+  }
+
+  @Override
+  public Map<String, String> describe() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("concepts", String.join(", ", o.concepts()));
+    m.put("k", Double.toString(o.k()));
+    m.put("t_hat", Integer.toString(o.tHat()));
+    m.put("images_per_concept_variant", Integer.toString(o.perConcept()));
+    m.put("seed", Long.toString(o.seed()));
+    m.put("sweep_k", o.sweepK().toString());
+    m.put("sweep_t_hat", o.sweepT().toString());
+    return m;
+  }
+
+  @Override
+  public List<ModelVariant> derivedModels(ModelVariant base, StableDiffusion sd) {
+    List<ModelVariant> out = new ArrayList<>();
+    ToyEval.Sampling s = ToyEval.Sampling.defaults();
+    int tMax = o.tHat();
+    for (int t : o.sweepT()) tMax = Math.max(tMax, t);
+    for (String c : o.concepts()) {
+      PruneStats st = ToyEval.stats(sd, kindOf(c), indexOf(c), tMax, s, o.seed() + 100);
+      MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
+      String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
+      out.add(new ModelVariant(c + "-cp", base.model(), m, how));
+      out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, o.seed() + 11), "random, as many weights per layer"));
+      if (c.equals(o.concepts().get(0))) {
+        for (double k : o.sweepK()) {
+          for (int t : o.sweepT()) {
+            String label = String.format(Locale.ROOT, "%s-k%s-t%d", c, k, t);
+            out.add(new ModelVariant(label, base.model(), ToyEval.mask(sd, st, k, t),
+                String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", k, t)));
+            sweep.put(label, new double[] {k, t});
+          }
+        }
+      }
+    }
+    if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyEval.all(sd, ".ff.net.2"), "every ff.net.2 weight zeroed"));
+    return out;
+  }
+
+  @Override
+  public Map<String, double[]> sweep() {
+    return sweep;
+  }
+
+  /** The concept a derived model belongs to, or null for the base model, the ablation and user masks. */
+  private String conceptOf(String label) {
+    for (String c : o.concepts()) if (label.startsWith(c + "-")) return c;
+    return null;
+  }
+
+  @Override
+  public boolean generates(ModelVariant model, PromptRow row) {
+    String c = conceptOf(model.label());
+    String set = row.field("set");
+    if (model.label().equals("all-ff.net.2")) return set.equals(PAIRS);
+    return c == null || set.equals(PAIRS) || set.equals(ASKING + c);
+  }
+
+  @Override
+  public List<ImageScore> score(String model, List<PromptRow> rows, List<RgbImage> images) {
+    if (judge == null) judge = ToyJudge.loadBundled();
+    int n = images.size();
+    float[] all = new float[n * ToyWorld.PIXELS];
+    for (int i = 0; i < n; i++) System.arraycopy(images.get(i).toUnitFloats(), 0, all, i * ToyWorld.PIXELS, ToyWorld.PIXELS);
+    ToyJudge.Result r = judge.classify(all, n, ToyJudge.Layout.NHWC);
+    List<ImageScore> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      PromptRow row = rows.get(i);
+      int ob = Integer.parseInt(row.field("object"));
+      int st = Integer.parseInt(row.field("style"));
+      Map<String, Double> v = new LinkedHashMap<>();
+      if (ob >= 0) v.put("object_correct", r.object()[i] == ob ? 1.0 : 0.0);
+      if (st >= 0) v.put("style_correct", r.style()[i] == st ? 1.0 : 0.0);
+      out.add(new ImageScore(model, row.index(), v, Map.of("object", ToyWorld.objects().get(r.object()[i]),
+          "style", ToyWorld.styles().get(r.style()[i]).name())));
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> tableMetrics() {
+    return List.of("erased_acc", "with_acc", "others_object_acc", "others_style_acc", "object_acc", "style_acc");
+  }
+
+  @Override
+  public List<ResultRow> summarize(List<ImageScore> scores, List<String> models, String base) {
+    Map<Integer, PromptRow> byIndex = new LinkedHashMap<>();
+    for (PromptRow r : prompts.rows()) byIndex.put(r.index(), r);
+    List<ResultRow> out = new ArrayList<>();
+    for (String m : models) {
+      List<ImageScore> mine = scores.stream().filter(s -> s.model().equals(m)).toList();
+      List<ImageScore> pairs = mine.stream().filter(s -> byIndex.get(s.row()).field("set").equals(PAIRS)).toList();
+      if (conceptOf(m) == null) {
+        out.add(Bootstrap.row(m, name(), "", "object_acc", values(pairs, "object_correct")));
+        out.add(Bootstrap.row(m, name(), "", "style_acc", values(pairs, "style_correct")));
+      }
+      // the base model is the "before" of every concept; a concept's masks speak of it alone
+      List<String> subjects = conceptOf(m) == null ? (m.equals(base) ? o.concepts() : List.of()) : List.of(conceptOf(m));
+      for (String c : subjects) {
+        boolean style = kindOf(c);
+        int idx = indexOf(c);
+        List<ImageScore> asking = mine.stream().filter(s -> byIndex.get(s.row()).field("set").equals(ASKING + c)).toList();
+        out.add(Bootstrap.row(m, name(), c, "erased_acc", values(asking, style ? "style_correct" : "object_correct")));
+        out.add(Bootstrap.row(m, name(), c, "with_acc", values(asking, style ? "object_correct" : "style_correct")));
+        List<ImageScore> others = pairs.stream().filter(s -> {
+          PromptRow r = byIndex.get(s.row());
+          return Integer.parseInt(r.field(style ? "style" : "object")) != idx;
+        }).toList();
+        out.add(Bootstrap.row(m, name(), c, "others_object_acc", values(others, "object_correct")));
+        out.add(Bootstrap.row(m, name(), c, "others_style_acc", values(others, "style_correct")));
+      }
+    }
+    return out;
+  }
+
+  static double[] values(List<ImageScore> scores, String key) {
+    return scores.stream().filter(s -> s.values().containsKey(key)).mapToDouble(s -> s.values().get(key)).toArray();
+  }
+
+  @Override
+  public void close() {
+    if (judge != null) judge.close();
+  }
+}
