@@ -74,14 +74,15 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     List<Path> files = expand(images);
     refuseOverwrite(files);
     int n = files.size();
-    float[] pixels = new float[n * PIXELS];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(ImageNetTransforms.apply(RgbImage.read(files.get(i))), 0, pixels, i * PIXELS, PIXELS);
-    }
     PrintWriter err = spec.commandLine().getErr();
+    float[] pixels = new float[n * PIXELS];
     float[] logits;
     int classes;
+    // The checkpoint is opened (its header checked) before the pictures are read.
     try (TensorSource src = openWeights(model); NDManager m = Runtime.newManager()) {
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(ImageNetTransforms.apply(RgbImage.read(files.get(i))), 0, pixels, i * PIXELS, PIXELS);
+      }
       ResNet50 net = ResNet50.load(src, m, Runtime.computeType());
       err.println("runtime: " + Runtime.describe());
       classes = net.classes();
