@@ -3,7 +3,7 @@ package org.conceptprune.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** 2-D convolution, weight [out, in, k, k], with bias. */
+/** 2-D convolution, weight [out, in, k, k], with or without bias. */
 public final class Conv2d extends Module {
   private final Parameter weight;
   private final Parameter bias;
@@ -11,16 +11,20 @@ public final class Conv2d extends Module {
   private final Shape padding;
 
   public Conv2d(int in, int out, int kernel, int stride, int padding) {
+    this(in, out, kernel, stride, padding, true);
+  }
+
+  public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
     this.weight = param("weight", out, in, kernel, kernel);
-    this.bias = param("bias", out);
+    this.bias = bias ? param("bias", out) : null;
     this.stride = new Shape(stride, stride);
     this.padding = new Shape(padding, padding);
   }
 
   public NDArray forward(NDArray x) { // [N, in, H, W] -> [N, out, H', W']
     long t0 = Profiler.start();
-    NDArray r = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias.value(), stride, padding,
-        new Shape(1, 1), 1).singletonOrThrow();
+    NDArray r = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias == null ? null : bias.value(), stride,
+        padding, new Shape(1, 1), 1).singletonOrThrow();
     Profiler.stop("conv2d", t0);
     return r;
   }

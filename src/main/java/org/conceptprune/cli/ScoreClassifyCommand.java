@@ -1,0 +1,192 @@
+package org.conceptprune.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.conceptprune.eval.ClassRanking;
+import org.conceptprune.eval.ImageNetClasses;
+import org.conceptprune.eval.ResNet50;
+import org.conceptprune.eval.image.ImageNetTransforms;
+import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.safetensors.ShardedSafetensors;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.runtime.Runtime;
+import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code score classify --model W --image PNG... --out F.safetensors [--json F] [--top N]}: a torchvision
+ * ResNet-50 on pictures preprocessed as {@code ResNet50_Weights.IMAGENET1K_V2} does. Writes
+ * <pre>
+ *   pixel_values  F32 [N, 3, 224, 224]   the network's input
+ *   logits        F32 [N, classes]       (1,000 for ImageNet-1k)
+ * </pre>
+ * and with {@code --json} the top classes of each picture (index, ImageNet name, probability, logit).
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+    description = "Classify pictures with a torchvision ResNet-50 (ImageNet-1k) and write pixel_values and logits.")
+public final class ScoreClassifyCommand implements Callable<Integer> {
+  private static final int PIXELS = 3 * ImageNetTransforms.CROP * ImageNetTransforms.CROP;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "WEIGHTS",
+      description = "torchvision resnet50 state dict: .safetensors (or a folder holding one).")
+  Path model;
+
+  @Option(names = {"-i", "--image"}, required = true, arity = "1..*", paramLabel = "IMAGE",
+      description = "Pictures (PNG, JPEG, BMP) or folders of them (repeatable).")
+  List<Path> images;
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Output .safetensors file.")
+  Path out;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write each picture's top classes as JSON.")
+  Path json;
+
+  @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "Classes listed per picture (default ${DEFAULT-VALUE}).")
+  int top;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "8", description = "Pictures per forward pass (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Override
+  public Integer call() {
+    if (top < 1) throw new UserError("--top must be at least 1, got " + top);
+    if (batchSize < 1) throw new UserError("--batch-size must be at least 1, got " + batchSize);
+    List<Path> files = expand(images);
+    refuseOverwrite(files);
+    int n = files.size();
+    PrintWriter err = spec.commandLine().getErr();
+    float[] pixels = new float[n * PIXELS];
+    float[] logits;
+    int classes;
+    // The checkpoint is opened (its header checked) before the pictures are read.
+    try (TensorSource src = openWeights(model); NDManager m = Runtime.newManager()) {
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(ImageNetTransforms.apply(RgbImage.read(files.get(i))), 0, pixels, i * PIXELS, PIXELS);
+      }
+      ResNet50 net = ResNet50.load(src, m, Runtime.computeType());
+      err.println("runtime: " + Runtime.describe());
+      classes = net.classes();
+      logits = new float[n * classes];
+      long t0 = System.nanoTime();
+      for (int b0 = 0; b0 < n; b0 += batchSize) {
+        int b = Math.min(batchSize, n - b0);
+        float[] chunk = new float[b * PIXELS];
+        System.arraycopy(pixels, b0 * PIXELS, chunk, 0, chunk.length);
+        try (NDManager bm = m.newSubManager()) {
+          float[] l = net.forward(bm.create(chunk, new Shape(b, 3, ImageNetTransforms.CROP, ImageNetTransforms.CROP)))
+              .toType(DataType.FLOAT32, false).toFloatArray();
+          System.arraycopy(l, 0, logits, b0 * classes, l.length);
+        }
+      }
+      err.printf(Locale.ROOT, "classified %d picture(s) in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
+    }
+    List<String> names = classes == ImageNetClasses.COUNT ? ImageNetClasses.names() : null;
+
+    SafetensorsWriter w = new SafetensorsWriter();
+    w.metadata("model", model.toString());
+    w.metadata("images", JsonOption.JSON.valueToTree(files.stream().map(Path::toString).toList()).toString());
+    w.metadata("preprocess", "torchvision ResNet50_Weights.IMAGENET1K_V2: PIL Resize(232, bilinear), CenterCrop(224), Normalize");
+    w.addFloats("pixel_values", new long[] {n, 3, ImageNetTransforms.CROP, ImageNetTransforms.CROP}, pixels);
+    w.addFloats("logits", new long[] {n, classes}, logits);
+    w.write(out);
+
+    PrintWriter o = spec.commandLine().getOut();
+    ArrayNode rows = JsonOption.JSON.createArrayNode();
+    for (int i = 0; i < n; i++) {
+      float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
+      List<ClassRanking.Entry> best = ClassRanking.top(row, Math.min(top, classes));
+      ClassRanking.Entry first = best.get(0);
+      o.printf(Locale.ROOT, "%s: %s (%d) %.4f%n", files.get(i), label(names, first.index()), first.index(), first.prob());
+      ObjectNode r = rows.addObject();
+      r.put("image", files.get(i).toString());
+      ArrayNode t = r.putArray("top");
+      for (ClassRanking.Entry e : best) {
+        ObjectNode c = t.addObject();
+        c.put("index", e.index());
+        c.put("name", names == null ? null : names.get(e.index()));
+        c.put("prob", e.prob());
+        c.put("logit", e.logit());
+      }
+    }
+    if (json != null) {
+      ObjectNode root = JsonOption.JSON.createObjectNode();
+      root.put("model", model.toString());
+      root.put("classes", classes);
+      root.set("images", rows);
+      AtomicFiles.writeString(json, root.toPrettyString() + "\n");
+    }
+    o.println("wrote " + out + ": pixel_values [" + n + ", 3, 224, 224], logits [" + n + ", " + classes + "]"
+        + (json != null ? "; " + json : ""));
+    return 0;
+  }
+
+  private static String label(List<String> names, int index) {
+    return names == null ? "class " + index : names.get(index);
+  }
+
+  /**
+   * The weights of a classifier: a safetensors file or a folder holding one. PyTorch pickles (.pth)
+   * are named here so the restricted pickle reader can be plugged in at this one place.
+   */
+  static TensorSource openWeights(Path p) {
+    String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".ckpt") || name.endsWith(".bin")) {
+      throw new UserError(p + ": PyTorch pickle checkpoints are not readable by this build; convert the state dict to .safetensors");
+    }
+    if (!Files.exists(p)) throw new UserError(p + ": no such file");
+    return ShardedSafetensors.open(p);
+  }
+
+  /** Files as given, folders as their pictures in name order. */
+  private static List<Path> expand(List<Path> given) {
+    List<Path> files = new ArrayList<>();
+    for (Path p : given) {
+      if (!Files.isDirectory(p)) {
+        files.add(p);
+        continue;
+      }
+      try (Stream<Path> s = Files.list(p)) {
+        List<Path> pics = s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|bmp)"))
+            .sorted().toList();
+        if (pics.isEmpty()) throw new UserError(p + ": folder holds no .png, .jpg or .bmp pictures");
+        files.addAll(pics);
+      } catch (IOException e) {
+        throw new UserError(p + ": cannot list folder (" + e.getMessage() + ")", e);
+      }
+    }
+    return files;
+  }
+
+  private void refuseOverwrite(List<Path> files) {
+    Path o = out.toAbsolutePath().normalize();
+    List<Path> inputs = new ArrayList<>(files);
+    inputs.add(model);
+    for (Path in : inputs) {
+      if (in.toAbsolutePath().normalize().equals(o)) throw new UserError("--out " + out + " would overwrite the input " + in);
+      if (json != null && in.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
+        throw new UserError("--json " + json + " would overwrite the input " + in);
+      }
+    }
+    if (json != null && json.toAbsolutePath().normalize().equals(o)) throw new UserError("--json and --out are the same file " + out);
+  }
+}
