@@ -46,8 +46,8 @@ public class Progress {
     int width = 30;
     int filled = (int) (width * done / total);
     String bar = "#".repeat(filled) + "-".repeat(width - filled);
-    return String.format(Locale.ROOT, "%s%s [%s] %d/%d  %s elapsed, ETA %s", tty ? "\r" : "", label, bar, done, total,
-        fmt(secs), Double.isNaN(eta) ? "?" : fmt(eta));
+    return String.format(Locale.ROOT, "%s%s [%s] %d/%d  %.2f/s, %s elapsed, ETA %s", tty ? "\r" : "", label, bar, done, total,
+        secs > 0 ? done / secs : 0.0, fmt(secs), Double.isNaN(eta) ? "?" : fmt(eta));
   }
 
   static String fmt(double s) {
