@@ -29,7 +29,7 @@ public final class Main implements Runnable {
   /** Inherited: accepted before or after the command name; null = not given. */
   @CommandLine.Option(names = "--threads", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
       defaultValue = "${env:CONCEPTPRUNE_THREADS}",
-      description = "libtorch intra-op threads (env CONCEPTPRUNE_THREADS; default: the number of cores).")
+      description = "Intra-op threads of libtorch and ONNX Runtime (env CONCEPTPRUNE_THREADS; default: the number of cores).")
   Integer threads;
 
   @Override

@@ -47,6 +47,15 @@ public final class Runtime {
     }
   }
 
+  /**
+   * The intra-op thread count chosen for this run ({@code --threads}, the {@code -D} above, or every
+   * core), for engines other than libtorch too (ONNX Runtime).
+   */
+  public static int threads() {
+    Integer n = Integer.getInteger("ai.djl.pytorch.num_threads");
+    return n != null && n > 0 ? n : java.lang.Runtime.getRuntime().availableProcessors();
+  }
+
   public static NDManager newManager() {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     return NDManager.newBaseManager(device());
