@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.util.AtomicFiles;
 
 /** PNG output of float images in [0, 1], laid out [N, H, W, 3]. */
@@ -19,14 +20,10 @@ public final class ImageFiles {
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         int p = off + (y * w + x) * 3;
-        img.setRGB(x, y, (u8(nhwc[p]) << 16) | (u8(nhwc[p + 1]) << 8) | u8(nhwc[p + 2]));
+        img.setRGB(x, y, (RgbImage.u8(nhwc[p]) << 16) | (RgbImage.u8(nhwc[p + 1]) << 8) | RgbImage.u8(nhwc[p + 2]));
       }
     }
     return img;
-  }
-
-  static int u8(float v) {
-    return Math.max(0, Math.min(255, Math.round(v * 255f)));
   }
 
   public static void writePng(BufferedImage img, Path file) {

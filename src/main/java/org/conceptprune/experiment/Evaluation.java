@@ -64,6 +64,7 @@ public final class Evaluation {
       Map<String, String> described = new LinkedHashMap<>();
       for (ModelSpec s : specs) described.put(s.label(), s.model() + (s.mask() == null ? "" : " + mask " + s.mask()));
       m = RunManifest.claim(out, manifest(sel, described)); // refuses a folder of another run before any work
+      store.cleanTemporaries();
       List<List<ModelVariant>> byModel = variants(specs, config);
       for (List<ModelVariant> group : byModel) {
         try (StableDiffusion sd = StableDiffusion.load(group.get(0).model(), config)) {
@@ -73,7 +74,7 @@ public final class Evaluation {
           m = RunManifest.claim(out, manifest(sel, described));
           for (ModelVariant v : all) {
             List<PromptRow> mine = rows.stream().filter(r -> e.generates(v, r)).toList();
-            generated += Generator.run(sd, v, mine, e.generation(), store, log);
+            generated += Generator.run(sd, v, mine, e.prompts().rows(), e.generation(), store, log);
           }
         }
       }

@@ -23,31 +23,42 @@ import org.conceptprune.util.Progress;
 final class Generator {
   private Generator() {}
 
-  /** @return images written */
-  static int run(StableDiffusion sd, ModelVariant model, List<PromptRow> rows, GenerationSettings g, ImageStore store,
-      PrintWriter log) {
-    // groups: rows sharing a seed draw and a guidance scale, in slot order
-    Map<String, List<PromptRow>> groups = new LinkedHashMap<>();
-    for (PromptRow r : rows) {
-      if (store.done(model.label(), r.index())) continue;
-      String key = r.batch() == 1 ? "row " + r.index() : g.seedOf(r) + "/" + r.batch() + "/" + g.guidanceOf(r);
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+  /**
+   * @param wanted the selected rows this model generates
+   * @param all every row of the prompt set: a batch is always drawn and sampled whole, so any
+   *     selection (shard, limit, a resumed run) gives the same pixels as the full run
+   * @return images written
+   */
+  static int run(StableDiffusion sd, ModelVariant model, List<PromptRow> wanted, List<PromptRow> all, GenerationSettings g,
+      ImageStore store, PrintWriter log) {
+    Map<String, List<PromptRow>> members = new LinkedHashMap<>();
+    for (PromptRow r : all) if (r.batch() > 1) members.computeIfAbsent(key(r, g), k -> new ArrayList<>()).add(r);
+    Map<String, List<PromptRow>> groups = new LinkedHashMap<>(); // key -> rows to write
+    for (PromptRow r : wanted) {
+      if (!store.done(model.label(), r.index())) groups.computeIfAbsent(key(r, g), k -> new ArrayList<>()).add(r);
     }
     int todo = groups.values().stream().mapToInt(List::size).sum();
     if (todo == 0) return 0;
     Progress bar = new Progress("generating " + model.label() + " (images)", todo, log);
     try (Pruner.Applied applied = model.mask() == null ? null : Pruner.apply(sd.unet, model.mask())) {
-      for (List<PromptRow> group : groups.values()) {
-        group.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
-        generate(sd, model, group, g, store);
-        bar.advance(group.size());
+      for (Map.Entry<String, List<PromptRow>> e : groups.entrySet()) {
+        List<PromptRow> batch = new ArrayList<>(members.getOrDefault(e.getKey(), e.getValue()));
+        batch.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
+        generate(sd, model, batch, e.getValue(), g, store);
+        bar.advance(e.getValue().size());
       }
     }
     return todo;
   }
 
-  private static void generate(StableDiffusion sd, ModelVariant model, List<PromptRow> group, GenerationSettings g,
-      ImageStore store) {
+  /** Rows drawn from one seed together: same seed, batch and guidance; a batch-1 row is its own group. */
+  private static String key(PromptRow r, GenerationSettings g) {
+    return r.batch() == 1 ? "row " + r.index() : g.seedOf(r) + "/" + r.batch() + "/" + g.guidanceOf(r);
+  }
+
+  /** Samples {@code group} (slot order) in one batch and writes the images of {@code write}. */
+  private static void generate(StableDiffusion sd, ModelVariant model, List<PromptRow> group, List<PromptRow> write,
+      GenerationSettings g, ImageStore store) {
     PromptRow first = group.get(0);
     long seed = g.seedOf(first);
     double guidance = g.guidanceOf(first);
@@ -66,6 +77,7 @@ final class Generator {
     TextToImage.Result r = TextToImage.run(sd, req, new TextToImage.Listener() {});
     for (int i = 0; i < group.size(); i++) {
       PromptRow row = group.get(i);
+      if (!write.contains(row)) continue;
       BufferedImage img = ImageFiles.toImage(r.images(), i, r.height(), r.width());
       Map<String, String> text = new TreeMap<>();
       text.put("prompt", row.prompt());

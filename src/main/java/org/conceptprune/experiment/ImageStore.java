@@ -24,6 +24,19 @@ public final class ImageStore {
     this.root = root;
   }
 
+  /** Removes the temporary files a killed run left beside its images. */
+  public void cleanTemporaries() {
+    Path images = root.resolve("images");
+    if (!Files.isDirectory(images)) return;
+    try (var s = Files.walk(images)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".") && p.toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot clean " + images + " (" + e.getMessage() + ")", e);
+    }
+  }
+
   public Path png(String model, int row) {
     return root.resolve("images").resolve(model).resolve(row + ".png");
   }

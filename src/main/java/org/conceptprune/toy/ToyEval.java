@@ -87,6 +87,8 @@ public final class ToyEval {
       float[] img = TextToImage.run(sd, req, new TextToImage.Listener() {}).images();
       System.arraycopy(img, 0, all, start * px, img.length);
     }
+    // The judge sees what a PNG of the image holds (8-bit), as `evaluate` judges its PNG files.
+    for (int i = 0; i < all.length; i++) all[i] = org.conceptprune.eval.image.RgbImage.u8(all[i]) / 255f;
     return new Judged(items, all, judge.classify(all, items.size(), ToyJudge.Layout.NHWC));
   }
 

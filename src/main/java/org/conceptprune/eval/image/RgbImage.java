@@ -76,6 +76,11 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return new RgbImage(w, h, out);
   }
 
+  /** round(v * 255) clamped to 0..255: the byte an 8-bit image of the value v in [0, 1] holds. */
+  public static int u8(float v) {
+    return Math.max(0, Math.min(255, Math.round(v * 255f)));
+  }
+
   /** Values in [0, 1] as float, [H, W, 3] (torchvision's ToTensor before the transpose). */
   public float[] toUnitFloats() {
     float[] f = new float[rgb.length];
