@@ -132,18 +132,21 @@ public final class ClipEvaluator implements AutoCloseable {
 
   /** The pixel values [N, 3, S, S] of the pictures (CLIPImageProcessor). */
   public float[] pixelValues(List<RgbImage> images) {
-    int s = model.vision.config.imageSize();
-    int per = 3 * s * s;
-    float[] out = new float[images.size() * per];
-    for (int i = 0; i < images.size(); i++) {
-      float[] p = processor.apply(images.get(i));
-      if (p.length != per) {
-        throw new UserError(dir.resolve(PREPROCESSOR) + ": image " + (i + 1) + " becomes " + p.length / 3
-            + " pixels, not " + s + "x" + s + " (the model's image_size); set do_center_crop with that crop_size");
-      }
-      System.arraycopy(p, 0, out, i * per, per);
-    }
+    int per = 3 * imageSize() * imageSize();
+    float[] out = new float[Math.multiplyExact(images.size(), per)];
+    for (int i = 0; i < images.size(); i++) System.arraycopy(pixelValues(images.get(i)), 0, out, i * per, per);
     return out;
+  }
+
+  /** The pixel values [3, S, S] of one picture (CLIPImageProcessor). */
+  public float[] pixelValues(RgbImage image) {
+    int s = imageSize();
+    float[] p = processor.apply(image);
+    if (p.length != 3 * s * s) {
+      throw new UserError(dir.resolve(PREPROCESSOR) + ": a " + image.width() + "x" + image.height() + " picture becomes "
+          + p.length / 3 + " pixels, not " + s + "x" + s + " (the model's image_size); set do_center_crop with that crop_size");
+    }
+    return p;
   }
 
   /** get_image_features of pixel values [N, 3, S, S]: [N, P]. */
