@@ -63,6 +63,37 @@ class ClipModelTest {
     }
   }
 
+  /** fixtures/tiny-clip: 4 heads, MLP 37, logit_scale 2.6592; intermediate vision states from transformers. */
+  @Test
+  void tinyClipVisionStatesAndLogits() {
+    Path dir = Fixtures.path("fixtures/tiny-clip");
+    Path cfg = dir.resolve("config.json");
+    ClipModel model = new ClipModel(ClipTextConfig.read(cfg), ClipVisionConfig.read(cfg));
+    assertEquals(37, model.vision.config.intermediateSize());
+    try (NDManager m = Runtime.newManager();
+        TensorSource w = ShardedSafetensors.open(dir.resolve("model.safetensors"));
+        SafetensorsFile g = SafetensorsFile.open(Fixtures.path("fixtures/golden-clip/clip.safetensors"))) {
+      WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, DataType.FLOAT32);
+      ClipVisionModel.Output v = model.vision.forward(m.create(g.floats("pixel_values"), new Shape(2, 3, 224, 224)));
+      Check.close("vision_last_hidden_state", g.floats("vision_last_hidden_state"), v.lastHiddenState().toFloatArray(), 1e-5);
+      Check.close("vision_pooled", g.floats("vision_pooled"), v.pooled().toFloatArray(), 1e-5);
+      Check.close("image_features", g.floats("image_features"), v.imageEmbeds().toFloatArray(), 1e-5);
+      float[] txt = model.textFeatures(m.create(g.longs("input_ids"), new Shape(3, 10)), g.longs("attention_mask")).toFloatArray();
+      Check.close("text_features", g.floats("text_features"), txt, 1e-5);
+      double scale = model.logitScaleExp();
+      assertEquals(Math.exp(g.floats("logit_scale")[0]), scale, 1e-4);
+      float[] img = v.imageEmbeds().toFloatArray();
+      float[] logits = new float[6];
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 3; j++) {
+          logits[i * 3 + j] = (float) (scale * org.conceptprune.eval.clip.ClipScores.cosine(
+              java.util.Arrays.copyOfRange(img, i * 16, i * 16 + 16), java.util.Arrays.copyOfRange(txt, j * 16, j * 16 + 16)));
+        }
+      }
+      Check.close("logits_per_image", g.floats("logits_per_image"), logits, 1e-5);
+    }
+  }
+
   @Test
   void wrongImageSizeIsAUserError() {
     Path cfg = DIR.resolve("config.json");
