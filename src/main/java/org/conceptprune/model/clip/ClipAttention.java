@@ -5,7 +5,7 @@ import org.conceptprune.nn.Attention;
 import org.conceptprune.nn.Linear;
 import org.conceptprune.nn.Module;
 
-/** CLIP self-attention: q_proj / k_proj / v_proj / out_proj, all with bias, with an additive mask. */
+/** CLIP self-attention: q_proj / k_proj / v_proj / out_proj, all with bias, with an optional additive mask. */
 final class ClipAttention extends Module {
   private final int heads;
   private final Linear q;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Map;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Parameter;
+import org.conceptprune.util.UserError;
 
 /**
  * transformers' CLIPModel: the text tower ({@link ClipTextModel} with its projection), the image tower
@@ -19,8 +20,8 @@ public final class ClipModel extends Module {
 
   public ClipModel(ClipTextConfig textConfig, ClipVisionConfig visionConfig) {
     if (textConfig.projectionDim() != visionConfig.projectionDim()) {
-      throw new IllegalArgumentException("text and vision projection widths differ: "
-          + textConfig.projectionDim() + " vs " + visionConfig.projectionDim());
+      throw new UserError("CLIPModel config: the text and vision projection widths differ ("
+          + textConfig.projectionDim() + " vs " + visionConfig.projectionDim() + "); set the top-level projection_dim");
     }
     text = new ClipTextModel(textConfig);
     vision = new ClipVisionModel(visionConfig);
