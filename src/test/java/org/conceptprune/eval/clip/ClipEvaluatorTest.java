@@ -15,6 +15,8 @@ import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +145,30 @@ class ClipEvaluatorTest {
     UserError e = assertThrows(UserError.class, () -> ClipEvaluator.load(dir));
     assertEquals(dir + ": no preprocessor_config.json (CLIP's image preprocessing settings; it comes with the model"
         + " on the Hugging Face hub, e.g. openai/clip-vit-large-patch14)", e.getMessage());
+  }
+
+  /** Sharded weights (model.safetensors.index.json) with an old position_ids buffer load the same model. */
+  @Test
+  void shardedWeightsWithBuffersLoad(@TempDir Path tmp) throws IOException {
+    Path dir = folderWithout(tmp, "model.safetensors");
+    SafetensorsWriter w = new SafetensorsWriter();
+    try (SafetensorsFile src = SafetensorsFile.open(DIR.resolve("model.safetensors"))) {
+      for (TensorInfo t : src.tensors().values()) {
+        java.nio.ByteBuffer b = src.bytes(t.name());
+        byte[] copy = new byte[b.remaining()];
+        b.get(copy);
+        w.addBytes(t.name(), t.dtype(), t.shape(), copy);
+      }
+    }
+    long[] ids = new long[50];
+    for (int i = 0; i < 50; i++) ids[i] = i;
+    w.addLongs("vision_model.embeddings.position_ids", new long[] {1, 50}, ids);
+    List<Path> files = w.writeSharded(dir, "model", 2L << 20);
+    assertTrue(files.size() > 2, "expected several shards, got " + files);
+    try (ClipEvaluator sharded = ClipEvaluator.load(dir)) {
+      float[] ref = golden.floats("image_embeds");
+      Check.close("image_embeds (sharded)", ref, sharded.imageEmbeds(golden.floats("pixel_values")), 1e-4 * maxAbs(ref));
+    }
   }
 
   @Test
