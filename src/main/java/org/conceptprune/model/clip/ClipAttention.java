@@ -5,7 +5,7 @@ import org.conceptprune.nn.Attention;
 import org.conceptprune.nn.Linear;
 import org.conceptprune.nn.Module;
 
-/** CLIP self-attention: q_proj / k_proj / v_proj / out_proj, all with bias, with an additive mask. */
+/** CLIP self-attention: q_proj / k_proj / v_proj / out_proj, all with bias, with an optional additive mask. */
 final class ClipAttention extends Module {
   private final int heads;
   private final Linear q;
@@ -21,7 +21,8 @@ final class ClipAttention extends Module {
     out = child("out_proj", new Linear(dim, dim, true));
   }
 
-  NDArray forward(NDArray x, NDArray causalMask) { // [B, T, D]
-    return out.forward(Attention.sdpa(q.forward(x), k.forward(x), v.forward(x), heads, causalMask));
+  /** @param mask additive [T, T] or [B*H, T, T], or null for full (non-causal) attention */
+  NDArray forward(NDArray x, NDArray mask) { // [B, T, D]
+    return out.forward(Attention.sdpa(q.forward(x), k.forward(x), v.forward(x), heads, mask));
   }
 }

@@ -16,15 +16,25 @@ final class ClipEncoderLayer extends Module {
   private final boolean quickGelu;
 
   ClipEncoderLayer(ClipTextConfig c) {
-    float eps = (float) c.layerNormEps();
-    attn = child("self_attn", new ClipAttention(c.hiddenSize(), c.numAttentionHeads()));
-    ln1 = child("layer_norm1", new LayerNorm(c.hiddenSize(), eps));
-    fc1 = child("mlp.fc1", new Linear(c.hiddenSize(), c.intermediateSize(), true));
-    fc2 = child("mlp.fc2", new Linear(c.intermediateSize(), c.hiddenSize(), true));
-    ln2 = child("layer_norm2", new LayerNorm(c.hiddenSize(), eps));
-    quickGelu = c.hiddenAct().equals("quick_gelu");
+    this(c.hiddenSize(), c.intermediateSize(), c.numAttentionHeads(), c.layerNormEps(), c.hiddenAct());
   }
 
+  ClipEncoderLayer(ClipVisionConfig c) {
+    this(c.hiddenSize(), c.intermediateSize(), c.numAttentionHeads(), c.layerNormEps(), c.hiddenAct());
+  }
+
+  /** @param act "quick_gelu" or "gelu" (the configs' parsers refuse anything else) */
+  private ClipEncoderLayer(int hidden, int intermediate, int heads, double layerNormEps, String act) {
+    float eps = (float) layerNormEps;
+    attn = child("self_attn", new ClipAttention(hidden, heads));
+    ln1 = child("layer_norm1", new LayerNorm(hidden, eps));
+    fc1 = child("mlp.fc1", new Linear(hidden, intermediate, true));
+    fc2 = child("mlp.fc2", new Linear(intermediate, hidden, true));
+    ln2 = child("layer_norm2", new LayerNorm(hidden, eps));
+    quickGelu = act.equals("quick_gelu");
+  }
+
+  /** @param x [B, T, D]; @param mask additive (the text's causal mask), or null (vision: full attention) */
   NDArray forward(NDArray x, NDArray mask) {
     NDArray h = x.add(attn.forward(ln1.forward(x), mask));
     NDArray a = fc1.forward(ln2.forward(h));
