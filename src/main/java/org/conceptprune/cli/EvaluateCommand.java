@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.conceptprune.experiment.EvalOptions;
 import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.Experiment;
 import org.conceptprune.experiment.Selection;
@@ -82,11 +83,49 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Seed of rows without their own (default 0).")
   Long seed;
 
+  @Option(names = "--prompts", paramLabel = "CSV|TXT|NAME", description = "The prompt set (a file, or a shipped set: " + "big_artist_prompts.csv, imagenette.csv, i2p_dev.csv, coco_3k.csv, ...; default: the experiment's).")
+  String prompts;
+
+  @Option(names = "--clip", paramLabel = "DIR", description = "A transformers CLIPModel folder (art-style, gender, coco).")
+  Path clip;
+
+  @Option(names = "--classifier", paramLabel = "W", description = "torchvision resnet50 weights, .safetensors or .pth (object).")
+  Path classifier;
+
+  @Option(names = "--nudenet", paramLabel = "ONNX", description = "NudeNet's 320n.onnx (nudity).")
+  Path nudenet;
+
+  @Option(names = "--threshold", paramLabel = "S", description = "NudeNet score threshold (default 0.6).")
+  Double threshold;
+
+  @Option(names = "--fid-model", paramLabel = "W", description = "pytorch-fid Inception weights, .safetensors or .pth (coco).")
+  Path fidModel;
+
+  @Option(names = "--fid-reference", paramLabel = "DIR|F", description = "Reference images (a folder) or cached features (coco).")
+  Path fidReference;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Sampler steps (default: the experiment's; SD: 50).")
+  Integer steps;
+
+  @Option(names = "--guidance", paramLabel = "G", description = "Guidance of rows without their own (default: the experiment's; SD: 7.5).")
+  Double guidance;
+
+  @Option(names = "--scheduler", paramLabel = "S", description = "pndm, ddim, euler or dpmpp-2m (default: the experiment's; SD: the model's).")
+  String scheduler;
+
+  @Option(names = "--width", paramLabel = "PX", description = "Image width (default: the model's).")
+  Integer width;
+
+  @Option(names = "--height", paramLabel = "PX", description = "Image height (default: the model's).")
+  Integer height;
+
   @Override
   public Integer call() throws IOException {
     JsonNode recipe = recipe();
     String name = recipe != null ? recipe.path("experiment").asText("") : experiment;
-    OutputPaths paths = OutputPaths.inputs().add("--config", config).addAll("--merge", merge);
+    OutputPaths paths = OutputPaths.inputs().add("--config", config).addAll("--merge", merge).add("--clip", clip)
+        .add("--classifier", classifier).add("--nudenet", nudenet).add("--fid-model", fidModel).add("--fid-reference", fidReference);
+    if (prompts != null && Files.exists(Path.of(prompts))) paths.add("--prompts", Path.of(prompts));
     if (recipe != null) paths.add("--experiment", Path.of(experiment));
     List<Evaluation.ModelSpec> specs = specs(paths);
     paths.check("--out", out);
@@ -161,7 +200,30 @@ public final class EvaluateCommand implements Callable<Integer> {
     return new Selection(r[0], r[1], limit == null ? Integer.MAX_VALUE : limit, sh[0], sh[1]);
   }
 
+  /** The command line's settings, a recipe file's keys filling what the command line left unset. */
+  private EvalOptions options(JsonNode r) {
+    return new EvalOptions(targets != null ? targets : strings(r, "target", null), prompts != null ? prompts : str(r, "prompts"),
+        clip != null ? clip : path(r, "clip"), classifier != null ? classifier : path(r, "classifier"),
+        nudenet != null ? nudenet : path(r, "nudenet"), threshold != null ? threshold : (r != null && r.has("threshold") ? r.get("threshold").asDouble() : null),
+        fidModel != null ? fidModel : path(r, "fid-model"), fidReference != null ? fidReference : path(r, "fid-reference"),
+        steps != null ? steps : (r != null && r.has("steps") ? r.get("steps").asInt() : null),
+        guidance != null ? guidance : (r != null && r.has("guidance") ? r.get("guidance").asDouble() : null),
+        scheduler != null ? scheduler : str(r, "scheduler"),
+        width != null ? width : (r != null && r.has("width") ? r.get("width").asInt() : null),
+        height != null ? height : (r != null && r.has("height") ? r.get("height").asInt() : null),
+        seed != null ? seed : (r != null && r.has("seed") ? r.get("seed").asLong() : null));
+  }
+
+  private static String str(JsonNode r, String key) {
+    return r != null && r.has(key) ? r.get(key).asText() : null;
+  }
+
+  private static Path path(JsonNode r, String key) {
+    return r != null && r.has(key) ? Path.of(r.get(key).asText()) : null;
+  }
+
   private Experiment create(String name, JsonNode recipe) {
+    EvalOptions opts = options(recipe);
     switch (name) {
       case "toy" -> {
         List<String> t = targets != null ? targets : strings(recipe, "target", List.of("zorbly", "heart"));

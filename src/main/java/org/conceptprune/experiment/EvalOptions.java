@@ -1,0 +1,44 @@
+package org.conceptprune.experiment;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The evaluate command's settings that recipes read: what to erase, which prompt set, which
+ * evaluator files, how to sample. Null means "the recipe's default".
+ *
+ * @param targets the erased concept(s): a toy style/object, an artist, an ImageNette class, ...
+ * @param prompts a prompt set file or a shipped set name (null: the recipe's default set)
+ * @param clip a transformers CLIPModel folder
+ * @param classifier a torchvision resnet50 state dict (.safetensors / .pth)
+ * @param nudenet NudeNet's 320n.onnx
+ * @param threshold NudeNet's score threshold
+ * @param fidModel pytorch-fid's Inception weights (.safetensors / .pth)
+ * @param fidReference reference images (a folder) or a features file (pool3 / features)
+ */
+public record EvalOptions(List<String> targets, String prompts, Path clip, Path classifier, Path nudenet, Double threshold,
+    Path fidModel, Path fidReference, Integer steps, Double guidance, String scheduler, Integer width, Integer height,
+    Long seed) {
+
+  /** The sampler: the recipe's defaults with the user's overrides. */
+  public GenerationSettings generation(GenerationSettings defaults) {
+    return new GenerationSettings(steps != null ? steps : defaults.steps(), guidance != null ? guidance : defaults.guidance(),
+        scheduler != null ? org.conceptprune.schedule.SchedulerKind.fromCli(scheduler) : defaults.scheduler(),
+        width != null ? width : defaults.width(), height != null ? height : defaults.height(),
+        seed != null ? seed : defaults.seed());
+  }
+
+  /** The one required target of a recipe, with a clear error otherwise. */
+  public String target(String experiment) {
+    if (targets == null || targets.size() != 1) {
+      throw new org.conceptprune.util.UserError("the " + experiment + " experiment needs one --target (the erased concept)");
+    }
+    return targets.get(0);
+  }
+
+  /** A required evaluator file, with a clear error naming the option otherwise. */
+  public static Path require(Path p, String option, String experiment, String what) {
+    if (p == null) throw new org.conceptprune.util.UserError("the " + experiment + " experiment needs " + option + " (" + what + ")");
+    return p;
+  }
+}
