@@ -61,8 +61,14 @@ public final class Evaluation {
       List<String> d = m.conflicts(manifest(sel, Map.of()));
       if (!d.isEmpty()) throw new UserError(out + " was made by another experiment run (" + String.join("; ", d) + ")");
     } else {
+      // models are named by content (a hash), not by path: the shipped toy model lands in a new
+      // temporary folder every run, and shards run on machines with other paths
+      Map<String, String> hashes = new LinkedHashMap<>();
       Map<String, String> described = new LinkedHashMap<>();
-      for (ModelSpec s : specs) described.put(s.label(), s.model() + (s.mask() == null ? "" : " + mask " + s.mask()));
+      for (ModelSpec s : specs) {
+        String h = hashes.computeIfAbsent(s.model().toString(), k -> contentHash(s.model(), config));
+        described.put(s.label(), s.mask() == null ? h + " " + s.model() : h + "+" + fileHash(s.mask()) + " " + s.model() + " + mask " + s.mask());
+      }
       m = RunManifest.claim(out, manifest(sel, described)); // refuses a folder of another run before any work
       store.cleanTemporaries();
       List<List<ModelVariant>> byModel = variants(specs, config);
@@ -70,7 +76,9 @@ public final class Evaluation {
         try (StableDiffusion sd = StableDiffusion.load(group.get(0).model(), config)) {
           List<ModelVariant> all = new ArrayList<>(group);
           if (group == byModel.get(0)) all.addAll(e.derivedModels(group.get(0), sd));
-          for (ModelVariant v : all) described.put(v.label(), v.model() + (v.maskSource().isEmpty() ? "" : " + " + v.maskSource()));
+          for (ModelVariant v : all.subList(group.size(), all.size())) {
+            described.put(v.label(), hashes.get(v.model().toString()) + "+" + e.name() + " " + v.model() + " + " + v.maskSource());
+          }
           m = RunManifest.claim(out, manifest(sel, described));
           for (ModelVariant v : all) {
             List<PromptRow> mine = rows.stream().filter(r -> e.generates(v, r)).toList();
@@ -80,6 +88,21 @@ public final class Evaluation {
       }
     }
     return finish(m, rows, readScores(out), generated);
+  }
+
+  /** The first 12 hex digits of the model's content hash (ModelHash of its UNet). */
+  static String contentHash(Path model, Path config) {
+    try (ModelSource src = ModelSource.open(model, config)) {
+      return ModelHash.of(src.weights(Component.UNET)).substring(0, 12);
+    }
+  }
+
+  static String fileHash(Path f) {
+    try {
+      return PromptSet.sha256(Files.readAllBytes(f)).substring(0, 12);
+    } catch (IOException ex) {
+      throw new UserError("cannot read " + f + " (" + ex.getMessage() + ")", ex);
+    }
   }
 
   private RunManifest manifest(Selection sel, Map<String, String> models) {

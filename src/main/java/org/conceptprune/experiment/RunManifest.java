@@ -77,9 +77,17 @@ public record RunManifest(String experiment, String promptSet, String promptSha2
     if (!recipe.equals(other.recipe)) d.add("recipe " + recipe + " vs " + other.recipe);
     for (var e : other.models.entrySet()) {
       String mine = models.get(e.getKey());
-      if (mine != null && !mine.equals(e.getValue())) d.add("model " + e.getKey() + ": " + mine + " vs " + e.getValue());
+      if (mine != null && !identity(mine).equals(identity(e.getValue()))) {
+        d.add("model " + e.getKey() + ": " + mine + " vs " + e.getValue());
+      }
     }
     return d;
+  }
+
+  /** A model entry's identity: its content hash (the text before the first space), not its path. */
+  static String identity(String entry) {
+    int sp = entry.indexOf(' ');
+    return sp < 0 ? entry : entry.substring(0, sp);
   }
 
   /**
