@@ -123,7 +123,10 @@ final class LegacyFormat {
     String key = ZipFormat.ascii(t.get(2));
     if (key == null) throw g.bad("a storage key is a " + Py.typeName(t.get(2)));
     long numel = g.index(t.get(4), "storage numel");
-    if (numel > fileSize / dtype.size) throw g.bad("storage '" + TorchGlobals.printable(key) + "' of " + numel + " x " + dtype + " is larger than the file");
+    if (numel > fileSize / dtype.size) {
+      throw g.bad("storage '" + TorchGlobals.printable(key) + "' of " + numel + " x " + dtype + " does not fit in the file ("
+          + fileSize + " bytes; truncated?)");
+    }
     Root r = roots.computeIfAbsent(key, k -> new Root(dtype, numel));
     if (r.dtype != dtype || r.numel != numel) throw g.bad("storage '" + TorchGlobals.printable(key) + "' is named with two types or sizes");
     Object view = t.get(5);

@@ -1,0 +1,299 @@
+package org.conceptprune.io.pickle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.conceptprune.Fixtures;
+import org.conceptprune.io.safetensors.DType;
+import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.safetensors.TensorCodec;
+import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.util.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pth/ fixtures (made by torch.save) read bit-exactly, and what the reader refuses. */
+class PickleCheckpointTest {
+  static final String DIR = "fixtures/eval/pth/";
+  /** torch dtype names (the expected file's "dtypes" metadata) -> ours. */
+  static final Map<String, DType> TORCH = Map.of("float32", DType.F32, "float16", DType.F16, "bfloat16", DType.BF16,
+      "float64", DType.F64, "int64", DType.I64, "int32", DType.I32, "int16", DType.I16, "int8", DType.I8,
+      "uint8", DType.U8, "bool", DType.BOOL);
+
+  @TempDir Path tmp;
+
+  static Path fixture(String name) {
+    return Fixtures.path(DIR + name);
+  }
+
+  /** name -> original dtype, from expected.safetensors' metadata "dtypes" ("a=float32,b=float16,..."). */
+  static Map<String, DType> expectedDtypes(TensorSource expected) {
+    Map<String, DType> out = new TreeMap<>();
+    for (String kv : expected.metadata().get("dtypes").split(",")) {
+      String[] p = kv.split("=");
+      out.put(p[0], TORCH.get(p[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Asserts {@code actual} holds expected.safetensors' tensors: same names, shapes and original dtypes,
+   * and the same values bit for bit (F16/BF16 widened to F32 exactly, BOOL compared as its bytes).
+   */
+  static void assertMatchesExpected(TensorSource actual, String what) {
+    try (SafetensorsFile expected = SafetensorsFile.open(fixture("expected.safetensors"))) {
+      Map<String, DType> dtypes = expectedDtypes(expected);
+      assertEquals(expected.names(), actual.names(), what + ": names");
+      assertEquals(dtypes.keySet(), actual.names(), what + ": names in the dtypes metadata");
+      int mismatches = 0;
+      for (String k : expected.names()) {
+        TensorInfo e = expected.info(k);
+        TensorInfo a = actual.info(k);
+        assertEquals(dtypes.get(k), a.dtype(), what + " " + k + ": dtype");
+        assertArrayEquals(e.shape(), a.shape(), what + " " + k + ": shape");
+        assertEquals(a.numel() * a.dtype().size, actual.bytes(k).remaining(), what + " " + k + ": byte count");
+        if (a.dtype() == DType.F16 || a.dtype() == DType.BF16) {
+          float[] ef = expected.floats(k);
+          float[] af = actual.floats(k);
+          for (int i = 0; i < ef.length; i++) {
+            if (Float.floatToRawIntBits(ef[i]) != Float.floatToRawIntBits(af[i])) mismatches++;
+          }
+        } else {
+          byte[] eb = TensorCodec.toBytes(expected.bytes(k));
+          byte[] ab = TensorCodec.toBytes(actual.bytes(k));
+          assertEquals(eb.length, ab.length, what + " " + k);
+          for (int i = 0; i < eb.length; i++) if (eb[i] != ab[i]) mismatches++;
+        }
+      }
+      System.out.println("[golden] " + what + " vs expected.safetensors: " + expected.names().size() + " tensors, " + mismatches
+          + " values differ (bit-exact when 0)");
+      assertEquals(0, mismatches, what + ": values differing from expected.safetensors");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"model_zip.ckpt", "model_legacy.ckpt", "weights_zip.pth"})
+  void fixturesEqualExpectedBitExactly(String name) {
+    try (PickleCheckpoint c = PickleCheckpoint.open(fixture(name))) {
+      assertMatchesExpected(c, name);
+      assertEquals("pt", c.metadata().get("format"));
+    }
+  }
+
+  @Test
+  void zipTensorsAreMappedRangesOfTheFileAndViewsShareTheirStorage() {
+    Path f = fixture("model_zip.ckpt");
+    try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+      assertEquals(Map.of("format", "pt", "global_step", "470000", "epoch", "6"), c.metadata());
+      TensorInfo base = c.info("base");
+      assertEquals(f, base.file());
+      assertEquals(0, base.begin() % 64, "torch aligns stored records to 64 bytes");
+      TensorInfo view = c.info("view_offset"); // base's storage from element 20 on
+      assertEquals(f, view.file());
+      assertEquals(base.begin() + 20 * 4, view.begin());
+      assertTrue(c.bytes("base").isDirect(), "a stored record is memory-mapped, not copied");
+      assertNull(c.info("view_transposed").file(), "a transposed view has no contiguous range in the file");
+      float[] b = c.floats("base"); // [6, 10]
+      float[] t = c.floats("view_transposed"); // base.t(): [10, 6]
+      for (int i = 0; i < 10; i++) {
+        for (int j = 0; j < 6; j++) assertEquals(b[j * 10 + i], t[i * 6 + j]);
+      }
+      assertArrayEquals(new long[0], c.info("scalar").shape());
+      assertEquals(3.5f, c.floats("scalar")[0]);
+    }
+  }
+
+  @Test
+  void evilCkptIsRefusedNamingTheGlobalAndRunsNothing() throws Exception {
+    // evil.ckpt's payload is posix.system("touch /tmp/pwned-by-pickle"): the file must not appear.
+    Path marker = Path.of("/tmp/pwned-by-pickle");
+    Files.deleteIfExists(marker);
+    Path f = fixture("evil.ckpt");
+    UserError e = assertThrows(UserError.class, () -> PickleCheckpoint.open(f));
+    assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("'posix.system'"), e.getMessage());
+    assertTrue(e.getMessage().contains("refused"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+    assertFalse(Files.exists(marker), "the hostile command ran");
+  }
+
+  /** Wraps a hand-written pickle in a torch zip and expects a refusal that mentions {@code mention}. */
+  private void assertRefused(byte[] pickle, String mention) throws Exception {
+    Path f = tmp.resolve("hostile-" + Math.abs(mention.hashCode()) + ".ckpt");
+    TorchSave.writeZip(f, "archive", pickle, Map.of(), false);
+    UserError e = assertThrows(UserError.class, () -> PickleCheckpoint.open(f), mention);
+    assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+    assertTrue(e.getMessage().substring(f.toString().length()).contains(mention), "should mention '" + mention + "': " + e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  private static TorchSave.Pickle p2() {
+    return new TorchSave.Pickle().proto(2);
+  }
+
+  @Test
+  void hostileGlobalsAreRefusedHoweverTheyAreNamed() throws Exception {
+    assertRefused(p2().global("builtins", "eval").str("1+1").op(0x85, 'R', '.').bytes(), "'builtins.eval'");
+    assertRefused(p2().global("__builtin__", "getattr").op('.').bytes(), "'builtins.getattr'");
+    assertRefused(p2().global("os", "system").op('.').bytes(), "'os.system'");
+    // protocol 4: STACK_GLOBAL takes the names from the stack
+    assertRefused(new TorchSave.Pickle().proto(4).op(0x8c, 2).op('o', 's').op(0x8c, 6).op("system".chars().toArray())
+        .op(0x93, '.').bytes(), "'os.system'");
+    // protocol 0: INST names the class inline and calls it with the marked arguments
+    assertRefused(new TorchSave.Pickle().op('(').op("S'ls'\n".chars().toArray()).op("isubprocess\nPopen\n".chars().toArray())
+        .op('.').bytes(), "'subprocess.Popen'");
+    assertRefused(p2().global("copyreg", "_reconstructor").op('.').bytes(), "'copyreg._reconstructor'");
+    assertRefused(p2().global("torch._utils", "_rebuild_device_tensor_from_numpy").op('.').bytes(), "_rebuild_device_tensor_from_numpy");
+    assertRefused(p2().global("torch.serialization", "load").op('.').bytes(), "'torch.serialization.load'");
+    // a sandbox escape attempt through the names of allowed things
+    assertRefused(p2().global("collections", "OrderedDict.__init__.__globals__").op('.').bytes(), "OrderedDict.__init__");
+  }
+
+  @Test
+  void callsAndOpcodesOutsideTheDataModelAreRefused() throws Exception {
+    // Calling a reference-only name (a storage class) instead of using it in a persistent id.
+    assertRefused(p2().global("torch", "FloatStorage").op(')', 'R', '.').bytes(), "torch.FloatStorage");
+    // REDUCE on something that is not a name at all.
+    assertRefused(p2().str("os.system").op(')', 'R', '.').bytes(), "calls a str");
+    // The copyreg extension registry maps small ints to arbitrary globals.
+    assertRefused(p2().op(0x82, 1, '.').bytes(), "extension registry");
+    // BUILD (__setstate__) on a list.
+    assertRefused(p2().op(']', '}', 'b', '.').bytes(), "BUILD");
+    // A dict key Python could not hash.
+    assertRefused(p2().op('}', ']', 'K', 1, 's', '.').bytes(), "unhashable");
+    // A persistent id that is not a storage.
+    assertRefused(p2().str("x").op('Q', '.').bytes(), "persistent id");
+  }
+
+  @Test
+  void aWholeModuleInALegacyFileIsRefused() throws Exception {
+    byte[] pickle = p2().op('(').str("module").global("torch.nn.modules.linear", "Linear").op('t', 'Q', '.').bytes();
+    Path f = tmp.resolve("module.pt");
+    Files.write(f, TorchSave.legacy(pickle, List.of(), Map.of(), Map.of()));
+    UserError e = assertThrows(UserError.class, () -> PickleCheckpoint.open(f));
+    assertTrue(e.getMessage().contains("'torch.nn.modules.linear.Linear'"), e.getMessage());
+  }
+
+  @Test
+  void badFilesGiveOneLineErrors() throws Exception {
+    byte[] zip = Files.readAllBytes(fixture("model_zip.ckpt"));
+    byte[] legacy = Files.readAllBytes(fixture("model_legacy.ckpt"));
+    Map<String, byte[]> cases = new TreeMap<>();
+    cases.put("empty.ckpt", new byte[0]);
+    cases.put("text.ckpt", "version https://git-lfs.github.com/spec/v1\n".getBytes());
+    cases.put("truncated-zip.ckpt", java.util.Arrays.copyOf(zip, zip.length / 2));
+    cases.put("truncated-legacy.ckpt", java.util.Arrays.copyOf(legacy, legacy.length - 100));
+    cases.put("truncated-legacy-pickle.ckpt", java.util.Arrays.copyOf(legacy, 600));
+    cases.put("plain-pickle.pt", p2().integer(5).op('.').bytes());
+    cases.put("safetensors.ckpt", Files.readAllBytes(fixture("expected.safetensors")));
+    Map<String, String> expect = Map.of(
+        "empty.ckpt", "the file is empty",
+        "text.ckpt", "neither a zip archive (torch >= 1.6) nor a legacy pickle; first bytes 76 65 72",
+        "truncated-zip.ckpt", "no zip end-of-central-directory record (truncated download?)",
+        "truncated-legacy.ckpt", "truncated: storage",
+        "truncated-legacy-pickle.ckpt", "bytes; truncated?)",
+        "plain-pickle.pt", "without torch's magic number",
+        "safetensors.ckpt", "name it .safetensors");
+    for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+      Path f = tmp.resolve(c.getKey());
+      Files.write(f, c.getValue());
+      UserError e = assertThrows(UserError.class, () -> PickleCheckpoint.open(f), c.getKey());
+      assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+      String said = e.getMessage().substring(f.toString().length());
+      assertTrue(said.contains(expect.get(c.getKey())), c.getKey() + ": " + e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+      System.out.println("[bad input] " + c.getKey() + said);
+    }
+    assertTrue(assertThrows(UserError.class, () -> PickleCheckpoint.open(tmp.resolve("missing.ckpt")))
+        .getMessage().endsWith("no such file"));
+  }
+
+  @Test
+  void aCorruptRecordFailsItsCrcWhenRead() throws Exception {
+    byte[] zip = Files.readAllBytes(fixture("model_zip.ckpt"));
+    Path f = tmp.resolve("corrupt.ckpt");
+    long begin;
+    try (PickleCheckpoint c = PickleCheckpoint.open(fixture("model_zip.ckpt"))) {
+      begin = c.info("ints").begin();
+    }
+    zip[(int) begin + 3] ^= 0x10;
+    Files.write(f, zip);
+    try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+      UserError e = assertThrows(UserError.class, () -> c.bytes("ints"));
+      assertTrue(e.getMessage().contains("fails its CRC-32 check"), e.getMessage());
+      c.bytes("base"); // other records are fine
+    }
+  }
+
+  @Test
+  void deflatedArchivesAndNestedDictsAreRead() throws Exception {
+    Path f = tmp.resolve("deflated.pth");
+    try (SafetensorsFile expected = SafetensorsFile.open(fixture("expected.safetensors"))) {
+      TorchSave.saveZip(expected, f, true, true);
+      try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+        assertEquals(expected.names(), c.names());
+        for (String k : expected.names()) {
+          assertNull(c.info(k).file(), "a deflated record is no range of the file");
+          assertEquals(0, expected.bytes(k).compareTo(c.bytes(k)), k);
+        }
+        assertEquals("7", c.metadata().get("global_step"));
+      }
+    }
+    // {"model": {"a": t, "sub": {"b": t}}, "c": t, "n": 3}: flattened with dots, scalars skipped.
+    TorchSave.View v = new TorchSave.View("x", DType.F32, "0", 0, new long[] {2}, new long[] {1});
+    TorchSave.Pickle p = p2().op('}', '(').str("model").op('}', '(').str("a");
+    TorchSave.tensor(p, v, 2, false);
+    p.str("sub").op('}').str("b");
+    TorchSave.tensor(p, v, 2, false);
+    p.op('s', 'u').str("c");
+    TorchSave.tensor(p, v, 2, false);
+    p.str("n").integer(3).op('u', '.');
+    Path g = tmp.resolve("nested.pt");
+    ByteBuffer two = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
+    TorchSave.writeZip(g, "nested", p.bytes(), Map.of("0", two.array()), false);
+    try (PickleCheckpoint c = PickleCheckpoint.open(g)) {
+      assertEquals(List.of("c", "model.a", "model.sub.b"), List.copyOf(c.names()));
+      for (String k : c.names()) assertArrayEquals(new float[] {1.5f, -2f}, c.floats(k));
+    }
+  }
+
+  @Test
+  void legacyFilesWrittenHereReadBackToo() throws Exception {
+    // Two tensors viewing one storage (offset and transposed) in the legacy layout.
+    float[] data = new float[12];
+    for (int i = 0; i < data.length; i++) data[i] = i * 0.25f - 1;
+    ByteBuffer raw = ByteBuffer.allocate(48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float x : data) raw.putFloat(x);
+    var views = List.of(new TorchSave.View("rows", DType.F32, "k", 4, new long[] {2, 4}, new long[] {4, 1}),
+        new TorchSave.View("cols", DType.F32, "k", 0, new long[] {4, 3}, new long[] {1, 4}));
+    byte[] pickle = TorchSave.stateDict(views, Map.of("k", 12L), false, true);
+    Path f = tmp.resolve("legacy.pt");
+    Files.write(f, TorchSave.legacy(pickle, List.of("k"), Map.of("k", raw.array()), Map.of("k", 4)));
+    try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+      assertArrayEquals(java.util.Arrays.copyOfRange(data, 4, 12), c.floats("rows"));
+      float[] cols = c.floats("cols"); // [4, 3] = the [3, 4] storage transposed
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 3; j++) assertEquals(data[j * 4 + i], cols[i * 3 + j]);
+      }
+    }
+  }
+
+  @Test
+  void extensionsSelectThePickleReader() {
+    for (String n : List.of("a.ckpt", "b.PT", "c.pth", "pytorch_model.bin")) assertTrue(PickleCheckpoint.isPickle(Path.of(n)), n);
+    for (String n : List.of("a.safetensors", "ckpt", "x.json")) assertFalse(PickleCheckpoint.isPickle(Path.of(n)), n);
+  }
+}
