@@ -44,7 +44,7 @@ final class LegacyFormat {
     if (!(protocol instanceof Long p && p == PROTOCOL)) {
       throw ZipDirectory.bad(file, "legacy protocol version " + Py.scalarText(protocol) + " (expected " + PROTOCOL + ")");
     }
-    if (!(next(head, pos, file, plain) instanceof Map<?, ?> sysInfo)) throw ZipDirectory.bad(file, "sys_info is not a dict");
+    if (!(next(head, pos, file, plain) instanceof Py.Dict sysInfo)) throw ZipDirectory.bad(file, "sys_info is not a dict");
     if (!Boolean.TRUE.equals(sysInfo.get("little_endian"))) {
       throw ZipDirectory.bad(file, "written on a big-endian machine (only little-endian checkpoints are read)");
     }

@@ -124,29 +124,32 @@ public final class PickleCheckpoint implements TensorSource {
   }
 
   /** The dict holding the weights: "state_dict" when present (its siblings' scalars go to metadata). */
-  private Map<?, ?> weights(Object root, Map<String, String> meta) {
-    if (!(root instanceof Map<?, ?> top)) {
+  private Py.Dict weights(Object root, Map<String, String> meta) {
+    if (!(root instanceof Py.Dict top)) {
       String what = root instanceof TorchTensor ? "a single tensor" : "a " + Py.typeName(root);
       throw new UserError(path + ": holds " + what + ", not a dict of named tensors (a state_dict)");
     }
-    if (!(top.get("state_dict") instanceof Map<?, ?> sd)) return top;
-    top.forEach((k, v) -> {
-      String text = Py.scalarText(v);
-      if (k instanceof String key && !key.equals("state_dict") && text != null && text.length() <= 1000) meta.put(key, text);
-    });
+    if (!(top.get("state_dict") instanceof Py.Dict sd)) return top;
+    for (int i = 0; i < top.size(); i++) {
+      String text = Py.scalarText(top.values.get(i));
+      if (top.keys.get(i) instanceof String key && !key.equals("state_dict") && text != null && text.length() <= 1000) {
+        meta.put(key, text);
+      }
+    }
     return sd;
   }
 
-  private void flatten(Map<?, ?> d, String prefix, int depth, Map<String, TorchTensor> out, Set<Object> seen) {
+  private void flatten(Py.Dict d, String prefix, int depth, Map<String, TorchTensor> out, Set<Object> seen) {
     if (depth > MAX_NESTING) throw new UserError(path + ": dicts nested deeper than " + MAX_NESTING);
     if (!seen.add(d)) return; // a dict that contains itself: Python can pickle that; it holds nothing new
-    for (Map.Entry<?, ?> e : d.entrySet()) {
-      Object k = e.getKey();
+    for (int i = 0; i < d.size(); i++) {
+      Object k = d.keys.get(i);
       if (!(k instanceof String || k instanceof Long)) continue; // e.g. tuple keys: not a tensor name
       String name = prefix + k;
-      if (e.getValue() instanceof TorchTensor t) {
+      Object v = d.values.get(i);
+      if (v instanceof TorchTensor t) {
         if (out.put(name, t) != null) throw new UserError(path + ": two tensors are named '" + TorchGlobals.printable(name) + "'");
-      } else if (e.getValue() instanceof Map<?, ?> sub) {
+      } else if (v instanceof Py.Dict sub) {
         flatten(sub, name + ".", depth + 1, out, seen);
       }
     }

@@ -1,10 +1,10 @@
 package org.conceptprune.io.pickle;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Python values a checkpoint pickle can build, as inert Java data. Nothing here can run code:
@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Mapping: None -> {@link #NONE}, bool -> Boolean, int -> Long (BigInteger when larger), float ->
  * Double, str -> String, bytes -> {@link Bytes}, tuple -> {@link Tuple}, list -> ArrayList, dict ->
- * LinkedHashMap, set/frozenset -> {@link PySet}.
+ * {@link Dict}, set/frozenset -> {@link PySet}.
  */
 final class Py {
   private Py() {}
@@ -30,26 +30,33 @@ final class Py {
 
   static final None NONE = None.NONE;
 
-  /** An immutable tuple; its nesting depth is known at construction so hashing cannot recurse deeply. */
+  /**
+   * An immutable tuple. Identity equality: no dict here hashes its keys (see {@link Dict}), so equal
+   * tuples need not be found equal. Whether Python could hash it is known at construction.
+   */
   static final class Tuple {
-    static final Tuple EMPTY = new Tuple(List.of(), 1);
+    static final Tuple EMPTY = new Tuple(List.of(), 1, true);
 
     final List<Object> items;
     final int depth;
-    private final int hash;
+    final boolean hashable;
 
-    private Tuple(List<Object> items, int depth) {
+    private Tuple(List<Object> items, int depth, boolean hashable) {
       this.items = items;
       this.depth = depth;
-      this.hash = items.hashCode();
+      this.hashable = hashable;
     }
 
     /** @throws IllegalStateException if tuples nest deeper than {@code maxDepth} (the caller reports it) */
     static Tuple of(List<Object> items, int maxDepth) {
       int d = 1;
-      for (Object o : items) if (o instanceof Tuple t) d = Math.max(d, t.depth + 1);
+      boolean h = true;
+      for (Object o : items) {
+        if (o instanceof Tuple t) d = Math.max(d, t.depth + 1);
+        h &= hashable(o);
+      }
       if (d > maxDepth) throw new IllegalStateException("tuples nested deeper than " + maxDepth);
-      return new Tuple(Collections.unmodifiableList(Arrays.asList(items.toArray())), d);
+      return new Tuple(Collections.unmodifiableList(Arrays.asList(items.toArray())), d, h);
     }
 
     int size() {
@@ -59,37 +66,39 @@ final class Py {
     Object get(int i) {
       return items.get(i);
     }
+  }
 
-    @Override
-    public boolean equals(Object o) {
-      if (this == o) return true;
-      return o instanceof Tuple t && t.hash == hash && t.items.equals(items);
+  /**
+   * A dict (or OrderedDict) as its (key, value) pairs in insertion order. Deliberately not a hash map:
+   * hashing keys chosen by the file (colliding hashes, huge equal strings) could make loading
+   * quadratic. Checkpoint dicts have unique keys; a lookup scans, and is only done a few times.
+   */
+  static final class Dict {
+    final ArrayList<Object> keys = new ArrayList<>();
+    final ArrayList<Object> values = new ArrayList<>();
+
+    void put(Object k, Object v) {
+      keys.add(k);
+      values.add(v);
     }
 
-    @Override
-    public int hashCode() {
-      return hash;
+    int size() {
+      return keys.size();
+    }
+
+    /** The value of the last pair whose key is the string {@code k} (Python: later items win), or null. */
+    Object get(String k) {
+      for (int i = keys.size() - 1; i >= 0; i--) if (k.equals(keys.get(i))) return values.get(i);
+      return null;
     }
   }
 
-  /** Python bytes (also bytearray): content equality, so it can be a dict key. */
+  /** Python bytes (also bytearray). Identity equality, like {@link Tuple}. */
   static final class Bytes {
     final byte[] data;
-    private final int hash;
 
     Bytes(byte[] data) {
       this.data = data;
-      this.hash = Arrays.hashCode(data);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return this == o || (o instanceof Bytes b && b.hash == hash && Arrays.equals(b.data, data));
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
     }
   }
 
@@ -131,13 +140,10 @@ final class Py {
     }
   }
 
-  /** Whether Python could use {@code o} as a dict key (lists, dicts and mutable sets cannot). */
+  /** Whether Python could use {@code o} as a dict key (lists, dicts and sets cannot; tuples of them neither). */
   static boolean hashable(Object o) {
-    if (o instanceof Tuple t) {
-      for (Object i : t.items) if (!hashable(i)) return false; // depth is bounded at construction
-      return true;
-    }
-    return !(o instanceof List || o instanceof Map || (o instanceof PySet s && !s.frozen));
+    if (o instanceof Tuple t) return t.hashable;
+    return !(o instanceof List || o instanceof Dict || (o instanceof PySet s && !s.frozen));
   }
 
   /** A short type name for messages (never the value: it may be huge or hostile). */
@@ -150,7 +156,7 @@ final class Py {
     if (o instanceof Bytes) return "bytes";
     if (o instanceof Tuple) return "tuple";
     if (o instanceof List) return "list";
-    if (o instanceof Map) return "dict";
+    if (o instanceof Dict) return "dict";
     if (o instanceof PySet s) return s.frozen ? "frozenset" : "set";
     if (o instanceof Global g) return "global " + g.dotted();
     if (o instanceof Opaque op) return op.cls.dotted() + " object";

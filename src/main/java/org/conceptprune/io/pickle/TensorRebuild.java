@@ -1,6 +1,5 @@
 package org.conceptprune.io.pickle;
 
-import java.util.Map;
 import org.conceptprune.io.safetensors.DType;
 
 /**
@@ -45,7 +44,7 @@ final class TensorRebuild {
           throw g.bad(name + " must rebuild a torch.Tensor or Parameter with a torch rebuild function");
         }
         Object state = a.get(3);
-        if (!(state == Py.NONE || state instanceof Map)) throw g.bad(name + ": state is a " + Py.typeName(state));
+        if (!(state == Py.NONE || state instanceof Py.Dict)) throw g.bad(name + ": state is a " + Py.typeName(state));
         yield rebuild(((Py.Global) a.get(0)).name(), args, g);
       }
       default -> throw new IllegalArgumentException(name);

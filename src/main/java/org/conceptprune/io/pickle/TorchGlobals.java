@@ -3,7 +3,6 @@ package org.conceptprune.io.pickle;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,7 +119,7 @@ final class TorchGlobals implements Unpickler.Policy {
   }
 
   private Object orderedDict(Py.Tuple args) {
-    Map<Object, Object> d = new LinkedHashMap<>();
+    Py.Dict d = new Py.Dict();
     if (args.size() == 0) return d;
     // Python 2's OrderedDict.__reduce__ passes its items as a list of [key, value] pairs.
     if (args.size() == 1 && args.get(0) instanceof List<?> pairs) {

@@ -6,9 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.conceptprune.util.UserError;
 
 /**
@@ -122,9 +120,9 @@ final class Unpickler {
         case 't' -> push(tuple(popMark()));
         case ']' -> push(new ArrayList<>());
         case 'l' -> push(new ArrayList<>(popMark()));
-        case '}' -> push(new LinkedHashMap<>());
+        case '}' -> push(new Py.Dict());
         case 'd' -> {
-          Map<Object, Object> d = new LinkedHashMap<>();
+          Py.Dict d = new Py.Dict();
           putAll(d, popMark());
           push(d);
         }
@@ -180,7 +178,7 @@ final class Unpickler {
         case 0x92 -> { // NEWOBJ_EX
           Object kwargs = pop();
           Py.Tuple args = tupleArg(pop(), "NEWOBJ_EX");
-          if (!(kwargs instanceof Map<?, ?> kw) || !kw.isEmpty()) throw fail("NEWOBJ_EX with keyword arguments");
+          if (!(kwargs instanceof Py.Dict kw) || kw.size() > 0) throw fail("NEWOBJ_EX with keyword arguments");
           push(policy.call(pop(), args, "NEWOBJ_EX"));
         }
         case 'i' -> { // INST module\nname\n: class from the lines, arguments since the mark
@@ -293,13 +291,12 @@ final class Unpickler {
     throw fail(op + " on a " + Py.typeName(o));
   }
 
-  @SuppressWarnings("unchecked")
-  private Map<Object, Object> dictAt(Object o, String op) {
-    if (o instanceof LinkedHashMap<?, ?> d) return (Map<Object, Object>) d;
+  private Py.Dict dictAt(Object o, String op) {
+    if (o instanceof Py.Dict d) return d;
     throw fail(op + " on a " + Py.typeName(o));
   }
 
-  private void putAll(Map<Object, Object> d, List<Object> kv) {
+  private void putAll(Py.Dict d, List<Object> kv) {
     if (kv.size() % 2 != 0) throw fail("odd number of items for a dict");
     count(kv.size() / 2);
     for (int i = 0; i < kv.size(); i += 2) {
@@ -311,9 +308,9 @@ final class Unpickler {
 
   /** BUILD: a dict's or an opaque object's state is kept aside, never applied through code. */
   private void build(Object state, Object target) {
-    if (target instanceof Map) {
+    if (target instanceof Py.Dict) {
       // OrderedDict.__reduce__ sends its instance __dict__ (e.g. a state_dict's _metadata): ignored.
-      if (!(state instanceof Map || state instanceof Py.Tuple || state == Py.NONE)) {
+      if (!(state instanceof Py.Dict || state instanceof Py.Tuple || state == Py.NONE)) {
         throw fail("BUILD of a dict with a " + Py.typeName(state) + " state");
       }
       return;

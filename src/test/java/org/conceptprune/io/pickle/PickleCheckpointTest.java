@@ -296,4 +296,69 @@ class PickleCheckpointTest {
     for (String n : List.of("a.ckpt", "b.PT", "c.pth", "pytorch_model.bin")) assertTrue(PickleCheckpoint.isPickle(Path.of(n)), n);
     for (String n : List.of("a.safetensors", "ckpt", "x.json")) assertFalse(PickleCheckpoint.isPickle(Path.of(n)), n);
   }
+
+  @Test
+  void lightningCallbacksAndNumpyScalarsOutsideTheWeightsAreInert() throws Exception {
+    // Like sd-v1-4.ckpt: {"epoch", "global_step", "pytorch-lightning_version", "callbacks": {ModelCheckpoint:
+    // {"best_model_score": numpy scalar, ...}}, "state_dict": {...}}. The class is a dict key; the
+    // numpy scalar is numpy.core.multiarray.scalar(numpy.dtype("f8", False, True) + BUILD state, bytes).
+    TorchSave.View v = new TorchSave.View("w", DType.F32, "0", 0, new long[] {2}, new long[] {1});
+    TorchSave.Pickle p = p2().op('}', '(').str("epoch").integer(5).str("global_step").integer(470000)
+        .str("pytorch-lightning_version").str("1.4.2").str("callbacks").op('}')
+        .global("pytorch_lightning.callbacks.model_checkpoint", "ModelCheckpoint").op('}', '(').str("monitor").op('N')
+        .str("best_model_score").global("numpy.core.multiarray", "scalar")
+        .global("numpy", "dtype").str("f8").op(0x89, 0x88, 0x87, 'R')
+        .op('(').integer(3).str("<").op('N', 'N', 'N').integer(-1).integer(-1).integer(0).op('t', 'b')
+        .global("_codecs", "encode").str("\u00c3\u00f5\u0028\u005b\u008f\u00c2\u0015\u0040").str("latin1").op(0x86, 'R')
+        .op(0x86, 'R').op('u', 's').str("state_dict").op('}').str("model.w");
+    TorchSave.tensor(p, v, 2, false);
+    p.op('s', 'u', '.');
+    Path f = tmp.resolve("sd-v1-4-like.ckpt");
+    TorchSave.writeZip(f, "archive", p.bytes(), Map.of("0", new byte[8]), false);
+    try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+      assertEquals(List.of("model.w"), List.copyOf(c.names()));
+      assertEquals(Map.of("format", "pt", "epoch", "5", "global_step", "470000", "pytorch-lightning_version", "1.4.2"),
+          c.metadata());
+    }
+    // Calling ModelCheckpoint would build it (an object with code): here it is an inert placeholder,
+    // and using one where a tensor belongs is an error, not an execution.
+    TorchSave.Pickle q = p2().op('}').str("w").global("pytorch_lightning.callbacks.model_checkpoint", "ModelCheckpoint")
+        .op(')', 'R', 's', '.');
+    Path g = tmp.resolve("callback-only.ckpt");
+    TorchSave.writeZip(g, "archive", q.bytes(), Map.of(), false);
+    assertTrue(assertThrows(UserError.class, () -> PickleCheckpoint.open(g)).getMessage().endsWith("holds no tensors"));
+  }
+
+  @Test
+  void pathologicalPicklesFailFastWithoutRecursionOrQuadraticWork() throws Exception {
+    // A list containing itself, inside a tuple used as a dict key: Python says unhashable; no recursion here.
+    assertRefused(p2().op('}', ']', 'q', 0, 'h', 0, 'a', 0x85).integer(1).op('s', '.').bytes(), "unhashable");
+    // Tuples nested 200 deep.
+    TorchSave.Pickle deep = p2().op('N');
+    for (int i = 0; i < 200; i++) deep.op(0x85);
+    assertRefused(deep.op('.').bytes(), "nested deeper than");
+    // Dicts nested 40 deep around a tensor-less leaf.
+    TorchSave.Pickle dicts = p2();
+    for (int i = 0; i < 40; i++) dicts.op('}').str("d");
+    dicts.op('}');
+    for (int i = 0; i < 40; i++) dicts.op('s');
+    assertRefused(dicts.op('.').bytes(), "nested deeper than 32");
+    // A dict that contains itself holds no tensors (and does not loop).
+    assertRefused(p2().op('}', 'q', 0).str("self").op('h', 0, 's', '.').bytes(), "holds no tensors");
+    // Lengths far beyond the data: refused before anything is allocated.
+    assertRefused(p2().op('X', 0xff, 0xff, 0xff, 0xff, '.').bytes(), "truncated");
+    assertRefused(p2().op(0x8e, 0, 0, 0, 0, 0, 0, 0, 0x40, '.').bytes(), "truncated");
+    assertRefused(p2().op(0x8b, 0, 0, 0, 0x10, '.').bytes(), "an integer of");
+    TorchSave.Pickle marks = p2();
+    for (int i = 0; i < 5000; i++) marks.op('(');
+    assertRefused(marks.op('.').bytes(), "open MARKs");
+    // Half a million dict insertions under a 256 KiB key that equals (but is not) the first key: a
+    // hash map would compare 256 KiB per insertion (minutes); the pair list does not compare at all.
+    String big = "k".repeat(1 << 18);
+    TorchSave.Pickle many = p2().op('}').str(big).op('q', 1).str(big).op('q', 2).op('0', '0', '(');
+    for (int i = 0; i < 500_000; i++) many.op('h', i % 2 == 0 ? 1 : 2, 'N');
+    many.op('u', '.');
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+        () -> assertRefused(many.bytes(), "holds no tensors"));
+  }
 }
