@@ -23,7 +23,7 @@ import org.conceptprune.io.safetensors.TensorSource;
  * A test-side writer of torch.save files (protocol 2, as torch writes them), for checkpoints made
  * from safetensors fixtures and for hostile pickles. Only what the tests need.
  */
-final class TorchSave {
+public final class TorchSave {
   private TorchSave() {}
 
   static final Map<DType, String> STORAGE = Map.of(DType.F64, "DoubleStorage", DType.F32, "FloatStorage",
@@ -133,7 +133,7 @@ final class TorchSave {
   }
 
   /** Saves a source's tensors as a torch.save zip (nested under "state_dict" when asked). */
-  static void saveZip(TensorSource src, Path file, boolean nested, boolean deflate) throws IOException {
+  public static void saveZip(TensorSource src, Path file, boolean nested, boolean deflate) throws IOException {
     List<View> views = contiguousViews(src);
     Map<String, byte[]> records = new LinkedHashMap<>();
     Map<String, Long> numels = new LinkedHashMap<>();
