@@ -86,7 +86,7 @@ final class LegacyFormat {
     return new Unpickler.Policy() {
       @Override
       public Object global(String module, String name) {
-        throw ZipDirectory.bad(file, "a global ('" + TorchGlobals.printable(module + "." + name) + "') in a header pickle");
+        throw TorchGlobals.refusal(file, module + "." + name); // a header never names one
       }
 
       @Override

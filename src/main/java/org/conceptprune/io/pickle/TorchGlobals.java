@@ -86,11 +86,14 @@ final class TorchGlobals implements Unpickler.Policy {
     boolean known = REBUILDERS.contains(dotted) || CONTAINERS.contains(dotted) || TYPES.contains(dotted)
         || OPAQUE.contains(dotted)
         || (m.equals("torch") && (name.endsWith("Storage") && name.matches("[A-Za-z0-9_]+") || DTYPES.containsKey(name)));
-    if (!known) {
-      throw new UserError(file + ": refused: the pickle asks for the Python global '" + printable(dotted)
-          + "'; only torch tensors, storages, OrderedDict and known checkpoint metadata are allowed (nothing was executed)");
-    }
+    if (!known) throw refusal(file, dotted);
     return new Py.Global(m, name);
+  }
+
+  /** The error for a name a checkpoint may not use. */
+  static UserError refusal(String file, String dotted) {
+    return new UserError(file + ": refused: the pickle asks for the Python global '" + printable(dotted)
+        + "'; only torch tensors, storages, OrderedDict and known checkpoint metadata are allowed (nothing was executed)");
   }
 
   @Override

@@ -361,4 +361,33 @@ class PickleCheckpointTest {
     org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
         () -> assertRefused(many.bytes(), "holds no tensors"));
   }
+
+  @Test
+  void zip64ArchivesAsTorchWritesThemOver4GiB() throws Exception {
+    Path f = tmp.resolve("zip64.ckpt");
+    Files.write(f, TorchSave.toZip64(Files.readAllBytes(fixture("model_zip.ckpt"))));
+    try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+      assertMatchesExpected(c, "model_zip.ckpt as ZIP64");
+    }
+  }
+
+  @Test
+  void protocol4PicklesWithFramesStackGlobalsAndMemoize() throws Exception {
+    // torch.save(..., pickle_protocol=4): FRAME, SHORT_BINUNICODE, STACK_GLOBAL, MEMOIZE.
+    TorchSave.Pickle p = new TorchSave.Pickle().proto(4).op(0x95, 0, 0, 0, 0, 0, 0, 0, 0).op('}', 0x94, 0x8c, 1, 'w');
+    p.op(0x8c, 12).op("torch._utils".chars().toArray()).op(0x8c, 18).op("_rebuild_tensor_v2".chars().toArray()).op(0x93, 0x94);
+    p.op('(', '(').op(0x8c, 7).op("storage".chars().toArray()).op(0x8c, 5).op("torch".chars().toArray())
+        .op(0x8c, 11).op("HalfStorage".chars().toArray()).op(0x93).op(0x8c, 1, '0').op(0x8c, 3).op("cpu".chars().toArray())
+        .integer(4).op('t', 'Q').integer(0).ints(new long[] {2, 2}).ints(new long[] {1, 2}).op(0x89)
+        .op(0x8c, 11).op("collections".chars().toArray()).op(0x8c, 11).op("OrderedDict".chars().toArray()).op(0x93, ')', 'R')
+        .op('t', 'R', 's', '.');
+    ByteBuffer raw = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float x : new float[] {1, 2, 3, 4}) raw.putShort(DType.floatToHalf(x));
+    Path f = tmp.resolve("p4.pt");
+    TorchSave.writeZip(f, "p4", p.bytes(), Map.of("0", raw.array()), false);
+    try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
+      assertEquals(DType.F16, c.info("w").dtype());
+      assertArrayEquals(new float[] {1, 3, 2, 4}, c.floats("w")); // the [2, 2] storage transposed
+    }
+  }
 }

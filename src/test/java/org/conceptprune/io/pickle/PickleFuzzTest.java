@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 2,000 seeded mutations of the pth/ fixtures (byte flips, truncations, opcode swaps and pickle
+ * 2,000 seeded mutations of the pth/ fixtures (and of model_zip.ckpt in ZIP64 form) (byte flips, truncations, opcode swaps and pickle
  * edits re-zipped with valid CRCs, header edits, insertions and deletions): each must either read
  * (every tensor's bytes included) or fail with a {@link UserError} on one line: never another
  * exception, an Error (stack overflow, out of memory) or a hang.
@@ -69,16 +69,18 @@ class PickleFuzzTest {
 
   @Test
   void everyMutationReadsOrFailsCleanly() throws Exception {
-    Source[] sources = new Source[FILES.length];
+    Source[] sources = new Source[FILES.length + 1];
     for (int i = 0; i < FILES.length; i++) sources[i] = load(FILES[i]);
+    Source z = sources[0]; // model_zip.ckpt in the ZIP64 form of files over 4 GiB
+    sources[FILES.length] = new Source("model_zip64.ckpt", TorchSave.toZip64(z.raw), true, z.dir, z.pickle, z.records, 0);
     int[][] outcome = new int[KINDS.length][2]; // [kind][read ok, UserError]
     long t0 = System.nanoTime();
-    assertTimeoutPreemptively(Duration.ofSeconds(Integer.getInteger("fuzz.timeout", 30)), () -> {
+    assertTimeoutPreemptively(Duration.ofSeconds(Integer.getInteger("fuzz.timeout", 60)), () -> {
       for (int seed = SEED0; seed < SEED0 + CASES; seed++) {
         Random r = new Random(seed);
         Source s = sources[seed % sources.length];
         int kind = r.nextInt(KINDS.length);
-        Path f = tmp.resolve("case" + seed + (s.name.endsWith(".pth") ? ".pth" : ".ckpt"));
+        Path f = tmp.resolve("case" + seed + (s.name().endsWith(".pth") ? ".pth" : ".ckpt"));
         Files.write(f, mutate(s, kind, r, f));
         String what = "seed " + seed + " (" + KINDS[kind] + " of " + s.name + ")";
         try (PickleCheckpoint c = PickleCheckpoint.open(f)) {
@@ -175,14 +177,23 @@ class PickleFuzzTest {
   static byte[] headerEdit(Source s, Random r) {
     byte[] b = s.raw.clone();
     if (s.zip) {
-      int[] sigs = {0x04034b50, 0x02014b50, 0x06054b50};
-      int sig = sigs[r.nextInt(sigs.length)];
+      int[] sigs = {0x04034b50, 0x02014b50, 0x06054b50, 0x06064b50, 0x07064b50};
       java.util.List<Integer> at = new java.util.ArrayList<>();
-      for (int i = 0; i + 4 <= b.length; i++) {
-        if ((b[i] & 0xff | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24) == sig) at.add(i);
+      int sig = 0;
+      while (at.isEmpty()) { // the ZIP64 records exist only in the ZIP64 variant
+        sig = sigs[r.nextInt(sigs.length)];
+        for (int i = 0; i + 4 <= b.length; i++) {
+          if ((b[i] & 0xff | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24) == sig) at.add(i);
+        }
       }
       int base = at.get(r.nextInt(at.size()));
-      int span = sig == 0x02014b50 ? 46 : sig == 0x06054b50 ? 22 : 30;
+      int span = switch (sig) {
+        case 0x02014b50 -> 46 + 28; // with the ZIP64 extra field when there is one
+        case 0x06054b50 -> 22;
+        case 0x06064b50 -> 56;
+        case 0x07064b50 -> 20;
+        default -> 30;
+      };
       int off = base + 4 + r.nextInt(span - 4);
       if (off < b.length) b[off] = r.nextBoolean() ? (byte) 0xff : (byte) r.nextInt(256);
       return b;

@@ -192,4 +192,48 @@ public final class TorchSave {
     }
     return out.toByteArray();
   }
+
+  /**
+   * The same archive in ZIP64 form, as torch writes files over 4 GiB: every central entry's sizes and
+   * local offset read 0xffffffff with the real values in a ZIP64 extra field, and the end record
+   * points to a ZIP64 end record through its locator.
+   */
+  static byte[] toZip64(byte[] zip) {
+    ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+    int eocd = zip.length - 22;
+    while (b.getInt(eocd) != 0x06054b50) eocd--;
+    int count = b.getShort(eocd + 10) & 0xffff;
+    int cdOffset = b.getInt(eocd + 16);
+    ByteArrayOutputStream cd = new ByteArrayOutputStream();
+    int p = cdOffset;
+    for (int i = 0; i < count; i++) {
+      int nameLen = b.getShort(p + 28) & 0xffff;
+      int extraLen = b.getShort(p + 30) & 0xffff;
+      int commentLen = b.getShort(p + 32) & 0xffff;
+      ByteBuffer e = ByteBuffer.allocate(46 + nameLen + 28 + extraLen + commentLen).order(ByteOrder.LITTLE_ENDIAN);
+      e.put(zip, p, 46);
+      long csize = b.getInt(p + 20) & 0xffffffffL;
+      long usize = b.getInt(p + 24) & 0xffffffffL;
+      long local = b.getInt(p + 42) & 0xffffffffL;
+      e.putInt(20, -1).putInt(24, -1).putInt(42, -1).putShort(30, (short) (28 + extraLen));
+      e.put(zip, p + 46, nameLen);
+      e.putShort((short) 1).putShort((short) 24).putLong(usize).putLong(csize).putLong(local);
+      e.put(zip, p + 46 + nameLen, extraLen + commentLen);
+      cd.writeBytes(e.array());
+      p += 46 + nameLen + extraLen + commentLen;
+    }
+    byte[] dir = cd.toByteArray();
+    ByteBuffer tail = ByteBuffer.allocate(56 + 20 + 22).order(ByteOrder.LITTLE_ENDIAN);
+    long z64 = cdOffset + dir.length;
+    tail.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+        .putLong(count).putLong(count).putLong(dir.length).putLong(cdOffset);
+    tail.putInt(0x07064b50).putInt(0).putLong(z64).putInt(1);
+    tail.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1).putShort((short) -1)
+        .putInt(-1).putInt(-1).putShort((short) 0);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(zip, 0, cdOffset);
+    out.writeBytes(dir);
+    out.writeBytes(tail.array());
+    return out.toByteArray();
+  }
 }
