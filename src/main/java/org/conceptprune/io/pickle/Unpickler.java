@@ -1,8 +1,6 @@
 package org.conceptprune.io.pickle;
 
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,15 +34,10 @@ final class Unpickler {
   static final int MAX_MARKS = 1 << 12;
   static final int MAX_TUPLE_DEPTH = 100;
   static final long MAX_ITEMS = 1 << 24;
-  private static final int MAX_LINE = 1 << 16;
-  private static final int MAX_INT_DIGITS = 4300; // CPython's int/str conversion limit
-  private static final int MAX_LONG_BYTES = 1 << 10;
 
-  private final ByteBuffer in;
-  private final int end;
+  private final PickleInput in;
   private final String where;
   private final Policy policy;
-  private int pos;
   private int opPos;
   private final ArrayList<Object> stack = new ArrayList<>();
   private int[] marks = new int[16];
@@ -57,32 +50,29 @@ final class Unpickler {
    * @param where what the bytes are, for messages ("file.ckpt: archive/data.pkl")
    */
   Unpickler(ByteBuffer in, int start, String where, Policy policy) {
-    this.in = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    this.end = in.limit();
-    this.pos = start;
+    this.in = new PickleInput(in, start, this::fail);
     this.where = where;
     this.policy = policy;
   }
 
   /** Where the next pickle starts (legacy files hold several back to back). */
   int position() {
-    return pos;
+    return in.position();
   }
 
   /** Runs to STOP and returns the value it pops. */
   Object load() {
     while (true) {
-      if (pos >= end) throw fail("truncated: the data ends before the pickle's STOP opcode");
-      opPos = pos;
-      int op = in.get(pos++) & 0xff;
+      if (in.atEnd()) throw fail("truncated: the data ends before the pickle's STOP opcode");
+      opPos = in.position();
+      int op = in.u8();
       switch (op) {
         case 0x80 -> { // PROTO
-          int v = u8();
+          int v = in.u8();
           if (v > 5) throw fail("unsupported pickle protocol " + v);
         }
         case 0x95 -> { // FRAME: a read-ahead hint; the length must still fit
-          long n = u64();
-          if (n > end - pos) throw truncated(n);
+          in.skipCheck(in.u64());
         }
         case '.' -> {
           return pop();
@@ -94,25 +84,25 @@ final class Unpickler {
         case 'N' -> push(Py.NONE);
         case 0x88 -> push(Boolean.TRUE);
         case 0x89 -> push(Boolean.FALSE);
-        case 'I' -> push(textInt(line(), true));
-        case 'L' -> push(textInt(stripL(line()), false));
-        case 'J' -> push((long) s32());
-        case 'K' -> push((long) u8());
-        case 'M' -> push((long) u16());
-        case 0x8a -> push(binLong(u8()));
-        case 0x8b -> push(binLong(s32()));
-        case 'F' -> push(textFloat(line()));
-        case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.getLong(need(8)))));
-        case 'S' -> push(PickleText.quoted(line(), this::fail));
-        case 'T' -> push(utf8Lenient(bytes(s32())));
-        case 'U' -> push(utf8Lenient(bytes(u8())));
-        case 'V' -> push(PickleText.rawUnicodeEscape(lineBytes(), this::fail));
-        case 'X' -> push(utf8(bytes(u32())));
-        case 0x8c -> push(utf8(bytes(u8())));
-        case 0x8d -> push(utf8(bytes(u64())));
-        case 'B' -> push(new Py.Bytes(bytes(u32())));
-        case 'C' -> push(new Py.Bytes(bytes(u8())));
-        case 0x8e, 0x96 -> push(new Py.Bytes(bytes(u64()))); // BINBYTES8, BYTEARRAY8
+        case 'I' -> push(in.textInt(in.line(), true));
+        case 'L' -> push(in.textInt(PickleInput.stripL(in.line()), false));
+        case 'J' -> push((long) in.s32());
+        case 'K' -> push((long) in.u8());
+        case 'M' -> push((long) in.u16());
+        case 0x8a -> push(in.binLong(in.u8()));
+        case 0x8b -> push(in.binLong(in.s32()));
+        case 'F' -> push(in.textFloat(in.line()));
+        case 'G' -> push(in.binFloat());
+        case 'S' -> push(PickleText.quoted(in.line(), this::fail));
+        case 'T' -> push(in.utf8Lenient(in.bytes(in.s32())));
+        case 'U' -> push(in.utf8Lenient(in.bytes(in.u8())));
+        case 'V' -> push(PickleText.rawUnicodeEscape(in.lineBytes(), this::fail));
+        case 'X' -> push(in.utf8(in.bytes(in.u32())));
+        case 0x8c -> push(in.utf8(in.bytes(in.u8())));
+        case 0x8d -> push(in.utf8(in.bytes(in.u64())));
+        case 'B' -> push(new Py.Bytes(in.bytes(in.u32())));
+        case 'C' -> push(new Py.Bytes(in.bytes(in.u8())));
+        case 0x8e, 0x96 -> push(new Py.Bytes(in.bytes(in.u64()))); // BINBYTES8, BYTEARRAY8
         case 0x97 -> throw fail("out-of-band buffers (NEXT_BUFFER) are not part of a checkpoint");
         case 0x98 -> peek(); // READONLY_BUFFER: no-op on in-band data
         case ')' -> push(Py.Tuple.EMPTY);
@@ -150,16 +140,16 @@ final class Unpickler {
           if (!(peek() instanceof Py.PySet s) || s.frozen) throw fail("ADDITEMS on a " + Py.typeName(peek()));
           s.items.addAll(vs);
         }
-        case 'p' -> memoPut(textIndex(line()));
-        case 'q' -> memoPut(u8());
-        case 'r' -> memoPut(u32());
+        case 'p' -> memoPut(in.textIndex(in.line()));
+        case 'q' -> memoPut(in.u8());
+        case 'r' -> memoPut(in.u32());
         case 0x94 -> memoPut(memo.size());
-        case 'g' -> push(memoGet(textIndex(line())));
-        case 'h' -> push(memoGet(u8()));
-        case 'j' -> push(memoGet(u32()));
+        case 'g' -> push(memoGet(in.textIndex(in.line())));
+        case 'h' -> push(memoGet(in.u8()));
+        case 'j' -> push(memoGet(in.u32()));
         case 'c' -> {
-          String module = utf8(lineBytes());
-          push(policy.global(module, utf8(lineBytes())));
+          String module = in.utf8(in.lineBytes());
+          push(policy.global(module, in.utf8(in.lineBytes())));
         }
         case 0x93 -> { // STACK_GLOBAL
           Object name = pop();
@@ -182,8 +172,8 @@ final class Unpickler {
           push(policy.call(pop(), args, "NEWOBJ_EX"));
         }
         case 'i' -> { // INST module\nname\n: class from the lines, arguments since the mark
-          String module = utf8(lineBytes());
-          Object cls = policy.global(module, utf8(lineBytes()));
+          String module = in.utf8(in.lineBytes());
+          Object cls = policy.global(module, in.utf8(in.lineBytes()));
           push(policy.call(cls, tuple(popMark()), "INST"));
         }
         case 'o' -> { // OBJ: class and arguments since the mark
@@ -192,7 +182,7 @@ final class Unpickler {
           push(policy.call(xs.get(0), tuple(xs.subList(1, xs.size())), "OBJ"));
         }
         case 'b' -> build(pop(), peek());
-        case 'P' -> push(policy.persistentLoad(new String(lineBytes(), StandardCharsets.US_ASCII)));
+        case 'P' -> push(policy.persistentLoad(new String(in.lineBytes(), StandardCharsets.US_ASCII)));
         case 'Q' -> push(policy.persistentLoad(pop()));
         case 0x82, 0x83, 0x84 -> throw fail("the copyreg extension registry (EXT opcodes) is not part of a checkpoint");
         default -> throw fail(String.format("unknown opcode 0x%02x", op));
@@ -322,146 +312,10 @@ final class Unpickler {
     throw fail("BUILD (__setstate__) on a " + Py.typeName(target) + " is not supported");
   }
 
-  // ---- raw reads
-
-  private int need(int n) {
-    if (n > end - pos) throw truncated(n);
-    int p = pos;
-    pos += n;
-    return p;
-  }
-
-  private int u8() {
-    return in.get(need(1)) & 0xff;
-  }
-
-  private int u16() {
-    return in.getShort(need(2)) & 0xffff;
-  }
-
-  private int s32() {
-    return in.getInt(need(4));
-  }
-
-  private long u32() {
-    return in.getInt(need(4)) & 0xffffffffL;
-  }
-
-  private long u64() {
-    long v = in.getLong(need(8));
-    if (v < 0) throw fail("length " + Long.toUnsignedString(v) + " is out of range");
-    return v;
-  }
-
-  private byte[] bytes(long n) {
-    if (n < 0) throw fail("negative length " + n);
-    if (n > end - pos) throw truncated(n);
-    byte[] b = new byte[(int) n];
-    in.get(need((int) n), b);
-    return b;
-  }
-
-  private byte[] lineBytes() {
-    int limit = (int) Math.min(end, (long) pos + MAX_LINE);
-    for (int i = pos; i < limit; i++) {
-      if (in.get(i) == '\n') {
-        byte[] b = new byte[i - pos];
-        in.get(pos, b);
-        pos = i + 1;
-        return b;
-      }
-    }
-    if (limit == end) throw fail("truncated: a text argument has no end of line");
-    throw fail("a text argument is longer than " + MAX_LINE + " bytes");
-  }
-
-  private String line() {
-    return new String(lineBytes(), StandardCharsets.ISO_8859_1);
-  }
-
-  // ---- scalars
-
-  private Object binLong(long n) {
-    if (n < 0) throw fail("negative length " + n);
-    if (n > MAX_LONG_BYTES) throw fail("an integer of " + n + " bytes");
-    byte[] le = bytes(n);
-    if (le.length == 0) return 0L;
-    byte[] be = new byte[le.length];
-    for (int i = 0; i < le.length; i++) be[i] = le[le.length - 1 - i];
-    return small(new BigInteger(be)); // two's complement, as pickle's LONG1/LONG4
-  }
-
-  private static Object small(BigInteger b) {
-    return b.bitLength() < 64 ? (Object) b.longValue() : b;
-  }
-
-  private Object textInt(String s, boolean boolCodes) {
-    String t = s.strip();
-    if (boolCodes && t.equals("00")) return Boolean.FALSE;
-    if (boolCodes && t.equals("01")) return Boolean.TRUE;
-    if (t.length() > MAX_INT_DIGITS) throw fail("an integer of more than " + MAX_INT_DIGITS + " digits");
-    try {
-      return small(new BigInteger(t));
-    } catch (NumberFormatException e) {
-      throw fail("bad integer text");
-    }
-  }
-
-  private static String stripL(String s) {
-    return s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  private long textIndex(String s) {
-    Object v = textInt(s, false);
-    if (!(v instanceof Long l)) throw fail("memo index out of range");
-    return l;
-  }
-
-  private Object textFloat(String s) {
-    String t = s.strip().toLowerCase(java.util.Locale.ROOT);
-    switch (t) {
-      case "inf", "+inf" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-inf" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      case "nan", "-nan", "+nan" -> {
-        return Double.NaN;
-      }
-      default -> {
-        if (t.length() > 1000 || t.isEmpty() || !t.chars().allMatch(c -> "0123456789+-.e".indexOf(c) >= 0)) {
-          throw fail("bad float text");
-        }
-        try {
-          return Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-          throw fail("bad float text");
-        }
-      }
-    }
-  }
-
-  private String utf8(byte[] b) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw fail("a string is not valid UTF-8");
-    }
-  }
-
-  /** Python 2 str: torch.load decodes it as UTF-8; bytes that are not become U+FFFD. */
-  private static String utf8Lenient(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
   // ---- errors
 
   UserError fail(String what) {
     return new UserError(where + ": bad pickle at byte " + opPos + ": " + what);
   }
 
-  private UserError truncated(long n) {
-    return fail("truncated: " + n + " bytes wanted, " + (end - pos) + " left");
-  }
 }
