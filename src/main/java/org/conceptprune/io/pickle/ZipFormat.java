@@ -17,6 +17,9 @@ final class ZipFormat {
 
   static Parsed read(FileChannel ch, long size, String file) {
     Map<String, ZipDirectory.Entry> entries = ZipDirectory.read(ch, size, file);
+    if (entries.keySet().stream().anyMatch(n -> n.endsWith("/constants.pkl") || n.contains("/code/"))) {
+      throw ZipDirectory.bad(file, "a TorchScript archive (torch.jit.save), not a torch.save checkpoint");
+    }
     ZipDirectory.Entry pkl = null;
     for (ZipDirectory.Entry e : entries.values()) {
       if (e.name().matches("[^/]+/data\\.pkl")) {
@@ -24,11 +27,7 @@ final class ZipFormat {
         pkl = e;
       }
     }
-    if (pkl == null) {
-      boolean script = entries.keySet().stream().anyMatch(n -> n.endsWith("/constants.pkl") || n.contains("/code/"));
-      throw ZipDirectory.bad(file, script ? "a TorchScript archive (torch.jit.save), not a torch.save checkpoint"
-          : "a zip archive without <dir>/data.pkl, so not a torch.save checkpoint");
-    }
+    if (pkl == null) throw ZipDirectory.bad(file, "a zip archive without <dir>/data.pkl, so not a torch.save checkpoint");
     String dir = pkl.name().substring(0, pkl.name().indexOf('/') + 1);
     checkByteOrder(ch, entries.get(dir + "byteorder"), file);
     if (pkl.size() > Parsed.MAX_PICKLE) {

@@ -390,4 +390,26 @@ class PickleCheckpointTest {
       assertArrayEquals(new float[] {1, 3, 2, 4}, c.floats("w")); // the [2, 2] storage transposed
     }
   }
+
+  @Test
+  void otherTorchFilesGetTheirOwnErrors() throws Exception {
+    // torch.save(tensor): one tensor, no names.
+    TorchSave.View v = new TorchSave.View("t", DType.F32, "0", 0, new long[] {1}, new long[] {1});
+    TorchSave.Pickle one = p2();
+    TorchSave.tensor(one, v, 1, false);
+    Path a = tmp.resolve("tensor.pt");
+    TorchSave.writeZip(a, "tensor", one.op('.').bytes(), Map.of("0", new byte[4]), false);
+    assertTrue(assertThrows(UserError.class, () -> PickleCheckpoint.open(a)).getMessage()
+        .endsWith(": holds a single tensor, not a dict of named tensors (a state_dict)"));
+    // A complex tensor: no safetensors dtype for it.
+    TorchSave.Pickle cx = p2().op('}').str("c").global("torch._utils", "_rebuild_tensor_v2").op('(', '(').str("storage")
+        .global("torch", "ComplexFloatStorage").str("0").str("cpu").integer(1).op('t', 'Q').integer(0).ints(new long[] {1})
+        .ints(new long[] {1}).op(0x89, 'N', 't', 'R', 's', '.');
+    assertRefused(cx.bytes(), "tensors of torch.ComplexFloatStorage are not supported (supported: F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL)");
+    // torch.jit.save: code, not a checkpoint.
+    Path js = tmp.resolve("script.pt");
+    TorchSave.writeZip(js, "script", p2().op('}', '.').bytes(), Map.of("../constants.pkl", new byte[1]), false);
+    assertTrue(assertThrows(UserError.class, () -> PickleCheckpoint.open(js)).getMessage()
+        .endsWith("a TorchScript archive (torch.jit.save), not a torch.save checkpoint"));
+  }
 }
