@@ -130,7 +130,7 @@ final class LegacyFormat {
     Root r = roots.computeIfAbsent(key, k -> new Root(dtype, numel));
     if (r.dtype != dtype || r.numel != numel) throw g.bad("storage '" + TorchGlobals.printable(key) + "' is named with two types or sizes");
     Object view = t.get(5);
-    if (view == Py.NONE) return views.computeIfAbsent("\0" + key, k -> new Storage(key, dtype, numel, 0));
+    if (view == Py.NONE) return new Storage(key, dtype, numel, 0);
     if (!(view instanceof Py.Tuple v) || v.size() != 3) throw g.bad("a storage view is not (key, offset, size)");
     String viewKey = ZipFormat.ascii(v.get(0));
     long offset = g.index(v.get(1), "storage view offset");

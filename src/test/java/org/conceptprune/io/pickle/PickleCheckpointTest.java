@@ -167,6 +167,17 @@ class PickleCheckpointTest {
         for (int j = 0; j < 3; j++) assertEquals(data[j * 4 + i], cols[i * 3 + j]);
       }
     }
+    // Old torch pickled storage views: ('storage', type, root, location, numel, (view_key, offset, size)).
+    // A tensor at offset 1, stride 2 of the view k[4:12] holds k[5], k[7], k[9].
+    TorchSave.Pickle p = p2().op('}').str("strided").global("torch._utils", "_rebuild_tensor_v2").op('(', '(')
+        .str("storage").global("torch", "FloatStorage").str("k").str("cpu").integer(12)
+        .op('(').str("v").integer(4).integer(8).op('t', 't', 'Q')
+        .integer(1).ints(new long[] {3}).ints(new long[] {2}).op(0x89, 'N', 't', 'R', 's', '.');
+    Path g = tmp.resolve("legacy-view.pt");
+    Files.write(g, TorchSave.legacy(p.bytes(), List.of("k"), Map.of("k", raw.array()), Map.of("k", 4)));
+    try (PickleCheckpoint c = PickleCheckpoint.open(g)) {
+      assertArrayEquals(new float[] {data[5], data[7], data[9]}, c.floats("strided"));
+    }
   }
 
   @Test
