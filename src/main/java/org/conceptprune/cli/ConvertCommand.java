@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.io.pickle.PickleCheckpoint;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
@@ -19,9 +20,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code convert SRC DST}: diffusers folder <-> single-file .safetensors, tensors and dtypes unchanged. */
+/**
+ * {@code convert SRC DST}: diffusers folder <-> single-file .safetensors, tensors and dtypes unchanged;
+ * and a PyTorch pickle ({@code .ckpt .pt .pth .bin}) -> a plain {@code .safetensors} of its tensors.
+ */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-    description = "Convert between a diffusers folder and a single-file .safetensors (original SD key names). A DST ending in .safetensors is single-file, otherwise a diffusers folder.")
+    description = {"Convert between a diffusers folder and a single-file .safetensors (original SD key names). A DST ending in .safetensors is single-file, otherwise a diffusers folder.",
+        "A PyTorch pickle SRC (.ckpt/.pt/.pth/.bin, read without running code) with a .safetensors DST is written as plain tensors: its state_dict's tensors, same names and dtypes."})
 public final class ConvertCommand implements Callable<Integer> {
   static final List<String> COMPONENTS = List.of("unet", "vae", "text_encoder", "text_encoder_2");
 
@@ -37,6 +42,11 @@ public final class ConvertCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     model.inputs().check("DST", dst, overwrite);
+    if (Files.isRegularFile(model.model) && PickleCheckpoint.isPickle(model.model) && dst.getFileName().toString().endsWith(".safetensors")) {
+      int n = writeTensors(model.model, dst);
+      spec.commandLine().getOut().printf("converted %s (PyTorch pickle) -> %s: %d tensors, names and dtypes unchanged%n", model.model, dst, n);
+      return 0;
+    }
     try (ModelSource src = ModelSource.open(model.model, model.config)) {
       Map<String, TensorSource> comps = new LinkedHashMap<>();
       for (String c : COMPONENTS) if (src.has(c)) comps.put(c, src.weights(c));
@@ -49,6 +59,16 @@ public final class ConvertCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf("converted %s (%s, %s) -> %s: %d tensors of %s%n", model.model, src.arch,
           src.layout == ModelSource.Layout.FOLDER ? "diffusers folder" : "single file", dst, tensors, comps.keySet());
       return 0;
+    }
+  }
+
+  /** Every tensor of a pickle checkpoint, as it is, into one safetensors file (with the pickle's scalar metadata). */
+  static int writeTensors(Path pickle, Path dst) {
+    try (PickleCheckpoint src = PickleCheckpoint.open(pickle)) {
+      SafetensorsWriter w = new SafetensorsWriter().metadata(src.metadata());
+      for (TensorInfo i : src.tensors().values()) w.add(i.name(), i.dtype(), i.shape(), () -> src.bytes(i.name()));
+      w.write(dst);
+      return w.size();
     }
   }
 

@@ -5,10 +5,10 @@ import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Mixin: MODEL (a diffusers folder or a single-file .safetensors) and --config for single files. */
+/** Mixin: MODEL (a diffusers folder or a single file: .safetensors or a PyTorch .ckpt) and --config for single files. */
 public final class ModelOptions {
   @Parameters(index = "0", paramLabel = "MODEL",
-      description = "A diffusers model folder, or a single-file .safetensors checkpoint (A1111/ComfyUI key names).")
+      description = "A diffusers model folder, or a single-file checkpoint (A1111/ComfyUI key names): .safetensors, or a PyTorch .ckpt/.pt/.pth read without running its code.")
   Path model;
 
   @Option(names = "--config", paramLabel = "DIR",

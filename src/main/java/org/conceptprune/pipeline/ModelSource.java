@@ -8,7 +8,6 @@ import java.util.List;
 import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.io.checkpoint.SingleFile;
 import org.conceptprune.io.checkpoint.SingleFileConfigs;
-import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.unet.UNet2DConditionConfig;
@@ -16,8 +15,9 @@ import org.conceptprune.util.UserError;
 
 /**
  * Where a model's configs and weights come from: a diffusers folder, or a single-file checkpoint
- * (original key names) read through the key-conversion views with configs from {@code --config DIR}
- * or, for stock SD-1.5 / SD-2.1 / SDXL shapes, the bundled configs. Either way the components are
+ * ({@code .safetensors} or a PyTorch {@code .ckpt/.pt/.pth}; original key names) read through the
+ * key-conversion views with configs from {@code --config DIR} or, for stock SD-1.5 / SD-2.1 / SDXL
+ * shapes, the bundled configs. Either way the components are
  * seen under diffusers names, so everything downstream is layout-blind.
  */
 public final class ModelSource implements AutoCloseable {
@@ -28,12 +28,12 @@ public final class ModelSource implements AutoCloseable {
   /** A folder with model_index.json, the component configs and the tokenizers. */
   public final Path configDir;
   public final SdArch arch;
-  private final SafetensorsFile single;
+  private final TensorSource single;
   private final UNet2DConditionConfig unetConfig;
   private final Path tempDir;
   private final List<TensorSource> opened = new ArrayList<>();
 
-  private ModelSource(Path path, Layout layout, Path configDir, SdArch arch, SafetensorsFile single,
+  private ModelSource(Path path, Layout layout, Path configDir, SdArch arch, TensorSource single,
       UNet2DConditionConfig unetConfig, Path tempDir) {
     this.path = path;
     this.layout = layout;
@@ -45,7 +45,7 @@ public final class ModelSource implements AutoCloseable {
   }
 
   /**
-   * @param model a diffusers folder or a {@code .safetensors} single file
+   * @param model a diffusers folder, or a single file ({@code .safetensors}, or a {@code .ckpt/.pt/.pth} pickle)
    * @param config for a single file: a diffusers folder whose configs to use, or null for the bundled ones
    */
   public static ModelSource open(Path model, Path config) {
@@ -57,10 +57,10 @@ public final class ModelSource implements AutoCloseable {
       return new ModelSource(model, Layout.FOLDER, model, archOf(uc), null, uc, null);
     }
     if (!Files.exists(model)) throw new UserError(model + ": no such model folder or file");
-    if (!model.getFileName().toString().endsWith(".safetensors")) {
-      throw new UserError(model + ": expected a diffusers folder or a .safetensors file (.ckpt pickles are not read)");
+    if (!SingleFile.isSingleFile(model)) {
+      throw new UserError(model + ": expected a diffusers folder, a .safetensors file or a PyTorch .ckpt/.pt/.pth checkpoint");
     }
-    SafetensorsFile f = SafetensorsFile.open(model);
+    TensorSource f = SingleFile.open(model);
     Path tmp = null;
     try {
       SdArch arch = SingleFile.detect(f);
@@ -114,7 +114,7 @@ public final class ModelSource implements AutoCloseable {
   }
 
   /** The single file itself (original names), or null for a folder. */
-  public SafetensorsFile singleFile() {
+  public TensorSource singleFile() {
     return single;
   }
 

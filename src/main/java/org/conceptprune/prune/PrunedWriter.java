@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.SingleFile;
 import org.conceptprune.io.checkpoint.SingleFileLayout;
 import org.conceptprune.io.safetensors.DType;
-import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorCodec;
 import org.conceptprune.io.safetensors.TensorInfo;
+import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -66,7 +67,7 @@ public final class PrunedWriter {
   }
 
   /**
-   * Rewrites one safetensors file with masked tensors zeroed.
+   * Rewrites one tensor file (safetensors, or a PyTorch pickle's tensors) as safetensors with masked tensors zeroed.
    *
    * @param layerOf maps a tensor key of this file to the layer path (diffusers names, e.g.
    *     "...ff.net.2") whose weight it is, or null when it is no layer weight
@@ -75,7 +76,7 @@ public final class PrunedWriter {
   public static List<String> rewrite(Path in, Path out, MaskSet masks, Edit edit, Function<String, String> layerOf,
       Map<String, String> extraMeta) {
     List<String> applied = new ArrayList<>();
-    try (SafetensorsFile f = SafetensorsFile.open(in)) {
+    try (TensorSource f = SingleFile.open(in)) {
       SafetensorsWriter w = new SafetensorsWriter();
       w.metadata(f.metadata());
       w.metadata(extraMeta);
@@ -129,7 +130,7 @@ public final class PrunedWriter {
   static List<String> layersIn(List<Path> files, MaskSet masks, Function<String, String> layerOf) {
     List<String> found = new ArrayList<>();
     for (Path f : files) {
-      try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+      try (TensorSource sf = SingleFile.open(f)) {
         for (String k : sf.names()) {
           String layer = layerOf.apply(k);
           if (layer != null && masks.contains(layer)) found.add(layer);

@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
 import org.conceptprune.io.checkpoint.SingleFileLayout.Transform;
+import org.conceptprune.io.pickle.PickleCheckpoint;
 import org.conceptprune.io.safetensors.DType;
+import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
@@ -23,8 +25,9 @@ import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.conceptprune.util.UserError;
 
 /**
- * Single-file Stable Diffusion checkpoints (A1111 / ComfyUI {@code .safetensors}) read as diffusers
- * components and written back. The names come from {@link SingleFileLayout}.
+ * Single-file Stable Diffusion checkpoints (A1111 / ComfyUI {@code .safetensors}, or the original
+ * {@code .ckpt} PyTorch pickles, read without running code) read as diffusers components and written
+ * back (always as {@code .safetensors}). The names come from {@link SingleFileLayout}.
  *
  * <pre>
  * try (TensorSource file = SafetensorsFile.open(path)) {
@@ -38,6 +41,16 @@ public final class SingleFile {
   private static final int MAX_LISTED = 30;
 
   private SingleFile() {}
+
+  /** Whether {@code p} names a single-file checkpoint: {@code .safetensors} or a PyTorch pickle ({@code .ckpt .pt .pth .bin}). */
+  public static boolean isSingleFile(Path p) {
+    return p.getFileName().toString().endsWith(".safetensors") || PickleCheckpoint.isPickle(p);
+  }
+
+  /** Opens a single tensor file by its extension: a PyTorch pickle, else safetensors. */
+  public static TensorSource open(Path file) {
+    return PickleCheckpoint.isPickle(file) ? PickleCheckpoint.open(file) : SafetensorsFile.open(file);
+  }
 
   /** The architecture of a single file, from its text encoder prefixes (or, UNet-only, its context width). */
   public static SdArch detect(TensorSource src) {
