@@ -62,10 +62,21 @@ public final class FidInceptionV3 extends Module {
 
   /** Builds the network and binds every parameter from {@code src} (fp32 in {@code manager}). */
   public static FidInceptionV3 load(TensorSource src, NDManager manager) {
+    checkIsInception(src);
     checkClassifier(src);
     FidInceptionV3 m = new FidInceptionV3();
     WeightLoader.load("FID Inception-v3", m, src, manager, FidInceptionV3::isUnused, DataType.FLOAT32);
     return m;
+  }
+
+  /** A checkpoint without the stem is some other model: one line instead of 470 missing keys. */
+  static void checkIsInception(TensorSource src) {
+    String stem = "Conv2d_1a_3x3.conv.weight";
+    if (!src.tensors().containsKey(stem)) {
+      String some = String.join(", ", src.names().stream().limit(3).toList());
+      throw new UserError(src.describe() + ": not pytorch-fid's FID Inception-v3 (no '" + stem + "'; "
+          + src.names().size() + " tensors such as " + (some.isEmpty() ? "none" : some) + ")");
+    }
   }
 
   /** The unused fc layer, when present, must have pytorch-fid's 1008 outputs (TensorFlow's classes). */

@@ -14,6 +14,10 @@ import ai.djl.ndarray.NDArray;
  */
 public final class FidPreprocess {
   public static final int SIZE = 299;
+  /** Recorded in feature files: what turned the images into network input. */
+  public static final String DESCRIPTION = "pytorch-fid InceptionV3(resize_input=True, normalize_input=True):"
+      + " images [0,1] (PIL convert('RGB') + ToTensor), torch bilinear resize to 299x299 (align_corners=False,"
+      + " no antialias), 2x-1";
 
   /** DJL's code for bilinear (Image.Interpolation.BILINEAR); its torch call passes align_corners=False. */
   private static final int BILINEAR = 1;
