@@ -2,7 +2,9 @@ package org.conceptprune.eval.fid;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
@@ -11,13 +13,14 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *   d^2 = |mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr sqrt(S1 S2)
  * </pre>
  * pytorch-fid takes {@code scipy.linalg.sqrtm(S1 S2)} (a Schur method on a non-symmetric product) and
- * keeps its trace. Only the trace is needed, and it is a function of eigenvalues: S1 S2 is similar to
- * the symmetric PSD matrix M = S1^1/2 S2 S1^1/2 (S1^1/2 (S1 S2) S1^-1/2 = M when S1 is invertible, and by
- * continuity otherwise), so
+ * keeps its trace. Only the trace is needed, and it is a function of eigenvalues: for any factor
+ * S1 = F F^T, S1 S2 has the eigenvalues of the symmetric PSD matrix M = F^T S2 F (with F = S1^1/2 this
+ * is Dougal Sutherland's stable form), so
  * <pre>
  *   tr sqrt(S1 S2) = sum_i sqrt(lambda_i(M))
  * </pre>
- * which two symmetric eigen-decompositions (EJML) give stably, also when N < D makes both singular.
+ * which EJML's Cholesky (or, for a singular S1 as when N <= D, symmetric eigen) decomposition and one
+ * symmetric eigenvalue solve give stably.
  * pytorch-fid's two safety steps map onto it:
  * <ul>
  *   <li>a non-finite result is retried with eps I added to both covariances (its "singular product"
@@ -34,12 +37,18 @@ public final class FrechetDistance {
 
   private FrechetDistance() {}
 
+  /** d^2 between the two fitted Gaussians (using their thin factors when N <= D). */
   public static double of(GaussianStats a, GaussianStats b) {
-    return frechetDistance(a.mu(), a.sigma(), b.mu(), b.sigma(), EPS);
+    return distance(a.mu(), a.sigma(), a.factor(), b.mu(), b.sigma(), b.factor(), EPS);
   }
 
-  /** d^2 between N(mu1, sigma1) and N(mu2, sigma2); the inputs are not modified. */
+  /** d^2 between N(mu1, sigma1) and N(mu2, sigma2), pytorch-fid's signature; the inputs are not modified. */
   public static double frechetDistance(double[] mu1, DMatrixRMaj sigma1, double[] mu2, DMatrixRMaj sigma2, double eps) {
+    return distance(mu1, sigma1, null, mu2, sigma2, null, eps);
+  }
+
+  private static double distance(double[] mu1, DMatrixRMaj sigma1, DMatrixRMaj f1, double[] mu2, DMatrixRMaj sigma2,
+      DMatrixRMaj f2, double eps) {
     int d = mu1.length;
     if (mu2.length != d) throw new IllegalArgumentException("mean vectors have different lengths: " + d + " and " + mu2.length);
     if (sigma1.numRows != d || sigma1.numCols != d || sigma2.numRows != d || sigma2.numCols != d) {
@@ -47,30 +56,47 @@ public final class FrechetDistance {
     }
     double diff2 = 0;
     for (int i = 0; i < d; i++) diff2 += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]);
-    double trCovmean = traceSqrtProduct(sigma1, sigma2);
+    double trCovmean = traceSqrtProduct(sigma1, f1, sigma2, f2);
     if (!Double.isFinite(trCovmean)) {
       System.err.printf("fid calculation produces singular product; adding %s to diagonal of cov estimates%n", eps);
-      trCovmean = traceSqrtProduct(plusDiagonal(sigma1, eps), plusDiagonal(sigma2, eps));
+      trCovmean = traceSqrtProduct(plusDiagonal(sigma1, eps), null, plusDiagonal(sigma2, eps), null);
       if (!Double.isFinite(trCovmean)) throw new ArithmeticException("tr sqrt(sigma1 sigma2) is not finite even with eps " + eps);
     }
     return diff2 + CommonOps_DDRM.trace(sigma1) + CommonOps_DDRM.trace(sigma2) - 2 * trCovmean;
   }
 
   /**
-   * tr sqrt(S1 S2) = sum sqrt(eig(S1^1/2 S2 S1^1/2)) for symmetric PSD S1, S2; NaN if not finite.
+   * tr sqrt(S1 S2) = sum sqrt(eig(F^T S2 F)) for symmetric PSD S1 = F F^T and S2; NaN if not finite.
+   * F^T S2 F has the nonzero eigenvalues of S1 S2 (F^T (S2 F) and (S2 F) F^T = S2 S1 share them),
+   * whichever factor F is used: a given thin factor [D, n] (the centred data when n <= D: M is only
+   * n x n), the Cholesky factor when S1 is positive definite, else V diag(sqrt w) from S1's
+   * eigendecomposition. tr sqrt(S1 S2) = tr sqrt(S2 S1), so either side may give the factor.
    *
+   * @param f1 a factor of s1 or null @param f2 a factor of s2 or null
    * @throws ArithmeticException when the square root would have an imaginary part above 1e-3
    */
-  static double traceSqrtProduct(DMatrixRMaj s1, DMatrixRMaj s2) {
+  static double traceSqrtProduct(DMatrixRMaj s1, DMatrixRMaj f1, DMatrixRMaj s2, DMatrixRMaj f2) {
     if (!finite(s1) || !finite(s2)) return Double.NaN;
-    DMatrixRMaj r = sqrtPsd(s1); // S1^1/2
+    DMatrixRMaj f; // [D, r], F F^T = one covariance
+    DMatrixRMaj other; // [D, D], the other one
+    if (f1 != null && (f2 == null || f1.numCols <= f2.numCols)) {
+      f = f1;
+      other = s2;
+    } else if (f2 != null) {
+      f = f2;
+      other = s1;
+    } else {
+      f = factor(s1);
+      other = s2;
+    }
     int d = s1.numRows;
-    DMatrixRMaj t = new DMatrixRMaj(d, d);
-    DMatrixRMaj m = new DMatrixRMaj(d, d);
-    CommonOps_DDRM.mult(r, s2, t);
-    CommonOps_DDRM.mult(t, r, m); // M = S1^1/2 S2 S1^1/2
+    int r = f.numCols;
+    DMatrixRMaj t = new DMatrixRMaj(d, r);
+    DMatrixRMaj m = new DMatrixRMaj(r, r);
+    CommonOps_MT_DDRM.mult(other, f, t); // [D, r]
+    CommonOps_MT_DDRM.multTransA(f, t, m); // M = F^T S F [r, r]
     symmetrizeMean(m);
-    double[] lambda = symmetricEigenvalues(m, false).values;
+    double[] lambda = symmetricEigen(m, false).values;
     double sum = 0;
     double mostNegative = 0;
     for (double l : lambda) {
@@ -79,29 +105,29 @@ public final class FrechetDistance {
     }
     if (Math.sqrt(-mostNegative) > IMAGINARY_ATOL) {
       throw new ArithmeticException("Imaginary component " + Math.sqrt(-mostNegative)
-          + " (S1^1/2 S2 S1^1/2 has eigenvalue " + mostNegative + ")");
+          + " (S1 S2 has eigenvalue " + mostNegative + ")");
     }
     return sum;
   }
 
-  /** The PSD square root V diag(sqrt(max(w, 0))) V^T of a symmetric matrix. */
-  static DMatrixRMaj sqrtPsd(DMatrixRMaj s) {
-    Eigen e = symmetricEigenvalues(s, true);
+  /** F with F F^T = S: the lower Cholesky factor, or V diag(sqrt(max(w, 0))) when S is not positive definite. */
+  static DMatrixRMaj factor(DMatrixRMaj s) {
     int d = s.numRows;
-    DMatrixRMaj scaled = new DMatrixRMaj(d, d); // column k = v_k w_k^1/4
+    CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
+    if (chol.decompose(s.copy())) return chol.getT(null);
+    Eigen e = symmetricEigen(s, true);
+    DMatrixRMaj f = new DMatrixRMaj(d, d); // column k = v_k sqrt(w_k)
     for (int k = 0; k < d; k++) {
-      double root = Math.sqrt(Math.sqrt(Math.max(e.values[k], 0)));
+      double root = Math.sqrt(Math.max(e.values[k], 0));
       DMatrixRMaj v = e.vectors[k];
-      for (int i = 0; i < d; i++) scaled.unsafe_set(i, k, v.data[i] * root);
+      for (int i = 0; i < d; i++) f.unsafe_set(i, k, v.data[i] * root);
     }
-    DMatrixRMaj out = new DMatrixRMaj(d, d);
-    CommonOps_DDRM.multTransB(scaled, scaled, out); // (V W^1/4)(V W^1/4)^T = sum_k w_k^1/2 v_k v_k^T
-    return out;
+    return f;
   }
 
   private record Eigen(double[] values, DMatrixRMaj[] vectors) {}
 
-  private static Eigen symmetricEigenvalues(DMatrixRMaj s, boolean vectors) {
+  private static Eigen symmetricEigen(DMatrixRMaj s, boolean vectors) {
     int d = s.numRows;
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, vectors, true);
     if (!eig.decompose(s.copy())) throw new ArithmeticException("symmetric eigendecomposition did not converge (" + d + " x " + d + ")");

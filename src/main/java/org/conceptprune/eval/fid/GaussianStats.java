@@ -2,6 +2,7 @@ package org.conceptprune.eval.fid;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
  * The Gaussian fitted to a feature set, in float64 as pytorch-fid computes it:
@@ -10,8 +11,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * @param n rows the statistics come from
  * @param mu [D]
  * @param sigma [D, D], symmetric
+ * @param factor [D, n] = Xc^T / sqrt(n - 1) with factor factor^T = sigma, kept when n <= D (then sigma is
+ *     singular and this thin factor makes the Fréchet distance cheap), else null
  */
-public record GaussianStats(int n, double[] mu, DMatrixRMaj sigma) {
+public record GaussianStats(int n, double[] mu, DMatrixRMaj sigma, DMatrixRMaj factor) {
   public int dim() {
     return mu.length;
   }
@@ -27,9 +30,14 @@ public record GaussianStats(int n, double[] mu, DMatrixRMaj sigma) {
       for (int j = 0; j < d; j++) c[i * d + j] = rows[i * d + j] - mu[j];
     }
     DMatrixRMaj sigma = new DMatrixRMaj(d, d);
-    CommonOps_DDRM.multTransA(1.0 / (n - 1), centred, centred, sigma); // Xc^T Xc / (n - 1)
+    CommonOps_MT_DDRM.multTransA(1.0 / (n - 1), centred, centred, sigma); // Xc^T Xc / (n - 1)
     symmetrize(sigma);
-    return new GaussianStats(n, mu, sigma);
+    DMatrixRMaj factor = null;
+    if (n <= d) {
+      factor = CommonOps_DDRM.transpose(centred, null);
+      CommonOps_DDRM.scale(1 / Math.sqrt(n - 1), factor);
+    }
+    return new GaussianStats(n, mu, sigma, factor);
   }
 
   /** mu_j = (1/n) sum_i x_ij, accumulated in float64. */

@@ -24,10 +24,37 @@ class FrechetDistanceTest {
       double rel = Math.abs(fid - expected) / Math.abs(expected);
       System.out.printf(Locale.ROOT, "[golden] fid %.14f vs pytorch-fid %.14f: rel err %.3e%n", fid, expected, rel);
       assertTrue(rel <= 1e-6, "relative error " + rel);
+      // pytorch-fid's signature (no thin factors): S1 is factored by its own decomposition
+      double viaSigmas = FrechetDistance.frechetDistance(a.mu(), a.sigma(), b.mu(), b.sigma(), FrechetDistance.EPS);
+      double rel2 = Math.abs(viaSigmas - expected) / Math.abs(expected);
+      System.out.printf(Locale.ROOT, "[golden] fid from sigmas only %.14f: rel err %.3e%n", viaSigmas, rel2);
+      assertTrue(rel2 <= 1e-6, "relative error " + rel2);
       // against itself: 0 up to the square roots of the ~1e-16 eigenvalues of the singular S^2
       assertEquals(0, FrechetDistance.of(a, a), 1e-7 * expected, "a set against itself");
       assertEquals(fid, FrechetDistance.of(b, a), 1e-9 * expected, "symmetric");
     }
+  }
+
+  @Test
+  void matchesScipyOnFullRankCovariances() throws Exception {
+    // first 16 columns: 50 and 60 rows > 16 dims, positive definite covariances (the Cholesky path)
+    double expected = new ObjectMapper().readTree(Fixtures.path("fixtures/eval/fid-kid-golden.json").toFile())
+        .get("fid_first16").asDouble();
+    try (SafetensorsFile g = SafetensorsFile.open(Fixtures.path("fixtures/eval/fid-golden.safetensors"))) {
+      GaussianStats a = GaussianStats.of(columns(g.floats("features_a"), 50, 64, 16), 50, 16);
+      GaussianStats b = GaussianStats.of(columns(g.floats("features_b"), 60, 64, 16), 60, 16);
+      assertTrue(a.factor() == null && b.factor() == null, "n > D keeps no thin factor");
+      double fid = FrechetDistance.of(a, b);
+      double rel = Math.abs(fid - expected) / Math.abs(expected);
+      System.out.printf(Locale.ROOT, "[golden] fid (16-d, full rank) %.14f vs scipy %.14f: rel err %.3e%n", fid, expected, rel);
+      assertTrue(rel <= 1e-9, "relative error " + rel);
+    }
+  }
+
+  private static float[] columns(float[] rows, int n, int d, int keep) {
+    float[] out = new float[n * keep];
+    for (int i = 0; i < n; i++) System.arraycopy(rows, i * d, out, i * keep, keep);
+    return out;
   }
 
   @Test

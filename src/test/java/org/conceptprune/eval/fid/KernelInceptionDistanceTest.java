@@ -21,7 +21,7 @@ import org.conceptprune.runtime.Runtime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** KID against numpy goldens of clean-fid's estimator (fixtures/eval/kid-golden.py). */
+/** KID against numpy goldens of clean-fid's estimator (fixtures/eval/fid-kid-golden.py). */
 class KernelInceptionDistanceTest {
   static JsonNode golden;
   static float[] a;
@@ -29,7 +29,7 @@ class KernelInceptionDistanceTest {
 
   @BeforeAll
   static void load() throws Exception {
-    golden = new ObjectMapper().readTree(Fixtures.path("fixtures/eval/kid-golden.json").toFile());
+    golden = new ObjectMapper().readTree(Fixtures.path("fixtures/eval/fid-kid-golden.json").toFile());
     try (SafetensorsFile g = SafetensorsFile.open(Fixtures.path("fixtures/eval/fid-golden.safetensors"))) {
       a = g.floats("features_a"); // [50, 64]
       b = g.floats("features_b"); // [60, 64]
