@@ -55,6 +55,8 @@ public final class ScoreFidCommand implements Callable<Integer> {
       throw new UserError(a.file() + " has " + a.d() + "-d features but " + b.file() + " has " + b.d()
           + "-d; both must come from the same model layer");
     }
+    warnIfDifferent(a, b, "model_sha256", "were embedded by different models");
+    warnIfDifferent(a, b, "preprocessing", "were preprocessed differently");
     double fid;
     try {
       fid = FrechetDistance.of(GaussianStats.of(a.values(), a.n(), a.d()), GaussianStats.of(b.values(), b.n(), b.d()));
@@ -76,5 +78,14 @@ public final class ScoreFidCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(text);
     if (json != null) AtomicFiles.writeString(json, text + "\n");
     return 0;
+  }
+
+  /** FID of features from two different networks or input pipelines is meaningless: say so (not an error). */
+  private void warnIfDifferent(FeatureFile.Features a, FeatureFile.Features b, String key, String what) {
+    String x = a.metadata().get(key);
+    String y = b.metadata().get(key);
+    if (x != null && y != null && !x.equals(y)) {
+      spec.commandLine().getErr().println("warning: " + a.file() + " and " + b.file() + " " + what + " (" + key + " differs)");
+    }
   }
 }

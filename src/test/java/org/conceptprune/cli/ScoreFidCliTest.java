@@ -118,6 +118,21 @@ class ScoreFidCliTest {
   }
 
   @Test
+  void featuresFromDifferentModelsAreFlagged() {
+    float[] v = new float[3 * 4];
+    for (int i = 0; i < v.length; i++) v[i] = (i * 7 % 5) * 0.1f;
+    Path x = dir.resolve("model-x.safetensors");
+    Path y = dir.resolve("model-y.safetensors");
+    new SafetensorsWriter().metadata("model_sha256", "aa").addFloats("pool3", new long[] {3, 4}, v).write(x);
+    new SafetensorsWriter().metadata("model_sha256", "bb").addFloats("pool3", new long[] {3, 4}, v).write(y);
+    CliRun r = CliRun.of("score", "fid", "--features", x.toString(), "--features", y.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("were embedded by different models (model_sha256 differs)"), r.err());
+    CliRun same = CliRun.of("score", "fid", "--features", x.toString(), "--features", x.toString());
+    assertEquals("", same.err());
+  }
+
+  @Test
   void badFeatureFiles() {
     Path wide = dir.resolve("wide.safetensors");
     new SafetensorsWriter().addFloats("pool3", new long[] {3, 2}, new float[6]).write(wide);

@@ -1,15 +1,18 @@
 package org.conceptprune.eval.fid;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.TensorCodec;
 import org.conceptprune.io.safetensors.TensorInfo;
-import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.util.UserError;
 
 /**
@@ -50,9 +53,9 @@ public interface ImageSet {
 
   /**
    * Float images in [0, 1] stored as one tensor [N, H, W, 3] (named {@code images}, or the file's only
-   * tensor), read one image at a time from the memory map.
+   * tensor), read one image at a time from the file (so the tensor may exceed the 2 GiB of one map).
    */
-  static ImageSet raw(TensorSource src) {
+  static ImageSet raw(SafetensorsFile src) {
     TensorInfo t = src.tensors().get("images");
     if (t == null && src.tensors().size() == 1) t = src.tensors().values().iterator().next();
     if (t == null) {
@@ -78,13 +81,19 @@ public interface ImageSet {
 
       @Override
       public UnitImage get(int i) {
-        ByteBuffer all = src.bytes(info.name());
-        long size = info.dtype().size;
-        ByteBuffer one = all.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        one.position(Math.toIntExact(i * per * size));
-        one.limit(Math.toIntExact((i + 1) * per * size));
-        TensorInfo part = new TensorInfo(info.name(), info.dtype(), new long[] {h, w, 3}, info.file(), 0, per * size);
-        float[] v = TensorCodec.toFloats(part, one.slice());
+        long bytes = per * info.dtype().size;
+        ByteBuffer one = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(src.path(), StandardOpenOption.READ)) {
+          long at = info.begin() + i * bytes;
+          while (one.hasRemaining()) {
+            if (ch.read(one, at + one.position()) < 0) throw new IOException("file ends inside image " + i);
+          }
+        } catch (IOException e) {
+          throw new UserError(src.describe() + ": cannot read image " + i + " of '" + info.name() + "' (" + e.getMessage() + ")", e);
+        }
+        one.flip();
+        TensorInfo part = new TensorInfo(info.name(), info.dtype(), new long[] {h, w, 3}, info.file(), 0, bytes);
+        float[] v = TensorCodec.toFloats(part, one);
         checkUnitRange(v, src.describe(), info.name(), i);
         return new UnitImage(h, w, v);
       }

@@ -36,10 +36,13 @@ public final class FidBench {
       // warm-up batch (first-call allocation and kernel selection), not counted
       new FidFeatureExtractor(net, m, batch).run(synthetic(Math.min(batch, n), 256, 256), null);
       t0 = System.nanoTime();
+      double cpu0 = cpuSeconds();
       features = new FidFeatureExtractor(net, m, batch).run(images, new Progress("bench", n)).pool3();
       double secs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "fid-features: %d images 256x256, batch %d: %.1f s (%.3f s/image) -> 1000 images %.1f min; weights %.1f s%n",
-          n, batch, secs, secs / n, secs / n * 1000 / 60, load);
+      double cpu = cpuSeconds() - cpu0;
+      System.out.printf(Locale.ROOT, "fid-features: %d images 256x256, batch %d: wall %.1f s (%.3f s/image) -> 1000 images %.1f min;"
+          + " process CPU %.1f s (%.3f CPU-s/image -> 1000 images on 2 idle cores ~%.1f min); weights %.1f s%n",
+          n, batch, secs, secs / n, secs / n * 1000 / 60, cpu, cpu / n, cpu / n * 1000 / 2 / 60, load);
     }
     // FID and KID on 2048-d features: two sets of `rows` rows (tiled from the features above plus noise)
     float[] a = tile(features, n, rows, 1);
@@ -58,6 +61,11 @@ public final class FidBench {
       System.out.printf(Locale.ROOT, "kid: %d subsets of %d: %.1f s (mean %.6f std %.6f)%n", kidSubsets, k.subsetSize(),
           (System.nanoTime() - t0) / 1e9, k.mean(), k.std());
     }
+  }
+
+  /** CPU time of the whole process (every thread, native ones included). */
+  static double cpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 
   /** Smooth random colour fields in [0, 1]. */
