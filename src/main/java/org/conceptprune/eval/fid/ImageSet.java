@@ -32,6 +32,9 @@ public interface ImageSet {
 
   /** The PNG / JPEG / BMP files, in the given order. */
   static ImageSet files(List<Path> files) {
+    for (Path f : files) {
+      if (!java.nio.file.Files.isRegularFile(f)) throw new UserError(f + ": no such image file");
+    }
     return new ImageSet() {
       @Override
       public int size() {
