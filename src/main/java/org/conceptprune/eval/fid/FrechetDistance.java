@@ -19,8 +19,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <pre>
  *   tr sqrt(S1 S2) = sum_i sqrt(lambda_i(M))
  * </pre>
- * which EJML's Cholesky (or, for a singular S1 as when N <= D, symmetric eigen) decomposition and one
- * symmetric eigenvalue solve give stably.
+ * which one symmetric eigenvalue solve (EJML) gives stably. F is the thin data factor [D, N] when
+ * N <= D (both covariances singular; M is then only N x N), else S1's Cholesky factor, else (S1 not
+ * positive definite) V diag(sqrt w) from S1's symmetric eigendecomposition.
  * pytorch-fid's two safety steps map onto it:
  * <ul>
  *   <li>a non-finite result is retried with eps I added to both covariances (its "singular product"
