@@ -21,6 +21,7 @@ import org.conceptprune.eval.ResNet50;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;
@@ -148,13 +149,10 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
    * The weights of a classifier: a safetensors file or a folder holding one. PyTorch pickles (.pth)
    * are named here so the restricted pickle reader can be plugged in at this one place.
    */
+  /** A state dict: safetensors (one file or a sharded folder) or a PyTorch pickle (.pth .pt .ckpt .bin). */
   static TensorSource openWeights(Path p) {
-    String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".ckpt") || name.endsWith(".bin")) {
-      throw new UserError(p + ": PyTorch pickle checkpoints are not readable by this build; convert the state dict to .safetensors");
-    }
     if (!Files.exists(p)) throw new UserError(p + ": no such file");
-    return ShardedSafetensors.open(p);
+    return Files.isDirectory(p) ? ShardedSafetensors.open(p) : SingleFile.open(p);
   }
 
   /** Files as given, folders as their pictures in name order. */

@@ -82,7 +82,8 @@ public final class Evaluation {
           m = RunManifest.claim(out, manifest(sel, described));
           for (ModelVariant v : all) {
             List<PromptRow> mine = rows.stream().filter(r -> e.generates(v, r)).toList();
-            generated += Generator.run(sd, v, mine, e.prompts().rows(), e.generation(), store, log);
+            String identity = RunManifest.identity(described.get(v.label()));
+            generated += Generator.run(sd, v, identity, mine, e.prompts().rows(), e.generation(), store, log);
           }
         }
       }
@@ -132,7 +133,7 @@ public final class Evaluation {
         throw new UserError("--mask " + s.mask() + " was made for another base model (hash " + want.substring(0, 12) + "..., "
             + base + " is " + baseHash.substring(0, 12) + "...)");
       }
-      groups.computeIfAbsent(base, k -> new ArrayList<>()).add(new ModelVariant(s.label(), base, patch.masks(), "mask " + s.mask()));
+      groups.computeIfAbsent(base, k -> new ArrayList<>()).add(new ModelVariant(s.label(), base, patch.masks(), "mask " + s.mask().getFileName()));
     }
     return new ArrayList<>(groups.values());
   }

@@ -29,8 +29,8 @@ final class Generator {
    *     selection (shard, limit, a resumed run) gives the same pixels as the full run
    * @return images written
    */
-  static int run(StableDiffusion sd, ModelVariant model, List<PromptRow> wanted, List<PromptRow> all, GenerationSettings g,
-      ImageStore store, PrintWriter log) {
+  static int run(StableDiffusion sd, ModelVariant model, String identity, List<PromptRow> wanted, List<PromptRow> all,
+      GenerationSettings g, ImageStore store, PrintWriter log) {
     Map<String, List<PromptRow>> members = new LinkedHashMap<>();
     for (PromptRow r : all) if (r.batch() > 1) members.computeIfAbsent(key(r, g), k -> new ArrayList<>()).add(r);
     Map<String, List<PromptRow>> groups = new LinkedHashMap<>(); // key -> rows to write
@@ -44,7 +44,7 @@ final class Generator {
       for (Map.Entry<String, List<PromptRow>> e : groups.entrySet()) {
         List<PromptRow> batch = new ArrayList<>(members.getOrDefault(e.getKey(), e.getValue()));
         batch.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
-        generate(sd, model, batch, e.getValue(), g, store);
+        generate(sd, model, identity, batch, e.getValue(), g, store);
         bar.advance(e.getValue().size());
       }
     }
@@ -57,8 +57,8 @@ final class Generator {
   }
 
   /** Samples {@code group} (slot order) in one batch and writes the images of {@code write}. */
-  private static void generate(StableDiffusion sd, ModelVariant model, List<PromptRow> group, List<PromptRow> write,
-      GenerationSettings g, ImageStore store) {
+  private static void generate(StableDiffusion sd, ModelVariant model, String identity, List<PromptRow> group,
+      List<PromptRow> write, GenerationSettings g, ImageStore store) {
     PromptRow first = group.get(0);
     long seed = g.seedOf(first);
     double guidance = g.guidanceOf(first);
@@ -87,8 +87,8 @@ final class Generator {
       text.put("steps", Integer.toString(g.steps()));
       text.put("scheduler", g.scheduler() == null ? "model" : g.scheduler().cliName());
       text.put("size", r.width() + "x" + r.height());
-      text.put("model", model.model().toString());
-      text.put("model_label", model.label());
+      text.put("model", model.label() + " (content " + identity + ")"); // no path: the bytes must not depend on where the model lies
+
       text.put("mask", model.maskSource());
       text.put("row", Integer.toString(row.index()));
       text.put("Software", "conceptprune evaluate");

@@ -80,6 +80,22 @@ class ScoreClassifyCliTest {
   }
 
   @Test
+  void aTorchSavePthGivesTheSameLogitsAsItsSafetensors() throws Exception {
+    Path pth = tmp.resolve("resnet50.pth");
+    try (var src = org.conceptprune.io.safetensors.SafetensorsFile.open(weights)) {
+      org.conceptprune.io.pickle.TorchSave.saveZip(src, pth, false, false);
+    }
+    Path a = tmp.resolve("from-safetensors.safetensors");
+    Path b = tmp.resolve("from-pth.safetensors");
+    assertEquals(0, CliRun.of("score", "classify", "--model", weights.toString(), "--image", image(1), "--out", a.toString()).code());
+    CliRun r = CliRun.of("score", "classify", "--model", pth.toString(), "--image", image(1), "--out", b.toString());
+    assertEquals(0, r.code(), r.err());
+    try (var fa = org.conceptprune.io.safetensors.SafetensorsFile.open(a); var fb = org.conceptprune.io.safetensors.SafetensorsFile.open(b)) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(fa.floats("logits"), fb.floats("logits"));
+    }
+  }
+
+  @Test
   void refusesAnotherKindOfModelInOneLine() {
     Path out = tmp.resolve("x.safetensors");
     CliRun.of("score", "classify", "--model", Fixtures.path("fixtures/eval/clip-model/model.safetensors").toString(),
@@ -96,7 +112,7 @@ class ScoreClassifyCliTest {
     CliRun.of("score", "classify", "--model", tmp.resolve("nope.safetensors").toString(), "--image", image(0),
         "--out", o).assertUserError("no such file");
     CliRun.of("score", "classify", "--model", "resnet50.pth", "--image", image(0), "--out", o)
-        .assertUserError("PyTorch pickle checkpoints");
+        .assertUserError("resnet50.pth: no such file");
     CliRun.of("score", "classify", "--model", weights.toString(), "--image", image(0), "--out", o, "--top", "0")
         .assertUserError("--top must be at least 1");
     CliRun.of("score", "classify", "--model", weights.toString(), "--image", image(0), "--out", weights.toString())

@@ -170,7 +170,7 @@ class ScoreFidCliTest {
     Path pth = dir.resolve("pt_inception.pth");
     Files.writeString(pth, "not read");
     CliRun.of("score", "fid-features", "--model", pth.toString(), "--image", png.toString(), "--out", out.toString())
-        .assertUserError("PyTorch pickle checkpoints (.pth)");
+        .assertUserError("pt_inception.pth");
     // 0..255 data
     Path bytes = dir.resolve("bytes.safetensors");
     float[] v = new float[2 * 4 * 4 * 3];

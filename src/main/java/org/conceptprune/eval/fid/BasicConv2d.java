@@ -2,6 +2,8 @@ package org.conceptprune.eval.fid;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import org.conceptprune.nn.BatchNorm2d;
+import org.conceptprune.nn.Conv2d;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Ops;
 
@@ -9,7 +11,7 @@ import org.conceptprune.nn.Ops;
 public final class BasicConv2d extends Module {
   static final float BN_EPS = 0.001f;
 
-  private final Conv2dNoBias conv;
+  private final Conv2d conv;
   private final BatchNorm2d bn;
 
   /** A square kernel k with stride s and padding p. */
@@ -19,7 +21,7 @@ public final class BasicConv2d extends Module {
 
   /** A (kh, kw) kernel with padding (ph, pw), as the 1x7 / 7x1 / 1x3 / 3x1 branches use. */
   public BasicConv2d(int in, int out, int kh, int kw, int s, int ph, int pw) {
-    conv = child("conv", new Conv2dNoBias(in, out, kh, kw, s, ph, pw));
+    conv = child("conv", new Conv2d(in, out, kh, kw, s, ph, pw, false));
     bn = child("bn", new BatchNorm2d(out, BN_EPS));
   }
 

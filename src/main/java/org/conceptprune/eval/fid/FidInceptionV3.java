@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.nn.BatchNorm2d;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Scope;
 import org.conceptprune.nn.WeightLoader;

@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.util.UserError;
@@ -24,17 +24,7 @@ public final class FidWeights {
    */
   public static TensorSource open(Path file) {
     if (!Files.isRegularFile(file)) throw new UserError(file + ": no such model file");
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".ckpt") || name.endsWith(".bin")) {
-      return openPickle(file);
-    }
-    return SafetensorsFile.open(file);
-  }
-
-  /** A PyTorch pickle checkpoint. */
-  private static TensorSource openPickle(Path file) {
-    throw new UserError(file + ": PyTorch pickle checkpoints (.pth) cannot be read by this build yet;"
-        + " convert it to safetensors (safetensors.torch.save_file(torch.load(f), 'pt_inception.safetensors'))");
+    return SingleFile.open(file); // pytorch-fid's pt_inception-2015-12-05-6726825d.pth, or its safetensors copy
   }
 
   /**
