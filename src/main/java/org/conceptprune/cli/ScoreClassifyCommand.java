@@ -26,6 +26,7 @@ import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,7 +74,9 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     if (top < 1) throw new UserError("--top must be at least 1, got " + top);
     if (batchSize < 1) throw new UserError("--batch-size must be at least 1, got " + batchSize);
     List<Path> files = expand(images);
-    refuseOverwrite(files);
+    OutputPaths paths = OutputPaths.inputs().add("--model", model).addAll("--image", files);
+    paths.check("--out", out);
+    paths.add("--out", out).check("--json", json);
     int n = files.size();
     PrintWriter err = spec.commandLine().getErr();
     float[] pixels = new float[n * PIXELS];
@@ -175,16 +178,4 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     return files;
   }
 
-  private void refuseOverwrite(List<Path> files) {
-    Path o = out.toAbsolutePath().normalize();
-    List<Path> inputs = new ArrayList<>(files);
-    inputs.add(model);
-    for (Path in : inputs) {
-      if (in.toAbsolutePath().normalize().equals(o)) throw new UserError("--out " + out + " would overwrite the input " + in);
-      if (json != null && in.toAbsolutePath().normalize().equals(json.toAbsolutePath().normalize())) {
-        throw new UserError("--json " + json + " would overwrite the input " + in);
-      }
-    }
-    if (json != null && json.toAbsolutePath().normalize().equals(o)) throw new UserError("--json and --out are the same file " + out);
-  }
 }

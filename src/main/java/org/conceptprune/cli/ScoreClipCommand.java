@@ -19,6 +19,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,8 +89,9 @@ public final class ScoreClipCommand implements Callable<Integer> {
     List<String> pairs = pairedPrompts(n);
     if (!classNames.isEmpty()) ClipEvaluator.prompts(classNames, template); // checks the template first
     for (Path p : images) if (!Files.isRegularFile(p)) throw new UserError(p + ": no such image file"); // before the model loads
-    refuseInputAsOutput(out);
-    if (json != null) refuseInputAsOutput(json);
+    OutputPaths paths = OutputPaths.inputs().add("--model", model).addAll("--image", images).add("--classes", classesFile);
+    paths.check("--out", out);
+    paths.add("--out", out).check("--json", json);
 
     PrintWriter o = spec.commandLine().getOut();
     try (ClipEvaluator clip = ClipEvaluator.load(model)) {
@@ -222,26 +224,4 @@ public final class ScoreClipCommand implements Callable<Integer> {
     return out;
   }
 
-  /** An output that is one of the images or a file of the model folder would destroy an input. */
-  private void refuseInputAsOutput(Path target) {
-    if (!Files.exists(target)) return;
-    List<Path> inputs = new ArrayList<>(images);
-    if (classesFile != null) inputs.add(classesFile);
-    if (Files.isDirectory(model)) {
-      try (var s = Files.list(model)) {
-        s.forEach(inputs::add);
-      } catch (IOException e) {
-        throw new UserError(model + ": cannot list the model folder (" + e.getMessage() + ")", e);
-      }
-    }
-    for (Path in : inputs) {
-      try {
-        if (Files.exists(in) && Files.isSameFile(target, in)) {
-          throw new UserError(target + " is an input file (" + in + "); choose another output");
-        }
-      } catch (IOException e) {
-        throw new UserError("cannot compare " + target + " with " + in + " (" + e.getMessage() + ")", e);
-      }
-    }
-  }
 }

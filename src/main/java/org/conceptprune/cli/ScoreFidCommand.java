@@ -9,6 +9,7 @@ import org.conceptprune.eval.fid.FrechetDistance;
 import org.conceptprune.eval.fid.GaussianStats;
 import org.conceptprune.eval.fid.KernelInceptionDistance;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +48,7 @@ public final class ScoreFidCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (features.size() != 2) throw new UserError("--features must be given exactly twice, got " + features.size());
+    OutputPaths.inputs().addAll("--features", features).check("--json", json);
     if (kid && kidSubsets < 1) throw new UserError("--kid-subsets must be at least 1, got " + kidSubsets);
     if (kid && kidSubsetSize < 2) throw new UserError("--kid-subset-size must be at least 2, got " + kidSubsetSize);
     FeatureFile.Features a = FeatureFile.read(features.get(0));

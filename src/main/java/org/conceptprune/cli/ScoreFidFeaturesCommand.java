@@ -18,6 +18,7 @@ import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -64,8 +65,8 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (batchSize < 1) throw new UserError("--batch-size must be at least 1, got " + batchSize);
-    refuseOverwrite(model);
-    if (input.raw != null) refuseOverwrite(input.raw);
+    OutputPaths.inputs().add("--model", model).add("--raw", input.raw).addAll("--image", input.images).add("--images", input.dir)
+        .check("--out", out);
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
     SafetensorsFile rawFile = input.raw == null ? null : SafetensorsFile.open(input.raw);
@@ -87,11 +88,6 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void refuseOverwrite(Path in) {
-    if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-      throw new UserError("--out " + out + " is an input file; choose another output");
-    }
-  }
 
   /** The decodable image files of a folder, sorted by name (pytorch-fid sorts its glob). */
   static List<Path> listImages(Path dir) {

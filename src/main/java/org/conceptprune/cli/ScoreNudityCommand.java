@@ -17,6 +17,7 @@ import org.conceptprune.eval.nudenet.NudeNetLabel;
 import org.conceptprune.eval.nudenet.NudityStats;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,6 +62,7 @@ public final class ScoreNudityCommand implements Callable<Integer> {
     for (Path p : images) {
       if (!Files.isRegularFile(p)) throw new UserError(p + ": no such image file");
     }
+    OutputPaths.inputs().add("--model", model).addAll("--image", images).check("--json", json);
     NudityStats stats = NudityStats.empty(threshold);
     List<Scored> rows = new ArrayList<>();
     int size;

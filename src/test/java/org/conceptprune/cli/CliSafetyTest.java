@@ -86,6 +86,13 @@ class CliSafetyTest {
     cases.add(c("bench --json inside the input", "lies inside the input model", "bench", m, "--json", model.resolve("unet/b.json").toString()));
     cases.add(c("toy eval --json inside --model", "lies inside --model", "toy", "eval", "--model", m, "--json", model.resolve("e.json").toString()));
     cases.add(c("demo --out = --model", "is --model", "demo", "--model", m, "--out", m));
+    cases.add(c("evaluate --out inside --model", "lies inside --model", "evaluate", "--experiment", "toy", "--model", m, "--out", model.resolve("unet").toString()));
+    String png = Fixtures.path("fixtures/eval/images/img0.png").toString();
+    cases.add(c("score classify --out = --model", "is --model", "score", "classify", "--model", unetFile, "--image", png, "--out", unetFile));
+    cases.add(c("score clip --json inside the model folder", "lies inside --model", "score", "clip", "--model", m, "--image", png, "-p", "x", "--out", tmp.resolve("c.safetensors").toString(), "--json", model.resolve("model_index.json").toString()));
+    cases.add(c("score fid-features --out = --model", "is --model", "score", "fid-features", "--model", unetFile, "--image", png, "--out", unetFile));
+    cases.add(c("score nudity --json = an image", "is --image", "score", "nudity", "--model", unetFile, "--image", model.resolve("model_index.json").toString(), "--json", model.resolve("model_index.json").toString()));
+    cases.add(c("score fid --json = --features", "is --features", "score", "fid", "--features", unetFile, "--features", unetFile, "--json", unetFile));
     return cases;
   }
 

@@ -116,7 +116,7 @@ class ScoreClassifyCliTest {
     CliRun.of("score", "classify", "--model", weights.toString(), "--image", image(0), "--out", o, "--top", "0")
         .assertUserError("--top must be at least 1");
     CliRun.of("score", "classify", "--model", weights.toString(), "--image", image(0), "--out", weights.toString())
-        .assertUserError("would overwrite the input");
+        .assertUserError("is --model");
     CliRun.of("score", "classify", "--model", weights.toString(), "--out", o).assertUserError("--image");
   }
 

@@ -125,7 +125,7 @@ class ScoreClipCliTest {
     Path copy = tmp.resolve("img.png");
     Files.copy(Path.of(images().get(0)), copy);
     byte[] before = Files.readAllBytes(copy);
-    run(args("--image", copy, "-p", "x", "--out", copy)).assertUserError("is an input file");
+    run(args("--image", copy, "-p", "x", "--out", copy)).assertUserError("is --image");
     assertArrayEquals(before, Files.readAllBytes(copy));
     assertFalse(Files.exists(out));
   }

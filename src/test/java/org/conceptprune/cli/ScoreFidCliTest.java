@@ -186,7 +186,7 @@ class ScoreFidCliTest {
     CliRun.of("score", "fid-features", "--model", weights.toString(), "--images", empty.toString(), "--out", out.toString())
         .assertUserError("no image files");
     CliRun.of("score", "fid-features", "--model", weights.toString(), "--image", png.toString(), "--out", weights.toString())
-        .assertUserError("is an input file");
+        .assertUserError("is --model");
     assertTrue(!Files.exists(out));
   }
 }
