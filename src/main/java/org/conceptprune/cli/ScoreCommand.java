@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code score clip|classify|nudity|fid-features|fid}: the evaluation models on images. */
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Score images with an evaluation model: CLIP, an ImageNet classifier, NudeNet, FID features and FID/KID.",
-    subcommands = {ScoreClipCommand.class, ScoreClassifyCommand.class, ScoreNudityCommand.class})
+    subcommands = {ScoreClipCommand.class, ScoreClassifyCommand.class, ScoreNudityCommand.class, ScoreFidFeaturesCommand.class,
+        ScoreFidCommand.class})
 public final class ScoreCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

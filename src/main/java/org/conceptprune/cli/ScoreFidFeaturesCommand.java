@@ -1,0 +1,114 @@
+package org.conceptprune.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.conceptprune.eval.fid.FeatureFile;
+import org.conceptprune.eval.fid.FidFeatureExtractor;
+import org.conceptprune.eval.fid.FidInceptionV3;
+import org.conceptprune.eval.fid.FidWeights;
+import org.conceptprune.eval.fid.ImageSet;
+import org.conceptprune.io.safetensors.SafetensorsFile;
+import org.conceptprune.io.safetensors.TensorSource;
+import org.conceptprune.runtime.Runtime;
+import org.conceptprune.util.Progress;
+import org.conceptprune.util.UserError;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code score fid-features --model W (--raw X | --image PNG... | --images DIR) --out F}: pool3 [N, 2048]
+ * of pytorch-fid's FID Inception-v3, written with the provenance of the features.
+ */
+@Command(name = "fid-features", mixinStandardHelpOptions = true,
+    description = "Embed images with pytorch-fid's FID Inception-v3 and write pool3 [N, 2048] (a reusable feature cache).")
+public final class ScoreFidFeaturesCommand implements Callable<Integer> {
+  /** pytorch-fid's IMAGE_EXTENSIONS that this program can decode. */
+  static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "W", required = true,
+      description = "FID Inception weights: .safetensors (or pytorch-fid's pt_inception-2015-12-05-6726825d.pth).")
+  Path model;
+
+  static final class Input {
+    @Option(names = "--raw", paramLabel = "IMAGES.safetensors", description = "Float images [N, H, W, 3] in [0, 1] (tensor 'images').")
+    Path raw;
+
+    @Option(names = "--image", paramLabel = "PNG", arity = "1..*", description = "Image files (PNG, JPEG, BMP).")
+    List<Path> images;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "A folder: its .png/.jpg/.jpeg/.bmp files in name order.")
+    Path dir;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "F.safetensors", required = true, description = "Output feature file.")
+  Path out;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "16", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Override
+  public Integer call() {
+    if (batchSize < 1) throw new UserError("--batch-size must be at least 1, got " + batchSize);
+    refuseOverwrite(model);
+    if (input.raw != null) refuseOverwrite(input.raw);
+    PrintWriter err = spec.commandLine().getErr();
+    long t0 = System.nanoTime();
+    SafetensorsFile rawFile = input.raw == null ? null : SafetensorsFile.open(input.raw);
+    try (TensorSource weights = FidWeights.open(model); NDManager m = Runtime.newManager()) {
+      ImageSet images = rawFile != null ? ImageSet.raw(rawFile)
+          : ImageSet.files(input.images != null ? input.images : listImages(input.dir));
+      FidInceptionV3 net = FidInceptionV3.load(weights, m);
+      String modelHash = FidWeights.contentHash(weights);
+      Progress progress = new Progress("fid-features", images.size(), err);
+      FidFeatureExtractor.Features f = new FidFeatureExtractor(net, m, batchSize).run(images, progress);
+      FeatureFile.write(out, f.pool3(), f.n(),
+          FeatureFile.provenance(model.getFileName().toString(), modelHash, images, f.imageSetSha256()));
+      double secs = (System.nanoTime() - t0) / 1e9;
+      spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: pool3 [%d, %d] (%.1f s, %.2f images/s; %s)%n",
+          out, f.n(), FidInceptionV3.FEATURES, secs, f.n() / secs, Runtime.describe());
+    } finally {
+      if (rawFile != null) rawFile.close();
+    }
+    return 0;
+  }
+
+  private void refuseOverwrite(Path in) {
+    if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+      throw new UserError("--out " + out + " is an input file; choose another output");
+    }
+  }
+
+  /** The decodable image files of a folder, sorted by name (pytorch-fid sorts its glob). */
+  static List<Path> listImages(Path dir) {
+    if (!Files.isDirectory(dir)) throw new UserError(dir + ": no such folder");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).filter(ScoreFidFeaturesCommand::isImage).sorted().toList();
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot list (" + e.getMessage() + ")", e);
+    }
+    if (files.isEmpty()) throw new UserError(dir + ": no image files (" + String.join(", ", EXTENSIONS) + ")");
+    return files;
+  }
+
+  private static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    int dot = n.lastIndexOf('.');
+    return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1));
+  }
+}
