@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.conceptprune.experiment.ArtStyleExperiment;
+import org.conceptprune.experiment.CocoExperiment;
 import org.conceptprune.experiment.EvalOptions;
 import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.Experiment;
@@ -244,6 +245,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);
+      }
+      case "coco" -> {
+        return new CocoExperiment(opts, out);
       }
       case "gender" -> {
         return new GenderExperiment(opts, template != null ? template : str(recipe, "template"),

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.ProceduralSource;
-import org.conceptprune.eval.ProceduralWeights;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,8 +34,8 @@ class ScoreFidCliTest {
   static void setUp() {
     // the seed-2 procedural FID Inception as a safetensors checkpoint
     SafetensorsWriter w = new SafetensorsWriter();
-    ProceduralSource.shapes(Fixtures.path("fixtures/eval/fid-inception-keys.json"))
-        .forEach((k, s) -> w.addFloats(k, s, ProceduralWeights.values(k, s, 2)));
+    ProceduralSource src = ProceduralSource.fromKeysJson(Fixtures.path("fixtures/eval/fid-inception-keys.json"), 2);
+    src.tensors().forEach((k, t) -> w.addFloats(k, t.shape(), src.floats(k)));
     weights = dir.resolve("fid-inception.safetensors");
     w.write(weights);
     try (SafetensorsFile g = SafetensorsFile.open(GOLDEN)) {

@@ -30,8 +30,8 @@ public final class FidBench {
     float[] features;
     try (NDManager m = Runtime.newManager()) {
       long t0 = System.nanoTime();
-      FidInceptionV3 net = FidInceptionV3.load(new ProceduralSource(
-          ProceduralSource.shapes(Fixtures.path("fixtures/eval/fid-inception-keys.json")), 2), m);
+      FidInceptionV3 net = FidInceptionV3.load(
+          ProceduralSource.fromKeysJson(Fixtures.path("fixtures/eval/fid-inception-keys.json"), 2), m);
       double load = (System.nanoTime() - t0) / 1e9;
       // warm-up batch (first-call allocation and kernel selection), not counted
       new FidFeatureExtractor(net, m, batch).run(synthetic(Math.min(batch, n), 256, 256), null);

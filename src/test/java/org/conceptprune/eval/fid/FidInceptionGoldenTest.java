@@ -21,12 +21,12 @@ class FidInceptionGoldenTest {
 
   @Test
   void pool3MatchesPytorchFid() {
-    Map<String, long[]> shapes = ProceduralSource.shapes(KEYS);
+    ProceduralSource src = ProceduralSource.fromKeysJson(KEYS, 2);
     try (NDManager m = Runtime.newManager();
         SafetensorsFile g = SafetensorsFile.open(GOLDEN)) {
-      FidInceptionV3 model = FidInceptionV3.load(new ProceduralSource(shapes, 2), m);
+      FidInceptionV3 model = FidInceptionV3.load(src, m);
       // every checkpoint tensor but the classifier is a parameter of the tree
-      assertArrayEquals(shapes.keySet().stream().filter(k -> !k.startsWith("fc.")).sorted().toArray(),
+      assertArrayEquals(src.tensors().keySet().stream().filter(k -> !k.startsWith("fc.")).sorted().toArray(),
           model.parameters().keySet().stream().sorted().toArray());
       long[] s = g.info("images").shape(); // [4, 256, 256, 3]
       NDArray nhwc = m.create(g.floats("images"), new Shape(s));
