@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.cli.ScoreFidFeaturesCommand;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.fid.FeatureFile;
 import org.conceptprune.eval.fid.FidInceptionV3;
@@ -49,7 +50,11 @@ public final class CocoExperiment implements Experiment {
     if (!Files.exists(reference)) throw new UserError("--fid-reference " + reference + ": no such folder or file");
     this.generation = opts.generation(GenerationSettings.sd());
     this.features = new FeatureCache(out, fid);
-    if (!Files.isDirectory(reference)) features.reference(reference); // a wrong file fails now, not after generating
+    // a wrong reference fails now, not after generating
+    if (!Files.isDirectory(reference)) features.reference(reference);
+    else if (ScoreFidFeaturesCommand.listImages(reference).size() < 2) {
+      throw new UserError("--fid-reference " + reference + ": 1 image; FID needs at least 2");
+    }
   }
 
   @Override

@@ -90,7 +90,7 @@ final class FeatureCache {
       long[] rows = s.longs(ROWS);
       float[] v = s.floats(FeatureFile.POOL3);
       int d = FidInceptionV3.FEATURES;
-      if (v.length != rows.length * d) throw new UserError(f + ": " + rows.length + " rows but " + v.length / d + " feature rows; delete it");
+      if (v.length != rows.length * d) throw new UserError(rows.length + " rows but " + v.length / d + " feature rows");
       for (int i = 0; i < rows.length; i++) {
         float[] one = new float[d];
         System.arraycopy(v, i * d, one, 0, d);
