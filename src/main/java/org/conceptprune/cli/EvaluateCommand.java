@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.conceptprune.experiment.ArtStyleExperiment;
+import org.conceptprune.experiment.CocoExperiment;
 import org.conceptprune.experiment.EvalOptions;
 import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.Experiment;
+import org.conceptprune.experiment.GenderExperiment;
 import org.conceptprune.experiment.Selection;
 import org.conceptprune.experiment.ToyExperiment;
 import org.conceptprune.toy.ToyModel;
@@ -32,7 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--experiment", paramLabel = "NAME|RECIPE.json", required = true,
-      description = "toy, or a recipe file (JSON: {\"experiment\": \"toy\", \"target\": [\"zorbly\"], \"k\": 0.05, ...}; keys are the long option names).")
+      description = "toy, art-style, gender, coco, or a recipe file (JSON: {\"experiment\": \"toy\", \"target\": [\"zorbly\"], \"k\": 0.05, ...}; keys are the long option names).")
   String experiment;
 
   @Option(names = "--model", paramLabel = "[LABEL=]PATH", description = "A model (repeatable); the first is the base (label 'base'). toy: default the shipped toy model.")
@@ -62,7 +65,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--merge", paramLabel = "DIR", arity = "1..*", description = "Join shard folders into --out (checks that none is missing or doubled).")
   List<Path> merge;
 
-  @Option(names = "--target", paramLabel = "CONCEPT", description = "toy: the style or object to erase (repeatable; default zorbly and heart).")
+  @Option(names = "--target", paramLabel = "CONCEPT", description = "toy: the style or object to erase (repeatable; default zorbly and heart); art-style: the erased artist, as in the CSV's artist column.")
   List<String> targets;
 
   @Option(names = "--k", paramLabel = "K", description = "toy: k of the experiment's own ConceptPrune masks (default 0.05).")
@@ -79,6 +82,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--sweep-timesteps", paramLabel = "T,...", split = ",", description = "toy: t̂ values of the sweep (e.g. 5,10).")
   List<Integer> sweepT;
+
+  @Option(names = "--template", paramLabel = "TEXT", description = "gender: the prompt, {} = the profession (default 'a photo of a {}'; the authors: 'a headshot of a {}').")
+  String template;
+
+  @Option(names = "--images-per-prompt", paramLabel = "N", description = "gender: images per profession, seeds seed..seed+N-1 (default 250).")
+  Integer imagesPerPrompt;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of rows without their own (default 0).")
   Long seed;
@@ -234,7 +243,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
             sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true));
       }
-      default -> throw new UserError("unknown experiment '" + name + "' (toy)");
+      case "art-style" -> {
+        return new ArtStyleExperiment(opts);
+      }
+      case "coco" -> {
+        return new CocoExperiment(opts, out);
+      }
+      case "gender" -> {
+        return new GenderExperiment(opts, template != null ? template : str(recipe, "template"),
+            imagesPerPrompt != null ? imagesPerPrompt : (recipe != null && recipe.has("images-per-prompt") ? recipe.get("images-per-prompt").asInt() : null));
+      }
+      default -> throw new UserError("unknown experiment '" + name + "' (toy, art-style, gender, coco)");
     }
   }
 

@@ -90,7 +90,7 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
 
 
   /** The decodable image files of a folder, sorted by name (pytorch-fid sorts its glob). */
-  static List<Path> listImages(Path dir) {
+  public static List<Path> listImages(Path dir) {
     if (!Files.isDirectory(dir)) throw new UserError(dir + ": no such folder");
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
