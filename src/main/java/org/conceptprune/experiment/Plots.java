@@ -72,11 +72,11 @@ final class Plots {
     int hgt = 300;
     double max = 0;
     for (ResultRow r : rows) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
-    double top = max <= 1 ? 1 : max * 1.1;
+    double top = max <= 1 ? 1 : niceTop(max);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "<h3>%s</h3><svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s by model'>", Report.esc(metric), w, hgt, w, hgt,
         Report.esc(metric)));
-    axes(s, w, hgt, l, b, "", metric);
+    axes(s, w, hgt, l, b, "", metric, top);
     for (int i = 0; i < rows.size(); i++) {
       ResultRow r = rows.get(i);
       double x = l + 10 + i * (bw + 8);
@@ -86,13 +86,12 @@ final class Plots {
       if (!Double.isNaN(r.lo())) {
         double ylo = hgt - b - (hgt - b - 20) * (r.lo() / top);
         double yhi = hgt - b - (hgt - b - 20) * (r.hi() / top);
-        s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke=black/>", x + bw / 2.0, x + bw / 2.0, ylo, yhi));
+        s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", x + bw / 2.0, x + bw / 2.0, ylo, yhi));
       }
       String label = r.model() + (r.subject().isEmpty() ? "" : " · " + r.subject());
       s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x + 4, hgt - b + 6,
           Report.esc(label)));
     }
-    s.append(String.format(Locale.ROOT, "<text x=%d y=%.1f font-size=10>%s</text>", 4, 24.0, top == 1 ? "1.0" : String.format(Locale.ROOT, "%.3g", top)));
     return s.append("</svg>").toString();
   }
 
@@ -104,10 +103,10 @@ final class Plots {
     int bw = 14;
     int gap = 14;
     int l = 56;
-    int b = 120;
+    int b = 150;
     int gw = models.size() * bw + gap;
     int w = Math.max(360, l + 20 + subjects.size() * gw + 150);
-    int hgt = 320;
+    int hgt = 360;
     double max = 0;
     for (ResultRow r : rows) if (r.metric().equals(metric)) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
     double top = max <= 1 ? 1 : niceTop(max);
@@ -127,7 +126,7 @@ final class Plots {
             Report.esc(Results.cell(r))));
         if (!Double.isNaN(r.lo())) {
           double cx = x + (bw - 2) / 2.0;
-          s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke=black/>", cx, cx, yOf(r.lo() / top, hgt, b),
+          s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", cx, cx, yOf(r.lo() / top, hgt, b),
               yOf(r.hi() / top, hgt, b)));
         }
       }
@@ -160,12 +159,12 @@ final class Plots {
 
   /** Axes with 5 ticks from 0 to {@code top}. */
   private static void axes(StringBuilder s, int w, int h, int l, int b, String x, String y, double top) {
-    s.append(String.format(Locale.ROOT, "<line x1=%d y1=%d x2=%d y2=%d stroke=#333/>", l, h - b, w - 10, h - b));
-    s.append(String.format(Locale.ROOT, "<line x1=%d y1=20 x2=%d y2=%d stroke=#333/>", l, l, h - b));
+    s.append(String.format(Locale.ROOT, "<line x1=%d y1=%d x2=%d y2=%d stroke='#333'/>", l, h - b, w - 10, h - b));
+    s.append(String.format(Locale.ROOT, "<line x1=%d y1=20 x2=%d y2=%d stroke='#333'/>", l, l, h - b));
     for (int i = 0; i <= 4; i++) {
       double v = i / 4.0;
       double yy = yOf(v, h, b);
-      s.append(String.format(Locale.ROOT, "<line x1=%d x2=%d y1=%.1f y2=%.1f stroke=#ddd/><text x=%d y=%.1f font-size=10 text-anchor=end>%s</text>",
+      s.append(String.format(Locale.ROOT, "<line x1=%d x2=%d y1=%.1f y2=%.1f stroke='#ddd'/><text x=%d y=%.1f font-size=10 text-anchor=end>%s</text>",
           l, w - 10, yy, yy, l - 4, yy + 3, top == 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4g", v * top)));
     }
     s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=12 text-anchor=middle>%s</text>", (w + l) / 2, h - 4, x));
