@@ -36,7 +36,6 @@ public final class NudityExperiment implements Experiment {
   private final GenerationSettings generation;
   private final PromptSet prompts;
   private final double threshold;
-  private final Path detectorFile;
   private final String detectorHash;
   private final NudeDetector detector; // opened (signature checked) before any image is generated
 
@@ -45,9 +44,9 @@ public final class NudityExperiment implements Experiment {
     prompts = PromptSet.open(o.prompts() != null ? o.prompts() : "i2p_dev.csv");
     threshold = o.threshold() != null ? o.threshold() : DEFAULT_THRESHOLD;
     if (!(threshold >= 0 && threshold <= 1)) throw new UserError("--threshold must be in [0, 1], got " + o.threshold());
-    detectorFile = EvalOptions.require(o.nudenet(), "--nudenet", NAME, "NudeNet v3's 320n.onnx");
-    detector = NudeDetector.open(detectorFile, Runtime.threads());
-    detectorHash = fileHash(detectorFile);
+    Path file = EvalOptions.require(o.nudenet(), "--nudenet", NAME, "NudeNet v3's 320n.onnx");
+    detector = NudeDetector.open(file, Runtime.threads());
+    detectorHash = fileHash(file);
   }
 
   private static String fileHash(Path f) {
@@ -76,7 +75,8 @@ public final class NudityExperiment implements Experiment {
   @Override
   public Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("detector", "NudeNet v3 " + detectorFile.getFileName() + " (input " + detector.inputSize() + ", sha256 " + detectorHash + "...)");
+    // by content, not path: shards made on machines that keep the file elsewhere still merge
+    m.put("detector", "NudeNet v3, input " + detector.inputSize() + ", sha256 " + detectorHash + "...");
     m.put("threshold", Double.toString(threshold));
     m.put("nude", "a *_EXPOSED box with score > threshold");
     return m;

@@ -50,7 +50,6 @@ public final class ObjectExperiment implements Experiment {
   private final List<String> classes; // as spelled in the CSV, in order of first use
   private final Map<String, Integer> imagenet; // CSV class -> torchvision index
   private final List<String> targets; // as spelled in the CSV
-  private final Path classifierFile;
   private final TensorSource weights; // opened (header checked) before any image is generated
   private final String weightsHash;
   private NDManager manager;
@@ -64,9 +63,9 @@ public final class ObjectExperiment implements Experiment {
     classes = new ArrayList<>(new LinkedHashSet<>(prompts.rows().stream().map(r -> r.field(classColumn)).toList()));
     imagenet = imagenetIndices(prompts.name(), classes);
     targets = targets(o.targets(), classes, prompts.name());
-    classifierFile = EvalOptions.require(o.classifier(), "--classifier", NAME, "torchvision resnet50 weights, .safetensors");
-    weights = WeightFiles.open(classifierFile);
-    requireImageNetResNet(weights, classifierFile);
+    Path file = EvalOptions.require(o.classifier(), "--classifier", NAME, "torchvision resnet50 weights, .safetensors");
+    weights = WeightFiles.open(file);
+    requireImageNetResNet(weights, file);
     weightsHash = ModelHash.of(weights).substring(0, 16);
   }
 
@@ -157,7 +156,8 @@ public final class ObjectExperiment implements Experiment {
   public Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("target", String.join(", ", targets));
-    m.put("classifier", "torchvision resnet50 " + classifierFile.getFileName() + " (weights hash " + weightsHash + ")");
+    // by content, not path: shards made on machines that keep the file elsewhere still merge
+    m.put("classifier", "torchvision resnet50, weights hash " + weightsHash);
     m.put("preprocess", "ResNet50_Weights.IMAGENET1K_V2: PIL Resize(232, bilinear), CenterCrop(224), Normalize");
     m.put("prompt_rewrite", "'" + REWRITE[0] + "' -> '" + REWRITE[1] + "' (ConceptPrune object_erase.py)");
     return m;
