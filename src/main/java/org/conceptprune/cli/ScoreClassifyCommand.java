@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 import org.conceptprune.eval.ClassRanking;
 import org.conceptprune.eval.ImageNetClasses;
 import org.conceptprune.eval.ResNet50;
-import org.conceptprune.eval.WeightFiles;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.AtomicFiles;
@@ -144,9 +144,17 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     return names == null ? "class " + index : names.get(index);
   }
 
-  /** The weights of a classifier (see {@link WeightFiles}). */
+  /**
+   * The weights of a classifier: a safetensors file or a folder holding one. PyTorch pickles (.pth)
+   * are named here so the restricted pickle reader can be plugged in at this one place.
+   */
   static TensorSource openWeights(Path p) {
-    return WeightFiles.open(p);
+    String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".ckpt") || name.endsWith(".bin")) {
+      throw new UserError(p + ": PyTorch pickle checkpoints are not readable by this build; convert the state dict to .safetensors");
+    }
+    if (!Files.exists(p)) throw new UserError(p + ": no such file");
+    return ShardedSafetensors.open(p);
   }
 
   /** Files as given, folders as their pictures in name order. */

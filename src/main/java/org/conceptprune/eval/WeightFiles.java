@@ -8,9 +8,9 @@ import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.util.UserError;
 
 /**
- * The weights of an evaluator (a torchvision state dict): a safetensors file or a folder holding one.
- * PyTorch pickles (.pth) are named here so the restricted pickle reader plugs in at this one place
- * for {@code score classify} and {@code evaluate} alike.
+ * The weights of an evaluator (a torchvision state dict) for {@code evaluate}: a safetensors file or
+ * a folder holding one. The same rule as {@code score classify}'s {@code openWeights}; PyTorch
+ * pickles (.pth) are named here so the restricted pickle reader plugs in at this one place.
  */
 public final class WeightFiles {
   private WeightFiles() {}
