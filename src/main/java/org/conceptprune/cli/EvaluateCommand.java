@@ -15,6 +15,8 @@ import org.conceptprune.experiment.EvalOptions;
 import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.Experiment;
 import org.conceptprune.experiment.GenderExperiment;
+import org.conceptprune.experiment.NudityExperiment;
+import org.conceptprune.experiment.ObjectExperiment;
 import org.conceptprune.experiment.Selection;
 import org.conceptprune.experiment.ToyExperiment;
 import org.conceptprune.toy.ToyModel;
@@ -30,12 +32,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * score and compare models on an experiment's prompt set; resumable, shardable, mergeable.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Generate, score and compare base and pruned models on an experiment (toy; more with the evaluators), with resume, shards and an HTML report.")
+    description = "Generate, score and compare base and pruned models on an experiment (toy, object, nudity, art-style, gender, coco), with resume, shards and an HTML report.")
 public final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--experiment", paramLabel = "NAME|RECIPE.json", required = true,
-      description = "toy, art-style, gender, coco, or a recipe file (JSON: {\"experiment\": \"toy\", \"target\": [\"zorbly\"], \"k\": 0.05, ...}; keys are the long option names).")
+      description = "toy, object, nudity, art-style, gender, coco, or a recipe file (JSON: {\"experiment\": \"toy\", \"target\": [\"zorbly\"], \"k\": 0.05, ...}; keys are the long option names).")
   String experiment;
 
   @Option(names = "--model", paramLabel = "[LABEL=]PATH", description = "A model (repeatable); the first is the base (label 'base'). toy: default the shipped toy model.")
@@ -65,7 +67,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--merge", paramLabel = "DIR", arity = "1..*", description = "Join shard folders into --out (checks that none is missing or doubled).")
   List<Path> merge;
 
-  @Option(names = "--target", paramLabel = "CONCEPT", description = "toy: the style or object to erase (repeatable; default zorbly and heart); art-style: the erased artist, as in the CSV's artist column.")
+  @Option(names = "--target", paramLabel = "CONCEPT",
+      description = "toy: the style or object to erase (repeatable; default zorbly and heart). object: the erased class as the CSV spells it (repeatable, e.g. tench). art-style: the erased artist, as in the CSV's artist column.")
   List<String> targets;
 
   @Option(names = "--k", paramLabel = "K", description = "toy: k of the experiment's own ConceptPrune masks (default 0.05).")
@@ -253,7 +256,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         return new GenderExperiment(opts, template != null ? template : str(recipe, "template"),
             imagesPerPrompt != null ? imagesPerPrompt : (recipe != null && recipe.has("images-per-prompt") ? recipe.get("images-per-prompt").asInt() : null));
       }
-      default -> throw new UserError("unknown experiment '" + name + "' (toy, art-style, gender, coco)");
+      case "object" -> {
+        return new ObjectExperiment(opts);
+      }
+      case "nudity" -> {
+        return new NudityExperiment(opts);
+      }
+      default -> throw new UserError("unknown experiment '" + name + "' (toy, object, nudity, art-style, gender, coco)");
     }
   }
 

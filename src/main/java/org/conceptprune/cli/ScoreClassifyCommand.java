@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 import org.conceptprune.eval.ClassRanking;
 import org.conceptprune.eval.ImageNetClasses;
 import org.conceptprune.eval.ResNet50;
+import org.conceptprune.eval.WeightFiles;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
-import org.conceptprune.io.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;
@@ -83,7 +83,7 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     float[] logits;
     int classes;
     // The checkpoint is opened (its header checked) before the pictures are read.
-    try (TensorSource src = openWeights(model); NDManager m = Runtime.newManager()) {
+    try (TensorSource src = WeightFiles.open(model); NDManager m = Runtime.newManager()) {
       for (int i = 0; i < n; i++) {
         System.arraycopy(ImageNetTransforms.apply(RgbImage.read(files.get(i))), 0, pixels, i * PIXELS, PIXELS);
       }
@@ -152,12 +152,6 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
    * The weights of a classifier: a safetensors file or a folder holding one. PyTorch pickles (.pth)
    * are named here so the restricted pickle reader can be plugged in at this one place.
    */
-  /** A state dict: safetensors (one file or a sharded folder) or a PyTorch pickle (.pth .pt .ckpt .bin). */
-  static TensorSource openWeights(Path p) {
-    if (!Files.exists(p)) throw new UserError(p + ": no such file");
-    return Files.isDirectory(p) ? ShardedSafetensors.open(p) : SingleFile.open(p);
-  }
-
   /** Files as given, folders as their pictures in name order. */
   private static List<Path> expand(List<Path> given) {
     List<Path> files = new ArrayList<>();

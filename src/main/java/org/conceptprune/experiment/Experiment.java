@@ -42,6 +42,11 @@ public interface Experiment extends AutoCloseable {
   /** Columns of the paper-like text table: metric names in order (rows are models). */
   List<String> tableMetrics();
 
+  /** The recipe's own sections of the HTML report (plots of its metrics), after the results table; "" for none. */
+  default String reportHtml(List<ResultRow> rows, List<String> models) {
+    return "";
+  }
+
   /** Models plotted against k and t̂ (label -> {k, t̂}), for the sweep plot; empty for none. */
   default Map<String, double[]> sweep() {
     return Map.of();

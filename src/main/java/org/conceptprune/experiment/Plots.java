@@ -72,11 +72,11 @@ final class Plots {
     int hgt = 300;
     double max = 0;
     for (ResultRow r : rows) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
-    double top = max <= 1 ? 1 : max * 1.1;
+    double top = max <= 1 ? 1 : niceTop(max);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "<h3>%s</h3><svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s by model'>", Report.esc(metric), w, hgt, w, hgt,
         Report.esc(metric)));
-    axes(s, w, hgt, l, b, "", metric);
+    axes(s, w, hgt, l, b, "", metric, top);
     for (int i = 0; i < rows.size(); i++) {
       ResultRow r = rows.get(i);
       double x = l + 10 + i * (bw + 8);
@@ -86,24 +86,86 @@ final class Plots {
       if (!Double.isNaN(r.lo())) {
         double ylo = hgt - b - (hgt - b - 20) * (r.lo() / top);
         double yhi = hgt - b - (hgt - b - 20) * (r.hi() / top);
-        s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke=black/>", x + bw / 2.0, x + bw / 2.0, ylo, yhi));
+        s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", x + bw / 2.0, x + bw / 2.0, ylo, yhi));
       }
       String label = r.model() + (r.subject().isEmpty() ? "" : " · " + r.subject());
       s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x + 4, hgt - b + 6,
           Report.esc(label)));
     }
-    s.append(String.format(Locale.ROOT, "<text x=%d y=%.1f font-size=10>%s</text>", 4, 24.0, top == 1 ? "1.0" : String.format(Locale.ROOT, "%.3g", top)));
     return s.append("</svg>").toString();
   }
 
+  /**
+   * One group of bars per subject (a class, a NudeNet label), one bar per model inside it (a colour
+   * each, with a legend), with the interval where there is one. {@code metric} picks the rows.
+   */
+  static String grouped(String metric, List<ResultRow> rows, List<String> models, List<String> subjects) {
+    int bw = 14;
+    int gap = 14;
+    int l = 56;
+    int b = 150;
+    int gw = models.size() * bw + gap;
+    int w = Math.max(360, l + 20 + subjects.size() * gw + 150);
+    int hgt = 360;
+    double max = 0;
+    for (ResultRow r : rows) if (r.metric().equals(metric)) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
+    double top = max <= 1 ? 1 : niceTop(max);
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+        "<svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s per subject and model'>", w, hgt, w, hgt,
+        Report.esc(metric)));
+    axes(s, w - 150, hgt, l, b, "", metric, top);
+    for (int g = 0; g < subjects.size(); g++) {
+      double x0 = l + 10 + g * gw;
+      for (int k = 0; k < models.size(); k++) {
+        ResultRow r = find(rows, models.get(k), subjects.get(g), metric);
+        if (r == null || Double.isNaN(r.value())) continue;
+        double x = x0 + k * bw;
+        double y = yOf(r.value() / top, hgt, b);
+        s.append(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%d height=%.1f fill='%s'><title>%s %s: %s</title></rect>", x, y,
+            bw - 2, Math.max(0, hgt - b - y), COLORS[k % COLORS.length], Report.esc(r.model()), Report.esc(r.subject()),
+            Report.esc(Results.cell(r))));
+        if (!Double.isNaN(r.lo())) {
+          double cx = x + (bw - 2) / 2.0;
+          s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", cx, cx, yOf(r.lo() / top, hgt, b),
+              yOf(r.hi() / top, hgt, b)));
+        }
+      }
+      s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x0 + 4, hgt - b + 6,
+          Report.esc(subjects.get(g))));
+    }
+    for (int k = 0; k < models.size(); k++) {
+      String col = COLORS[k % COLORS.length];
+      s.append(String.format(Locale.ROOT, "<rect x=%d y=%d width=10 height=10 fill='%s'/><text x=%d y=%d font-size=11>%s</text>", w - 140,
+          24 + 16 * k, col, w - 125, 33 + 16 * k, Report.esc(models.get(k))));
+    }
+    return s.append("</svg>").toString();
+  }
+
+  /** 1, 2 or 5 times a power of ten, at least {@code max}. */
+  static double niceTop(double max) {
+    double p = Math.pow(10, Math.floor(Math.log10(max)));
+    for (double m : new double[] {1, 2, 5, 10}) if (m * p >= max) return m * p;
+    return 10 * p;
+  }
+
+  private static ResultRow find(List<ResultRow> rows, String model, String subject, String metric) {
+    for (ResultRow r : rows) if (r.model().equals(model) && r.subject().equals(subject) && r.metric().equals(metric)) return r;
+    return null;
+  }
+
   private static void axes(StringBuilder s, int w, int h, int l, int b, String x, String y) {
-    s.append(String.format(Locale.ROOT, "<line x1=%d y1=%d x2=%d y2=%d stroke=#333/>", l, h - b, w - 10, h - b));
-    s.append(String.format(Locale.ROOT, "<line x1=%d y1=20 x2=%d y2=%d stroke=#333/>", l, l, h - b));
+    axes(s, w, h, l, b, x, y, 1);
+  }
+
+  /** Axes with 5 ticks from 0 to {@code top}. */
+  private static void axes(StringBuilder s, int w, int h, int l, int b, String x, String y, double top) {
+    s.append(String.format(Locale.ROOT, "<line x1=%d y1=%d x2=%d y2=%d stroke='#333'/>", l, h - b, w - 10, h - b));
+    s.append(String.format(Locale.ROOT, "<line x1=%d y1=20 x2=%d y2=%d stroke='#333'/>", l, l, h - b));
     for (int i = 0; i <= 4; i++) {
       double v = i / 4.0;
       double yy = yOf(v, h, b);
-      s.append(String.format(Locale.ROOT, "<line x1=%d x2=%d y1=%.1f y2=%.1f stroke=#ddd/><text x=%d y=%.1f font-size=10 text-anchor=end>%.2f</text>",
-          l, w - 10, yy, yy, l - 4, yy + 3, v));
+      s.append(String.format(Locale.ROOT, "<line x1=%d x2=%d y1=%.1f y2=%.1f stroke='#ddd'/><text x=%d y=%.1f font-size=10 text-anchor=end>%s</text>",
+          l, w - 10, yy, yy, l - 4, yy + 3, top == 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4g", v * top)));
     }
     s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=12 text-anchor=middle>%s</text>", (w + l) / 2, h - 4, x));
     s.append(String.format(Locale.ROOT, "<text x=12 y=%d font-size=12 transform='rotate(-90 12 %d)' text-anchor=middle>%s</text>", h / 2, h / 2,

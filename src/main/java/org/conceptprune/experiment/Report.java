@@ -39,6 +39,7 @@ final class Report {
     for (String md : models) h.append("<tr><td>").append(esc(md)).append("</td><td>").append(esc(m.models().getOrDefault(md, ""))).append("</td></tr>");
     h.append("</table><h2>Results</h2>").append(table(rows, e.tableMetrics()));
     h.append("<p><small>Intervals: percentile bootstrap, 95%, ").append(Bootstrap.RESAMPLES).append(" resamples of the images.</small></p>");
+    h.append(e.reportHtml(rows, models));
     if (!e.sweep().isEmpty()) h.append("<h2>Sweep over k and t̂</h2>").append(Plots.sweep(rows, e.sweep()));
     h.append("<h2>Per model</h2>");
     Set<String> metrics = new LinkedHashSet<>();

@@ -97,7 +97,11 @@ public final class Results {
 
   static String cell(ResultRow r) {
     if (r == null) return "-";
-    if (Double.isNaN(r.lo())) return String.format(Locale.ROOT, "%.4g", r.value());
+    if (Double.isNaN(r.lo())) {
+      double v = r.value();
+      if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v); // a count
+      return String.format(Locale.ROOT, "%.4g", v);
+    }
     return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", r.value(), r.lo(), r.hi());
   }
 }

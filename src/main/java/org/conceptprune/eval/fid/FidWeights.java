@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.eval.WeightFiles;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.util.UserError;
@@ -24,7 +24,7 @@ public final class FidWeights {
    */
   public static TensorSource open(Path file) {
     if (!Files.isRegularFile(file)) throw new UserError(file + ": no such model file");
-    return SingleFile.open(file); // pytorch-fid's pt_inception-2015-12-05-6726825d.pth, or its safetensors copy
+    return WeightFiles.open(file); // pytorch-fid's pt_inception-2015-12-05-6726825d.pth, or its safetensors copy
   }
 
   /**
