@@ -227,7 +227,7 @@ class EvaluateObjectCliTest {
     CliRun.of("evaluate", "--experiment", "object", "--model", tiny, "--classifier", tmp.resolve("nope.safetensors").toString(),
         "--target", "tench", "--out", out.toString()).assertUserError("nope.safetensors: no such file");
     CliRun.of("evaluate", "--experiment", "objects", "--model", tiny, "--out", out.toString())
-        .assertUserError("unknown experiment 'objects' (toy, object, nudity)");
+        .assertUserError("unknown experiment 'objects' (toy, object, nudity, art-style, gender, coco)");
     assertFalse(Files.exists(out), "nothing written for a refused run");
   }
 }
