@@ -14,20 +14,35 @@ import org.conceptprune.io.safetensors.TensorInfo;
  * bfloat16 tensors, which DJL cannot name: made and normed through a TorchScript module
  * ({@link TorchScript}), then used like any array. libtorch dispatches DJL's linear, conv2d,
  * layer_norm, element-wise ops and fused attention on the tensor's own dtype, so a bf16 UNet needs
- * only a cast in, a cast out, and group_norm (ours is written with ones/zeros of the input's dtype).
+ * only a cast in, a cast out, and group_norm (ours is written with ones/zeros of the input's dtype);
+ * silu, geglu and upsampling are here too, as single libtorch calls that keep a channels-last layout.
  *
  * <p>DJL reports a bf16 tensor's dtype as UNKNOWN; nothing else in this program makes UNKNOWN
  * tensors, so {@link #is} tests for it. Never pass such a tensor to an op that names a dtype
  * (create, zeros, ones, softmax, toType(x.getDataType())): DJL's JNI aborts the JVM on it.
  */
 public final class Bf16 {
+  /** ScalarType 15 is bfloat16, 6 float32; memory_format 2 is channels_last. */
   private static final String METHODS = """
         def narrow(self: __torch__.Bf16, x: Tensor) -> Tensor:
           return torch.to(x, 15)
+        def narrow_cl(self: __torch__.Bf16, x: Tensor) -> Tensor:
+          return torch.contiguous(torch.to(x, 15), memory_format=2)
         def bits(self: __torch__.Bf16, x: Tensor) -> Tensor:
           return torch.clone(torch.view(x, 15))
+        def bits_cl(self: __torch__.Bf16, x: Tensor) -> Tensor:
+          return torch.contiguous(torch.view(x, 15), memory_format=2)
+        def widen(self: __torch__.Bf16, x: Tensor) -> Tensor:
+          return torch.contiguous(torch.to(x, 6))
         def group_norm(self: __torch__.Bf16, x: Tensor, groups: int, w: Tensor, b: Tensor, eps: float) -> Tensor:
           return torch.group_norm(x, groups, w, b, eps, False)
+        def silu(self: __torch__.Bf16, x: Tensor) -> Tensor:
+          return torch.silu(x)
+        def geglu(self: __torch__.Bf16, hg: Tensor) -> Tensor:
+          h, g = torch.chunk(hg, 2, -1)
+          return torch.mul(h, torch.gelu(g))
+        def upsample2x(self: __torch__.Bf16, x: Tensor) -> Tensor:
+          return torch.upsample_nearest2d(x, None, [2.0, 2.0])
       """;
   private static TorchScript module;
 
@@ -48,9 +63,24 @@ public final class Bf16 {
     return module(x.getManager()).call("narrow", x.getManager(), x);
   }
 
-  /** x as fp32 (exact), in x's manager. */
+  /** x as fp32 (exact) and contiguous (bf16 activations may be channels-last), in x's manager. */
   public static NDArray widen(NDArray x) {
-    return x.toType(DataType.FLOAT32, false);
+    return module(x.getManager()).call("widen", x.getManager(), x);
+  }
+
+  /** SiLU in one pass (DJL's sigmoid then mul converts bf16 to fp32 and back twice). */
+  public static NDArray silu(NDArray x) {
+    return module(x.getManager()).call("silu", x.getManager(), x);
+  }
+
+  /** GEGLU of [..., 2n]: [h, g] = chunk(2); h * gelu(g), in one call. */
+  public static NDArray geglu(NDArray hg) {
+    return module(hg.getManager()).call("geglu", hg.getManager(), hg);
+  }
+
+  /** Nearest x2 upsampling of [N, C, H, W] that keeps a channels-last layout. */
+  public static NDArray upsample2x(NDArray x) {
+    return module(x.getManager()).call("upsample2x", x.getManager(), x);
   }
 
   /** An fp32 array cast to the dtype of {@code like} (bf16 or any dtype DJL can name). */
@@ -86,7 +116,10 @@ public final class Bf16 {
         && (dt == DType.F16 || dt == DType.BF16 || dt == DType.F32);
     ByteBuffer bytes = wrap ? raw.duplicate().order(ByteOrder.LITTLE_ENDIAN) : TensorCodec.toF32Direct(info, raw);
     DataType viewType = wrap && dt != DType.F32 ? DataType.FLOAT16 : DataType.FLOAT32;
-    String method = wrap && dt == DType.BF16 ? "bits" : "narrow";
+    // 4-D (convolution) weights become channels-last: oneDNN then runs every convolution in NHWC,
+    // and the activations follow (their layout is propagated from conv to conv), which saves a
+    // reorder on each side of every convolution.
+    String method = (wrap && dt == DType.BF16 ? "bits" : "narrow") + (info.shape().length == 4 ? "_cl" : "");
     try (NDManager tmp = manager.newSubManager()) {
       NDArray view = tmp.create(bytes, new Shape(info.shape()), viewType);
       return module(manager).call(method, manager, view); // a copy owned by libtorch: the view may go
