@@ -85,6 +85,18 @@ public final class StableDiffusion implements AutoCloseable {
 
   /** As above with the UNet's dtype given. */
   public static StableDiffusion load(ModelSource src, DataType unetType) {
+    return load(src, unetType, true);
+  }
+
+  /**
+   * For the statistics pass, which never decodes: the VAE's weights are left unloaded (its config
+   * stays: the latent size comes from it), saving their memory (335 MB for SD-1.5 in fp32).
+   */
+  public static StableDiffusion loadForStatistics(ModelSource src) {
+    return load(src, Runtime.unetType(), false);
+  }
+
+  private static StableDiffusion load(ModelSource src, DataType unetType, boolean vaeWeights) {
     Path dir = src.configDir;
     DataType dt = Runtime.computeType();
     NDManager m = Runtime.newManager();
@@ -100,7 +112,7 @@ public final class StableDiffusion implements AutoCloseable {
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
       WeightLoader.load("unet", unet, src.weights("unet"), m, k -> false, unetType);
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
-      WeightLoader.load("vae", vae, src.weights("vae"), m, k -> false, dt);
+      if (vaeWeights) WeightLoader.load("vae", vae, src.weights("vae"), m, k -> false, dt);
       SchedulerConfig sc = SchedulerConfig.load(dir.resolve("scheduler/scheduler_config.json"));
       boolean zeros = readForceZeros(dir.resolve("model_index.json"), te2 != null);
       return new StableDiffusion(src.path, m, tok, te, tok2, te2, unet, vae, sc, zeros);
