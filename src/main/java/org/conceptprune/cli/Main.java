@@ -36,7 +36,7 @@ public final class Main implements Runnable {
   /** Inherited like --threads; null = not given (fp32 unless -Dconceptprune.precision says otherwise). */
   @CommandLine.Option(names = "--precision", paramLabel = "P", scope = CommandLine.ScopeType.INHERIT,
       defaultValue = "${env:CONCEPTPRUNE_PRECISION}",
-      description = "UNet compute precision: fp32, bf16 or auto (bf16 where the CPU has amx_bf16/avx512_bf16; env CONCEPTPRUNE_PRECISION; default fp32).")
+      description = "UNet precision for inference (generate, prune, stats, bench, toy eval; training stays fp32): fp32, bf16 or auto (bf16 where the CPU has amx_bf16/avx512_bf16; env CONCEPTPRUNE_PRECISION; default fp32).")
   String precision;
 
   @Override
