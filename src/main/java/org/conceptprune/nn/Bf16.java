@@ -28,10 +28,6 @@ public final class Bf16 {
           return torch.to(x, 15)
         def narrow_cl(self: __torch__.Bf16, x: Tensor) -> Tensor:
           return torch.contiguous(torch.to(x, 15), memory_format=2)
-        def bits(self: __torch__.Bf16, x: Tensor) -> Tensor:
-          return torch.clone(torch.view(x, 15))
-        def bits_cl(self: __torch__.Bf16, x: Tensor) -> Tensor:
-          return torch.contiguous(torch.view(x, 15), memory_format=2)
         def widen(self: __torch__.Bf16, x: Tensor) -> Tensor:
           return torch.contiguous(torch.to(x, 6))
         def group_norm(self: __torch__.Bf16, x: Tensor, groups: int, w: Tensor, b: Tensor, eps: float) -> Tensor:
@@ -102,24 +98,23 @@ public final class Bf16 {
   }
 
   /**
-   * A checkpoint tensor as bf16 in native memory, without an fp32 copy: F16 and F32 values are
-   * narrowed by libtorch from a view of the raw bytes, BF16 bits are copied as they are; F64 goes
-   * through fp32.
+   * A checkpoint tensor as bf16 in native memory, without an fp32 copy of the model: F16 and F32
+   * values are narrowed by libtorch from a view of the mapped bytes; BF16 and F64 go through an fp32
+   * copy of this one tensor (exact for BF16: TorchScript here offers no bit-for-bit view to bf16).
    *
    * @param raw the tensor's little-endian bytes (the caller releases them afterwards)
    */
   public static NDArray read(TensorInfo info, ByteBuffer raw, NDManager manager) {
     DType dt = info.dtype();
-    // Wrap the mapped bytes as they are where libtorch can read them (2-byte values are wrapped as
-    // FLOAT16, which DJL can name, and BF16 bits reinterpreted); otherwise widen to fp32 first.
+    // Wrap the mapped bytes as they are where libtorch can read them; otherwise widen to fp32 first.
     boolean wrap = raw.isDirect() && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
-        && (dt == DType.F16 || dt == DType.BF16 || dt == DType.F32);
+        && (dt == DType.F16 || dt == DType.F32);
     ByteBuffer bytes = wrap ? raw.duplicate().order(ByteOrder.LITTLE_ENDIAN) : TensorCodec.toF32Direct(info, raw);
-    DataType viewType = wrap && dt != DType.F32 ? DataType.FLOAT16 : DataType.FLOAT32;
+    DataType viewType = wrap && dt == DType.F16 ? DataType.FLOAT16 : DataType.FLOAT32;
     // 4-D (convolution) weights become channels-last: oneDNN then runs every convolution in NHWC,
     // and the activations follow (their layout is propagated from conv to conv), which saves a
-    // reorder on each side of every convolution.
-    String method = (wrap && dt == DType.BF16 ? "bits" : "narrow") + (info.shape().length == 4 ? "_cl" : "");
+    // reorder on each side of every convolution. Both methods copy, so nothing aliases the map.
+    String method = info.shape().length == 4 ? "narrow_cl" : "narrow";
     try (NDManager tmp = manager.newSubManager()) {
       NDArray view = tmp.create(bytes, new Shape(info.shape()), viewType);
       return module(manager).call(method, manager, view); // a copy owned by libtorch: the view may go
