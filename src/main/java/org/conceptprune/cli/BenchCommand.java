@@ -52,6 +52,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--calibration-size", paramLabel = "PX", defaultValue = "0", description = "Image size of the calibration benchmark (default: the model's).")
   int calibrationSize;
 
+  @Option(names = "--compare-precision",
+      description = "Load the UNet in fp32 and in bf16 and alternate their calls (fp32, bf16, bf16, fp32, ...) at each size: time ratios under the same load. Peak RSS then covers both models; measure it with one --precision per run.")
+  boolean comparePrecision;
+
   @Option(names = "--masks", description = "Also time deriving masks for a new k from cached statistics (synthetic statistics on the model's real ff.net.2 weights, t̂=10).")
   boolean masks;
 
@@ -65,11 +69,27 @@ public final class BenchCommand implements Callable<Integer> {
     r.put("cpu", cpuName());
     r.put("rss_before_load_mb", rssMb("VmRSS"));
     if (sizes.isEmpty() || sizes.get(0) <= 0) sizes = List.of();
+    r.put("precision", Runtime.precision().cliName());
+    r.put("loadavg_before", loadAvg());
+    if (comparePrecision) {
+      PrecisionBench.run(model.model, model.config, sizes, calls, r, out);
+    } else {
+      timeUnet(r, out);
+    }
+    r.put("loadavg_after", loadAvg());
+    if (masks) BenchExtras.masks(model.model, model.config, r, out);
+    if (calibrationPairs != null) BenchExtras.calibration(model.model, model.config, calibrationPairs, calibrationSize, r, out);
+    if (json != null) AtomicFiles.writeString(json, r.toPrettyString());
+    return 0;
+  }
+
+  /** Load time and peak RSS, then seconds per call at each size, in the configured precision. */
+  private void timeUnet(ObjectNode r, java.io.PrintWriter out) {
     try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = Runtime.newManager()) {
       long t0 = System.nanoTime();
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
       TensorSource w = src.weights(Component.UNET);
-      WeightLoader.load("unet", unet, w, m, k -> false, Runtime.computeType());
+      WeightLoader.load("unet", unet, w, m, k -> false, Runtime.unetType());
       double load = (System.nanoTime() - t0) / 1e9;
       long params = unet.parameterCount();
       String dtypes = w.tensors().values().stream().map(i -> i.dtype().name()).distinct().sorted().toList().toString();
@@ -81,27 +101,22 @@ public final class BenchCommand implements Callable<Integer> {
       r.put("peak_rss_after_load_over_fp32_size", rssMb("VmHWM") / (params * 4 / 1e6));
       out.printf("runtime: %s%nUNet: %,d parameters %s, fp32 size %.0f MB, loaded in %.1f s, peak RSS %.0f MB (%.2fx fp32 size)%n",
           Runtime.describe(), params, dtypes, params * 4 / 1e6, load, rssMb("VmHWM"), rssMb("VmHWM") / (params * 4 / 1e6));
-      int ctxDim = unet.config.crossAttentionDim()[0];
       ArrayNode rows = r.putArray("sizes");
       for (int size : sizes) {
         int lat = size / 8;
         double best = Double.MAX_VALUE;
         double sum = 0;
+        double cpuSum = 0;
         for (int i = 0; i <= calls; i++) {
-          try (NDManager s = m.newSubManager()) {
-            NDArray x = s.create(TorchRandom.randn(i, 2 * 4 * lat * lat), new Shape(2, 4, lat, lat));
-            NDArray ctx = s.create(TorchRandom.randn(100 + i, 2 * 77 * ctxDim), new Shape(2, 77, ctxDim)).mul(0.1f);
-            long c0 = System.nanoTime();
-            float[] o = unet.forward(x, s.create(new float[] {500f}, new Shape(1)), ctx, null).toType(DataType.FLOAT32, false).toFloatArray();
-            double secs = (System.nanoTime() - c0) / 1e9;
-            if (!Float.isFinite(o[0])) throw new IllegalStateException("non-finite UNet output");
-            if (Boolean.getBoolean("conceptprune.bench.verbose")) {
-              out.printf("  call %d: %.2f s, RSS %.0f MB, peak %.0f MB%n", i, secs, rssMb("VmRSS"), rssMb("VmHWM"));
-            }
-            if (i > 0) {
-              sum += secs;
-              best = Math.min(best, secs);
-            }
+          double[] t = timeCallCpu(unet, m, lat, i);
+          double secs = t[0];
+          if (Boolean.getBoolean("conceptprune.bench.verbose")) {
+            out.printf("  call %d: %.2f s, RSS %.0f MB, peak %.0f MB%n", i, secs, rssMb("VmRSS"), rssMb("VmHWM"));
+          }
+          if (i > 0) {
+            sum += secs;
+            cpuSum += t[1];
+            best = Math.min(best, secs);
           }
         }
         ObjectNode row = rows.addObject();
@@ -109,18 +124,57 @@ public final class BenchCommand implements Callable<Integer> {
         row.put("batch", 2);
         row.put("mean_seconds_per_call", sum / calls);
         row.put("best_seconds_per_call", best);
+        row.put("mean_cpu_seconds_per_call", cpuSum / calls);
         row.put("peak_rss_mb", rssMb("VmHWM"));
         if (org.conceptprune.nn.Profiler.ON) {
           out.print(org.conceptprune.nn.Profiler.report());
           org.conceptprune.nn.Profiler.reset();
         }
-        out.printf("%dx%d, batch 2: %.2f s/call (best %.2f, mean of %d), peak RSS %.0f MB%n", size, size, sum / calls, best, calls, rssMb("VmHWM"));
+        out.printf("%dx%d, batch 2: %.2f s/call (best %.2f, mean of %d; CPU %.2f s/call), peak RSS %.0f MB, load %s%n", size, size,
+            sum / calls, best, calls, cpuSum / calls, rssMb("VmHWM"), loadAvg());
       }
     }
-    if (masks) BenchExtras.masks(model.model, model.config, r, out);
-    if (calibrationPairs != null) BenchExtras.calibration(model.model, model.config, calibrationPairs, calibrationSize, r, out);
-    if (json != null) AtomicFiles.writeString(json, r.toPrettyString());
-    return 0;
+  }
+
+  /** Seconds of one UNet call with the guidance batch of 2 at latent size lat (inputs seeded by i). */
+  static double timeCall(UNet2DConditionModel unet, NDManager m, int lat, int i) {
+    return timeCallCpu(unet, m, lat, i)[0];
+  }
+
+  /**
+   * As {@link #timeCall}, also giving the process CPU seconds of the call: on a shared machine wall
+   * time includes waiting for a core, CPU time does not (it does include OpenMP's spin-waiting).
+   *
+   * @return {wall seconds, process CPU seconds}
+   */
+  static double[] timeCallCpu(UNet2DConditionModel unet, NDManager m, int lat, int i) {
+    int ctxDim = unet.config.crossAttentionDim()[0];
+    try (NDManager s = m.newSubManager()) {
+      NDArray x = s.create(TorchRandom.randn(i, 2 * 4 * lat * lat), new Shape(2, 4, lat, lat));
+      NDArray ctx = s.create(TorchRandom.randn(100 + i, 2 * 77 * ctxDim), new Shape(2, 77, ctxDim)).mul(0.1f);
+      long cpu0 = processCpuNanos();
+      long c0 = System.nanoTime();
+      float[] o = unet.forward(x, s.create(new float[] {500f}, new Shape(1)), ctx, null).toType(DataType.FLOAT32, false).toFloatArray();
+      double secs = (System.nanoTime() - c0) / 1e9;
+      double cpu = (processCpuNanos() - cpu0) / 1e9;
+      if (!Float.isFinite(o[0])) throw new IllegalStateException("non-finite UNet output");
+      return new double[] {secs, cpu};
+    }
+  }
+
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
+  }
+
+  /** The 1, 5 and 15 minute load averages (/proc/loadavg), or "" off Linux. */
+  static String loadAvg() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** A field of /proc/self/status in MB (VmRSS now, VmHWM peak), or -1 off Linux. */

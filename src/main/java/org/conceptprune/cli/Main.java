@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.conceptprune.runtime.Precision;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
@@ -32,6 +33,12 @@ public final class Main implements Runnable {
       description = "Intra-op threads of libtorch and ONNX Runtime (env CONCEPTPRUNE_THREADS; default: the number of cores).")
   Integer threads;
 
+  /** Inherited like --threads; null = not given (fp32 unless -Dconceptprune.precision says otherwise). */
+  @CommandLine.Option(names = "--precision", paramLabel = "P", scope = CommandLine.ScopeType.INHERIT,
+      defaultValue = "${env:CONCEPTPRUNE_PRECISION}",
+      description = "UNet precision for inference (generate, prune, stats, bench, toy eval; training stays fp32): fp32, bf16 or auto (bf16 where the CPU has amx_bf16/avx512_bf16; env CONCEPTPRUNE_PRECISION; default fp32).")
+  String precision;
+
   @Override
   public void run() {
     List<String> names = new ArrayList<>(spec.subcommands().keySet());
@@ -56,6 +63,13 @@ public final class Main implements Runnable {
             "--threads must be at least 1, got " + main.threads);
       }
       main.applyThreads();
+      if (main.precision != null) {
+        try {
+          Runtime.setPrecision(Precision.parse(main.precision));
+        } catch (UserError e) {
+          throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), "--precision: " + e.getMessage());
+        }
+      }
       return new CommandLine.RunLast().execute(parsed);
     });
     cl.setOut(out);

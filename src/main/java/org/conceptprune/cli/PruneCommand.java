@@ -106,6 +106,7 @@ public final class PruneCommand implements Callable<Integer> {
         o.set("settings", om.valueToTree(s.metadata()));
         o.put("pruned_weights", m.overall().pruned());
       }
+      job.releaseModel(); // the masks and the pruned copy need the checkpoint's weights only
       MaskSet union = Masks.or(perConcept);
       if (union.overall().pruned() == 0) {
         throw new UserError("no weight was selected (k, t̂ and the statistics give an empty mask), so nothing would be pruned;"

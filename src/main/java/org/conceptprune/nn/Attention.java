@@ -69,6 +69,7 @@ public final class Attention extends Module {
         return o.transpose(0, 2, 1, 3).reshape(b, t, inner);
       }
     }
+    if (Bf16.is(q)) throw new IllegalStateException("bf16 attention needs libtorch's fused kernel, which could not be loaded");
     return sdpa(q, k, v, heads, mask, SCORE_BUDGET);
   }
 

@@ -26,6 +26,10 @@ public final class Conv2d extends Module {
     this.padding = new Shape(ph, pw);
   }
 
+  public Parameter weight() {
+    return weight;
+  }
+
   public NDArray forward(NDArray x) { // [N, in, H, W] -> [N, out, H', W']
     long t0 = Profiler.start();
     NDArray r = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias == null ? null : bias.value(), stride,

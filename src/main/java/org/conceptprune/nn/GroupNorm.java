@@ -5,7 +5,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * GroupNorm over [N, C, H, W]: statistics per (sample, group of C/G channels), then a per-channel
- * affine map. Computed as a layer norm over the flattened group, which is the same statistic.
+ * affine map. Computed as a layer norm over the flattened group, which is the same statistic; a bf16
+ * input goes to libtorch's group_norm instead ({@link Bf16#groupNorm}), fp32 inside.
  */
 public final class GroupNorm extends Module {
   private final int groups;
@@ -21,12 +22,17 @@ public final class GroupNorm extends Module {
     this.groups = groups;
     this.channels = channels;
     this.eps = eps;
-    this.weight = param("weight", channels);
-    this.bias = param("bias", channels);
+    this.weight = fp32Param("weight", channels);
+    this.bias = fp32Param("bias", channels);
   }
 
   public NDArray forward(NDArray x) {
     long t0 = Profiler.start();
+    if (Bf16.is(x)) {
+      NDArray r = Bf16.groupNorm(x, groups, weight.value(), bias.value(), eps);
+      Profiler.stop("groupnorm", t0);
+      return r;
+    }
     Shape s = x.getShape();
     long n = s.get(0);
     long groupSize = s.size() / n / groups;

@@ -13,8 +13,8 @@ public final class LayerNorm extends Module {
   public LayerNorm(int dim, float eps) {
     this.dim = dim;
     this.eps = eps;
-    this.weight = param("weight", dim);
-    this.bias = param("bias", dim);
+    this.weight = fp32Param("weight", dim);
+    this.bias = fp32Param("bias", dim);
   }
 
   public NDArray forward(NDArray x) {

@@ -20,7 +20,15 @@ public abstract class Module {
   }
 
   protected final Parameter param(String name, long... shape) {
-    Parameter p = new Parameter(shape);
+    return register(name, new Parameter(shape));
+  }
+
+  /** A parameter held in fp32 even when the model computes in bf16 (the affine weights of norms). */
+  protected final Parameter fp32Param(String name, long... shape) {
+    return register(name, new Parameter(true, shape));
+  }
+
+  private Parameter register(String name, Parameter p) {
     if (params.put(name, p) != null) throw new IllegalStateException("duplicate parameter " + name);
     return p;
   }

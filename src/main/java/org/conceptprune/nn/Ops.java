@@ -11,9 +11,16 @@ public final class Ops {
 
   /** SiLU: x * sigmoid(x). */
   public static NDArray silu(NDArray x) {
-    NDArray s = Activation.sigmoid(x);
-    NDArray y = x.mul(s);
-    s.close();
+    long t0 = Profiler.start();
+    NDArray y;
+    if (Bf16.is(x)) {
+      y = Bf16.silu(x);
+    } else {
+      NDArray s = Activation.sigmoid(x);
+      y = x.mul(s);
+      s.close();
+    }
+    Profiler.stop("silu", t0);
     return y;
   }
 
@@ -29,12 +36,18 @@ public final class Ops {
 
   /** Nearest-neighbour x2 upsampling of [N, C, H, W]. */
   public static NDArray upsampleNearest2x(NDArray x) {
-    return x.repeat(2, 2).repeat(3, 2);
+    long t0 = Profiler.start();
+    NDArray r = Bf16.is(x) ? Bf16.upsample2x(x) : x.repeat(2, 2).repeat(3, 2);
+    Profiler.stop("upsample", t0);
+    return r;
   }
 
   /** Concatenates along the channel axis. */
   public static NDArray catChannels(NDArray a, NDArray b) {
-    return NDArrays.concat(new ai.djl.ndarray.NDList(a, b), 1);
+    long t0 = Profiler.start();
+    NDArray r = NDArrays.concat(new ai.djl.ndarray.NDList(a, b), 1);
+    Profiler.stop("concat", t0);
+    return r;
   }
 
   /**

@@ -6,10 +6,22 @@ import java.util.Arrays;
 /** A named weight of a module: its expected shape, and its value once bound. */
 public final class Parameter {
   private final long[] shape;
+  private final boolean keepFp32;
   private NDArray value;
 
   public Parameter(long... shape) {
+    this(false, shape);
+  }
+
+  /** @param keepFp32 stays fp32 when the module computes in bf16 (norm weights) */
+  public Parameter(boolean keepFp32, long... shape) {
     this.shape = shape.clone();
+    this.keepFp32 = keepFp32;
+  }
+
+  /** True for weights held in fp32 under bf16 precision (the norms' affine weights). */
+  public boolean keepFp32() {
+    return keepFp32;
   }
 
   public long[] shape() {

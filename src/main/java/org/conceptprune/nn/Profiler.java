@@ -26,6 +26,13 @@ public final class Profiler {
     return sb.toString();
   }
 
+  /** Seconds per op kind so far (for differences around a call). */
+  public static Map<String, Double> snapshot() {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    NANOS.forEach((k, v) -> out.put(k, v.sum() / 1e9));
+    return out;
+  }
+
   public static void reset() {
     NANOS.clear();
   }

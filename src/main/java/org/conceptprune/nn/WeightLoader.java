@@ -22,7 +22,8 @@ import org.conceptprune.util.UserError;
  * All missing keys, unexpected keys and shape mismatches are collected and reported in one error.
  * Weights of any float dtype are widened to fp32 one tensor at a time, straight from the memory map
  * into native memory, and the map is released at once, so loading fp16 weights costs little more
- * than the fp32 model itself.
+ * than the fp32 model itself. With compute type BFLOAT16 they are narrowed to bf16 the same way
+ * (norm weights stay fp32, see {@link Module#fp32Param}).
  */
 public final class WeightLoader {
   private WeightLoader() {}
@@ -30,7 +31,7 @@ public final class WeightLoader {
   /**
    * @param what the component's name for messages (e.g. "unet")
    * @param ignore checkpoint keys that may be present without a parameter (buffers such as position_ids)
-   * @param computeType the dtype the weights get in native memory (FLOAT32 on CPU)
+   * @param computeType the dtype the weights get in native memory (FLOAT32 on CPU; BFLOAT16 for a bf16 UNet)
    */
   public static void load(String what, Module root, TensorSource src, NDManager manager,
       Predicate<String> ignore, DataType computeType) {
@@ -58,7 +59,8 @@ public final class WeightLoader {
       throw new UserError(sb.toString());
     }
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
-      e.getValue().set(read(src, e.getKey(), manager, computeType));
+      boolean fp32 = computeType == DataType.BFLOAT16 && e.getValue().keepFp32();
+      e.getValue().set(read(src, e.getKey(), manager, fp32 ? DataType.FLOAT32 : computeType));
     }
   }
 
@@ -66,6 +68,11 @@ public final class WeightLoader {
   public static NDArray read(TensorSource src, String key, NDManager manager, DataType computeType) {
     TensorInfo t = src.info(key);
     ByteBuffer raw = src.bytes(key);
+    if (computeType == DataType.BFLOAT16) {
+      NDArray a = Bf16.read(t, raw, manager); // narrowed from the mapped bytes: no fp32 copy
+      Buffers.release(raw);
+      return a;
+    }
     ByteBuffer f32 = TensorCodec.toF32Direct(t, raw);
     Buffers.release(raw);
     // A direct native-order ByteBuffer becomes the tensor's storage without a copy (DJL keeps the

@@ -55,10 +55,15 @@ public final class StableDiffusion implements AutoCloseable {
     return textEncoder2 != null;
   }
 
-  /** Loads every component of a diffusers folder into native memory (fp32 on CPU). */
+  /** Loads every component of a diffusers folder into native memory (fp32 on CPU, the UNet in {@link Runtime#unetType()}). */
   public static StableDiffusion loadFolder(Path dir) {
+    return loadFolder(dir, Runtime.unetType());
+  }
+
+  /** As above with the UNet's dtype given (FLOAT32 or BFLOAT16 on CPU). */
+  public static StableDiffusion loadFolder(Path dir, DataType unetType) {
     try (ModelSource src = ModelSource.open(dir, null)) {
-      return load(src);
+      return load(src, unetType);
     }
   }
 
@@ -69,8 +74,29 @@ public final class StableDiffusion implements AutoCloseable {
     }
   }
 
-  /** Loads every component into native memory: weights are read tensor by tensor and widened to fp32 on CPU. */
+  /**
+   * Loads every component into native memory: weights are read tensor by tensor and widened to fp32
+   * on CPU; the UNet's are narrowed to bf16 instead under bf16 precision ({@link Runtime#unetType()}).
+   * The text encoder and the VAE stay fp32 (they run once per prompt and per image).
+   */
   public static StableDiffusion load(ModelSource src) {
+    return load(src, Runtime.unetType());
+  }
+
+  /** As above with the UNet's dtype given. */
+  public static StableDiffusion load(ModelSource src, DataType unetType) {
+    return load(src, unetType, true);
+  }
+
+  /**
+   * For the statistics pass, which never decodes: the VAE's weights are left unloaded (its config
+   * stays: the latent size comes from it), saving their memory (335 MB for SD-1.5 in fp32).
+   */
+  public static StableDiffusion loadForStatistics(ModelSource src) {
+    return load(src, Runtime.unetType(), false);
+  }
+
+  private static StableDiffusion load(ModelSource src, DataType unetType, boolean vaeWeights) {
     Path dir = src.configDir;
     DataType dt = Runtime.computeType();
     NDManager m = Runtime.newManager();
@@ -84,9 +110,9 @@ public final class StableDiffusion implements AutoCloseable {
         te2 = loadTextEncoder(src, "text_encoder_2", m, dt);
       }
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
-      WeightLoader.load("unet", unet, src.weights("unet"), m, k -> false, dt);
+      WeightLoader.load("unet", unet, src.weights("unet"), m, k -> false, unetType);
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
-      WeightLoader.load("vae", vae, src.weights("vae"), m, k -> false, dt);
+      if (vaeWeights) WeightLoader.load("vae", vae, src.weights("vae"), m, k -> false, dt);
       SchedulerConfig sc = SchedulerConfig.load(dir.resolve("scheduler/scheduler_config.json"));
       boolean zeros = readForceZeros(dir.resolve("model_index.json"), te2 != null);
       return new StableDiffusion(src.path, m, tok, te, tok2, te2, unet, vae, sc, zeros);

@@ -78,6 +78,14 @@ public final class LayerMask {
     return this;
   }
 
+  /** |this ∩ other|: the weights both masks prune. */
+  public long countAnd(LayerMask other) {
+    requireSameShape(other);
+    long n = 0;
+    for (int w = 0; w < words.length; w++) n += Long.bitCount(words[w] & other.words[w]);
+    return n;
+  }
+
   /** The next set bit at or after p, or -1. */
   public int nextSetBit(int p) {
     if (p >= numel()) return -1;

@@ -37,4 +37,22 @@ public final class Masks {
     }
     return out;
   }
+
+  /**
+   * Jaccard similarity of two mask sets over the same layers, all layers pooled:
+   * J = Σ_l |A_l ∩ B_l| / Σ_l |A_l ∪ B_l| (1 when both are empty).
+   */
+  public static double jaccard(MaskSet a, MaskSet b) {
+    if (!a.layers().equals(b.layers())) {
+      throw new IllegalArgumentException("mask sets cover different layers: " + a.layers() + " vs " + b.layers());
+    }
+    long inter = 0;
+    long union = 0;
+    for (String l : a.layers()) {
+      long both = a.get(l).countAnd(b.get(l));
+      inter += both;
+      union += a.get(l).count() + b.get(l).count() - both;
+    }
+    return union == 0 ? 1 : (double) inter / union;
+  }
 }

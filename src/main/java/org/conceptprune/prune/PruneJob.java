@@ -44,12 +44,21 @@ public final class PruneJob implements AutoCloseable {
     return modelHash;
   }
 
+  /** The model for the statistics pass: text encoder and UNet (in the configured precision), no VAE weights. */
   public StableDiffusion model() {
     if (model == null) {
-      log.println("loading " + source.path + " ...");
-      model = StableDiffusion.load(source);
+      log.println("loading " + source.path + " (" + org.conceptprune.runtime.Runtime.precision().cliName() + " UNet) ...");
+      model = StableDiffusion.loadForStatistics(source);
     }
     return model;
+  }
+
+  /** Frees the model once the statistics are done (the pruned copy is written from the checkpoint). */
+  public void releaseModel() {
+    if (model != null) {
+      model.close();
+      model = null;
+    }
   }
 
   /** Number of UNet calls a sampler makes for {@code steps} steps (PNDM: steps + 1). */

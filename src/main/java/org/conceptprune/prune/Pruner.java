@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.conceptprune.nn.Bf16;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Parameter;
 import org.conceptprune.util.UserError;
@@ -49,9 +50,16 @@ public final class Pruner {
             + m.out() + ", " + m.in() + "]");
       }
       NDArray orig = p.value();
-      float[] w = orig.toType(DataType.FLOAT32, false).toFloatArray();
+      float[] w;
+      if (orig.getDataType() == DataType.FLOAT32) {
+        w = orig.toFloatArray();
+      } else {
+        try (NDArray f = orig.toType(DataType.FLOAT32, true)) { // bf16/fp16 widened in the model's manager: free it now
+          w = f.toFloatArray();
+        }
+      }
       m.applyTo(w);
-      NDArray pruned = orig.getManager().create(w, new Shape(s)).toType(orig.getDataType(), false);
+      NDArray pruned = Bf16.like(orig.getManager().create(w, new Shape(s)), orig);
       originals.put(p, orig);
       p.set(pruned);
     }

@@ -14,8 +14,10 @@ import org.conceptprune.util.UserError;
  *   <li>{@code -Dconceptprune.device=cpu|gpu} (or env CONCEPTPRUNE_DEVICE): default cpu. A GPU needs
  *       the CUDA natives (Maven profile {@code pytorch-cuda}).
  *   <li>{@code -Dconceptprune.fp16=true}: fp16 compute on a GPU. On CPU compute is always fp32
- *       (fp16 matmuls on CPU are ~200x slower and bf16 casts abort DJL).
+ *       (fp16 matmuls on CPU are ~200x slower), except the UNet with bf16 precision (below).
  *   <li>{@code -Dai.djl.pytorch.num_threads=N}: intra-op threads (set before first use).
+ *   <li>{@code -Dconceptprune.precision=fp32|bf16|auto} (or env CONCEPTPRUNE_PRECISION; the CLI's
+ *       {@code --precision}): the UNet's compute precision, fp32 by default ({@link Precision}).
  * </ul>
  */
 public final class Runtime {
@@ -37,6 +39,31 @@ public final class Runtime {
   public static DataType computeType() {
     boolean fp16 = Boolean.parseBoolean(System.getProperty("conceptprune.fp16", "false"));
     return fp16 && device().isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
+  }
+
+  /** Sets the UNet precision of the models loaded from now on (before any model is loaded). */
+  public static void setPrecision(Precision p) {
+    System.setProperty("conceptprune.precision", p.cliName());
+    resolved = null;
+  }
+
+  private static volatile Precision resolved;
+
+  /** The UNet precision: the requested one with auto resolved on this CPU (the warning printed once). */
+  public static Precision precision() {
+    Precision p = resolved;
+    if (p == null) {
+      String s = System.getProperty("conceptprune.precision", System.getenv().getOrDefault("CONCEPTPRUNE_PRECISION", "fp32"));
+      Precision.Choice c = Precision.resolve(Precision.parse(s), Precision.cpuFlags());
+      if (c.warning() != null) System.err.println(c.warning());
+      resolved = p = c.precision();
+    }
+    return p;
+  }
+
+  /** The dtype of the UNet's weights and activations: BFLOAT16 with bf16 precision, else {@link #computeType()}. */
+  public static DataType unetType() {
+    return precision() == Precision.BF16 ? DataType.BFLOAT16 : computeType();
   }
 
   /** Sets libtorch's intra-op threads; must run before the engine starts. */
@@ -64,6 +91,7 @@ public final class Runtime {
   public static String describe() {
     Engine e = Engine.getInstance();
     return e.getEngineName() + " " + e.getVersion() + " on " + device() + ", " + computeType()
+        + (precision() == Precision.BF16 ? " (UNet bf16)" : "")
         + ", threads=" + System.getProperty("ai.djl.pytorch.num_threads", "default");
   }
 }

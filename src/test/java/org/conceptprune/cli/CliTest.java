@@ -169,6 +169,7 @@ class CliTest {
     CliRun.of("inspect", tinySd(), "--no-such-option").assertUserError("--no-such-option");
     CliRun.of("tokenize", tinySd()).assertUserError("no prompts");
     CliRun.of("--threads", "0", "inspect", tinySd()).assertUserError("--threads");
+    CliRun.of("--precision", "fp16", "inspect", tinySd()).assertUserError("--precision");
     CliRun.of("tokenize", tinySd(), "--tokenizer", "tokenizer_2", CAT).assertUserError("tokenizer_2");
   }
 }

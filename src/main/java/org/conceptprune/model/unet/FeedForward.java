@@ -1,9 +1,11 @@
 package org.conceptprune.model.unet;
 
 import ai.djl.ndarray.NDArray;
+import org.conceptprune.nn.Bf16;
 import org.conceptprune.nn.Linear;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Ops;
+import org.conceptprune.nn.Profiler;
 
 /**
  * The transformer block's feed-forward network (ALGORITHM.md §1):
@@ -28,11 +30,19 @@ public final class FeedForward extends Module {
 
   public NDArray forward(NDArray x) { // [B, T, d]
     NDArray hg = proj.forward(x); // [B, T, 2*4d]
-    NDArray h = hg.get("..., 0:" + inner); // first half: hidden
-    NDArray g = hg.get("..., " + inner + ":"); // second half: gate
-    NDArray gate = Ops.gelu(g);
-    NDArray a = h.mul(gate); // [B, T, 4d]
-    Ops.close(gate, g, h, hg); // free the widest temporaries before the next product
+    long t0 = Profiler.start();
+    NDArray a; // [B, T, 4d]
+    if (Bf16.is(hg)) {
+      a = Bf16.geglu(hg);
+      hg.close();
+    } else {
+      NDArray h = hg.get("..., 0:" + inner); // first half: hidden
+      NDArray g = hg.get("..., " + inner + ":"); // second half: gate
+      NDArray gate = Ops.gelu(g);
+      a = h.mul(gate);
+      Ops.close(gate, g, h, hg); // free the widest temporaries before the next product
+    }
+    Profiler.stop("geglu", t0);
     NDArray y = out.forward(a);
     a.close();
     return y;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.nn.Bf16;
 import org.conceptprune.nn.Conv2d;
 import org.conceptprune.nn.GroupNorm;
 import org.conceptprune.nn.Linear;
@@ -67,7 +68,7 @@ public final class UNet2DConditionModel extends Module {
    * @param timestep [B] or [1] (broadcast to the batch), any numeric dtype
    * @param context [B, S, D] encoder hidden states
    * @param added SDXL's added conditioning, or null
-   * @return the predicted noise (or v) [B, C, h, w]
+   * @return the predicted noise (or v) [B, C, h, w], fp32 also when the weights are bf16
    */
   public NDArray forward(NDArray sample, NDArray timestep, NDArray context, AddedCond added) {
     long b = sample.getShape().get(0);
@@ -77,25 +78,33 @@ public final class UNet2DConditionModel extends Module {
           + " must be a multiple of " + mult + " (image size a multiple of " + (8 * mult) + ")");
     }
     if (timestep.getShape().size() == 1 && b > 1) timestep = timestep.reshape(1).repeat(0, b);
+    // bf16 weights: the inputs are narrowed here and the output widened, as diffusers' UNet under
+    // torch_dtype=bfloat16 takes bf16 inputs (the sinusoidal features are computed in fp32 first).
+    boolean bf16 = Bf16.is(convIn.weight().value());
     NDArray tEmb = TimestepEmbedding.sinusoidal(timestep, config.blockOutChannels()[0], config.flipSinToCos(), config.freqShift());
-    NDArray emb = timeEmbedding.forward(tEmb); // [B, 4C]
+    NDArray emb = timeEmbedding.forward(bf16 ? Bf16.narrow(tEmb) : tEmb); // [B, 4C]
     if (addEmbedding != null) {
       if (added == null) throw new IllegalArgumentException("this UNet needs text_embeds and time_ids (SDXL)");
       NDArray ids = added.timeIds().flatten();
       NDArray timeEmbeds = TimestepEmbedding.sinusoidal(ids, config.additionTimeEmbedDim(), config.flipSinToCos(), config.freqShift())
           .reshape(b, -1);
       NDArray addEmbeds = NDArrays.concat(new NDList(added.textEmbeds(), timeEmbeds), -1);
-      emb = emb.add(addEmbedding.forward(addEmbeds));
+      emb = emb.add(addEmbedding.forward(bf16 ? Bf16.narrow(addEmbeds) : addEmbeds));
     }
     NDArray tembAct = Ops.silu(emb);
     if (config.centerInputSample()) sample = sample.mul(2f).sub(1f);
+    if (bf16) {
+      sample = Bf16.narrow(sample);
+      context = Bf16.narrow(context);
+    }
     NDArray h = convIn.forward(sample);
     List<NDArray> skips = new ArrayList<>();
     skips.add(h);
     for (DownBlock2D d : down) h = d.forward(h, tembAct, context, skips);
     h = mid.forward(h, tembAct, context);
     for (UpBlock2D u : up) h = u.forward(h, tembAct, context, skips);
-    return convOut.forward(Ops.silu(convNormOut.forward(h)));
+    NDArray out = convOut.forward(Ops.silu(convNormOut.forward(h)));
+    return bf16 ? Bf16.widen(out) : out;
   }
 
   /** Every transformer block's ff.net.2 Linear, keyed by its module path (execution order). */
