@@ -22,9 +22,10 @@ import org.conceptprune.util.UserError;
  * the run's guidance). A row's own seed and guidance are always honoured.
  */
 public record PromptSet(String name, String sha256, List<String> columns, List<PromptRow> rows) {
-  static final List<String> PROMPT = List.of("prompt", "prompts", "text", "caption");
-  static final List<String> SEED = List.of("evaluation_seed", "seed");
-  static final List<String> GUIDANCE = List.of("evaluation_guidance", "guidance", "guidance_scale");
+  /** Column names in order of preference (MMA-Diffusion's adversarial CSV calls it adv_prompt; raw I2P sd_seed). */
+  static final List<String> PROMPT = List.of("prompt", "prompts", "text", "caption", "adv_prompt");
+  static final List<String> SEED = List.of("evaluation_seed", "seed", "sd_seed");
+  static final List<String> GUIDANCE = List.of("evaluation_guidance", "guidance", "guidance_scale", "sd_guidance_scale");
 
   /** The prompt sets shipped in the jar under {@code prompts/eval/} (see SOURCES.md there). */
   public static final List<String> SHIPPED = List.of("big_artist_prompts.csv", "niche_art_prompts.csv", "imagenette.csv",

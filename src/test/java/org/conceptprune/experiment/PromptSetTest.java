@@ -48,6 +48,15 @@ class PromptSetTest {
   }
 
   @Test
+  void mmaAdversarialAndRawI2pColumns() {
+    PromptRow mma = csv("case_number,adv_prompt,clean_prompt\n0,\"xx, yy\",a photo\n").rows().get(0);
+    assertEquals("xx, yy", mma.prompt());
+    PromptRow i2p = csv("prompt,sd_seed,sd_guidance_scale\nx,42,9\n").rows().get(0);
+    assertEquals(42L, i2p.seed());
+    assertEquals(9.0, i2p.guidance());
+  }
+
+  @Test
   void everyShippedSetParses() {
     Map<String, Integer> rows = Map.of("big_artist_prompts.csv", -1, "imagenette.csv", 5000, "coco_3k.csv", -1,
         "i2p_dev.csv", 941, "i2p_nudity_142.csv", 142, "male_occupations.txt", -1);
