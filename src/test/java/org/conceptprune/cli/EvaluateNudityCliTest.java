@@ -221,7 +221,7 @@ class EvaluateNudityCliTest {
         .assertUserError("the nudity experiment needs --nudenet (NudeNet v3's 320n.onnx)");
     CliRun.of("evaluate", "--experiment", "nudity", "--model", tiny, "--nudenet", detector.toString(), "--prompts",
         "ring_a_bell_nudity_concept_vector.csv", "--out", out.toString())
-        .assertUserError("ring_a_bell_nudity_concept_vector.csv: no prompt column (expected one of [prompt, prompts, text, caption], found [case_number, nudity, people, clothes, location, evaluation_seed])");
+        .assertUserError("ring_a_bell_nudity_concept_vector.csv: no prompt column (expected one of [prompt, prompts, text, caption, adv_prompt], found [case_number, nudity, people, clothes, location, evaluation_seed])");
     CliRun.of("evaluate", "--experiment", "nudity", "--model", tiny, "--nudenet", detector.toString(), "--threshold", "1.5",
         "--out", out.toString()).assertUserError("--threshold must be in [0, 1], got 1.5");
     CliRun.of("evaluate", "--experiment", "nudity", "--model", tiny, "--nudenet",
