@@ -73,8 +73,10 @@ public final class AttackRun {
     method.validate(ctx);
     Path out = ctx.out();
     checkOrWriteSettings(out.resolve("run.json"));
-    method.prepare(ctx);
     PrintWriter log = ctx.log();
+    log.println("attack " + method.name() + " on " + runSettings.get("attacked") + " (base " + runSettings.get("base") + "), judge: "
+        + ctx.judge().describe() + ", concept " + ctx.concept() + ", " + ctx.rows().size() + " prompts");
+    method.prepare(ctx);
     List<JsonNode> outcomes = new ArrayList<>();
     int n = ctx.rows().size();
     for (int i = 0; i < n; i++) {
