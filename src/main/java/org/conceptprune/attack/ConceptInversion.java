@@ -52,7 +52,7 @@ public final class ConceptInversion implements AttackMethod {
   public record Example(TokenPrompt prompt, NDArray x0) {}
 
   /** The learned embedding and the loss on a fixed set of (example, t, noise) before and after. */
-  public record Learned(float[] embedding, double lossBefore, double lossAfter, List<Double> curve) {}
+  public record Learned(float[] embedding, double lossBefore, double lossAfter, List<Double> curve, int skipped) {}
 
   private final Options o;
   private float[] token;
@@ -131,6 +131,7 @@ public final class ConceptInversion implements AttackMethod {
       rec.put("loss_before", l.lossBefore());
       rec.put("loss_after", l.lossAfter());
       rec.put("loss_curve", l.curve());
+      rec.put("skipped_non_finite_steps", l.skipped());
       rec.put("seconds", (System.nanoTime() - t0) / 1e9);
       rec.put("embedding", l.embedding());
       AtomicFiles.writeString(cache, AttackRun.JSON.valueToTree(rec).toPrettyString() + "\n");
@@ -161,12 +162,18 @@ public final class ConceptInversion implements AttackMethod {
     for (int i = 0; i < fixed.length; i++) before += step(sd, f, ex.get(fixed[i][0]), fixed[i][1], fixedNoise[i], vec, d, false).loss();
     TokenAdam adam = new TokenAdam(d, o.lr(), 0);
     List<Double> curve = new ArrayList<>();
+    int skipped = 0;
     double run = 0;
     int every = Math.max(1, o.steps() / 20);
     for (int s = 0; s < o.steps(); s++) {
       Example e = ex.get(r.nextInt(ex.size()));
       int t = r.nextInt(f.numTrainTimesteps());
       UnlearnDiffAtk.Gradient g = step(sd, f, e, t, noise.randn(per), vec, d, true);
+      if (!finite(g.loss(), g.dOneHot())) {
+        skipped++;
+        if (log != null) log.printf(Locale.ROOT, "  inversion step %d: non-finite loss or gradient at t=%d, update skipped%n", s + 1, t);
+        continue;
+      }
       adam.step(vec, g.dOneHot());
       run += g.loss();
       if ((s + 1) % every == 0) {
@@ -177,7 +184,13 @@ public final class ConceptInversion implements AttackMethod {
     }
     double after = 0;
     for (int i = 0; i < fixed.length; i++) after += step(sd, f, ex.get(fixed[i][0]), fixed[i][1], fixedNoise[i], vec, d, false).loss();
-    return new Learned(vec, before / fixed.length, after / fixed.length, curve);
+    return new Learned(vec, before / fixed.length, after / fixed.length, curve, skipped);
+  }
+
+  static boolean finite(double loss, float[] g) {
+    if (!Double.isFinite(loss)) return false;
+    for (float x : g) if (!Float.isFinite(x)) return false;
+    return true;
   }
 
   /** The loss of one example at (t, noise) with the token's embedding vec, and dL/dvec when asked. */

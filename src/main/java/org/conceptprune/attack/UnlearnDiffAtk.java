@@ -65,7 +65,8 @@ public final class UnlearnDiffAtk implements AttackMethod {
   }
 
   /** What one timestep gave: the mean loss of its iterations, the decoded prompt and the judge's verdict. */
-  public record Step(int timestep, double meanLoss, int[] tokens, String prompt, boolean shows, double score, String label) {}
+  public record Step(int timestep, double meanLoss, int skippedNonFinite, int[] tokens, String prompt, boolean shows, double score,
+      String label) {}
 
   /** Sees each finished timestep; returns whether the concept is back (the sweep stops then). */
   public interface Check {
@@ -100,8 +101,11 @@ public final class UnlearnDiffAtk implements AttackMethod {
       vocab = new int[Math.toIntExact(full.getShape().get(0))];
       for (int i = 0; i < vocab.length; i++) vocab[i] = i;
     }
-    NDArray table = o.vocabulary() == null ? full : full.get(new NDIndex("{}", x0.getManager().create(longs(vocab)))); // [V', D]
-    table.attach(x0.getManager());
+    NDArray table = full; // [V', D]
+    if (o.vocabulary() != null) {
+      table = full.get(new NDIndex("{}", x0.getManager().create(longs(vocab))));
+      table.attach(x0.getManager()); // a copy of the rows (never attach the model's own table: it would be freed)
+    }
     int v = vocab.length;
     int k = o.k();
     TokenDistribution dist = TokenDistribution.uniform(k, v);
@@ -112,9 +116,14 @@ public final class UnlearnDiffAtk implements AttackMethod {
     List<Step> out = new ArrayList<>();
     for (int t : o.timesteps()) {
       double total = 0;
+      int skipped = 0;
       for (int it = 0; it < o.iterations(); it++) {
         int[] idx = dist.sample(pick);
         Gradient g = gradient(sd, ap, lossFn, x0, t, TokenDistribution.oneHot(idx, v), map(idx, vocab), noise.randn(per), table);
+        if (!ConceptInversion.finite(g.loss(), g.dOneHot())) {
+          skipped++;
+          continue; // counted in the step record
+        }
         total += g.loss();
         float[] ste = g.dOneHot();
         for (int i = 0; i < ste.length; i++) ste[i] = Math.max(-1f, Math.min(1f, ste[i])); // hardtanh
@@ -124,7 +133,8 @@ public final class UnlearnDiffAtk implements AttackMethod {
       int[] tokens = map(dist.argmax(), vocab);
       String prompt = ap.decode(sd.tokenizer, tokens);
       Judge.Verdict verdict = check.check(prompt);
-      Step s = new Step(t, total / o.iterations(), tokens, prompt, verdict.shows(), verdict.score(), verdict.label());
+      Step s = new Step(t, total / Math.max(1, o.iterations() - skipped), skipped, tokens, prompt, verdict.shows(), verdict.score(),
+          verdict.label());
       out.add(s);
       steps.accept(s);
       if (s.shows()) break;

@@ -5,42 +5,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.conceptprune.Fixtures;
+import org.conceptprune.experiment.GenerationSettings;
+import org.conceptprune.schedule.SchedulerKind;
+import org.conceptprune.toy.ToyModel;
 import org.conceptprune.pipeline.StableDiffusion;
-import org.conceptprune.pipeline.TorchRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Textual inversion against a frozen tiny model (fixtures/tiny-sd): the learned token's loss on a
- * fixed set of (image, t, noise) falls below the init word's; the placeholder layout; the embedding
- * gradient against finite differences.
+ * Textual inversion against the frozen toy model: the learned token's loss on a fixed set of (image,
+ * t, noise) falls below the init word's; the placeholder layout (tiny-sd tokenizer).
  */
 class ConceptInversionTest {
+  /**
+   * The toy model's own images of the style wobbet, the prompts with the style word replaced by a
+   * token that starts as "art": training the token alone lowers the loss on a fixed set.
+   */
   @Test
   void learnedTokenLowersItsLoss() {
-    try (StableDiffusion sd = StableDiffusion.loadFolder(Fixtures.tinySd()); NDManager m = sd.manager.newSubManager()) {
-      long init = ConceptInversion.initId(sd, "a");
+    GenerationSettings g = new GenerationSettings(20, 4.0, SchedulerKind.DDIM, 32, 32, 0);
+    try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled()); NDManager m = sd.manager.newSubManager()) {
+      long init = ConceptInversion.initId(sd, "art");
       List<ConceptInversion.Example> ex = new ArrayList<>();
-      TorchRandom r = new TorchRandom(42);
-      for (int i = 0; i < 4; i++) {
-        // planted targets: fixed random latents the prompt with the token must explain
-        TokenPrompt tp = TokenPrompt.of(sd.tokenizer, "a photo of zorbly cat", "zorbly", init);
-        ex.add(new ConceptInversion.Example(tp, m.create(r.randn(4 * 16 * 16), new Shape(1, 4, 16, 16))));
+      String[] prompts = {"a wobbet circle", "a square in wobbet style", "a wobbet star", "a heart in wobbet style"};
+      for (int i = 0; i < prompts.length; i++) {
+        var img = AttackImages.generate(sd, prompts[i], 100 + i, 4.0, g, null);
+        ex.add(new ConceptInversion.Example(TokenPrompt.of(sd.tokenizer, prompts[i], "wobbet", init), TargetLatents.encode(sd.vae, img, m)));
       }
-      ConceptInversion.Options o = new ConceptInversion.Options("a", 60, 0.05, 4, 1);
+      ConceptInversion.Options o = new ConceptInversion.Options("art", 80, 0.01, 4, 1);
       long t0 = System.nanoTime();
       ConceptInversion.Learned l = ConceptInversion.learn(sd, ex, init, o, null);
-      System.out.printf(Locale.ROOT, "[inversion] fixed-set loss %.6f -> %.6f after %d steps (%.1f s); curve %s%n", l.lossBefore(),
-          l.lossAfter(), o.steps(), (System.nanoTime() - t0) / 1e9, l.curve());
-      assertTrue(l.lossAfter() < l.lossBefore() - 1e-4, "the learned token did not lower the loss: " + l.lossBefore() + " -> " + l.lossAfter());
-      float[] initVec = sd.textEncoder.tokenEmbeddings().get(init).toFloatArray();
-      double moved = 0;
-      for (int i = 0; i < initVec.length; i++) moved += Math.abs(initVec[i] - l.embedding()[i]);
-      assertTrue(moved > 1e-3, "the embedding did not move");
+      System.out.printf(Locale.ROOT, "[inversion] fixed-set loss %.5f -> %.5f after %d steps (%.1f s)%n", l.lossBefore(),
+          l.lossAfter(), o.steps(), (System.nanoTime() - t0) / 1e9);
+      assertEquals(0, l.skipped());
+      assertTrue(l.lossAfter() < 0.98 * l.lossBefore(), "the learned token did not lower the loss: " + l.lossBefore() + " -> " + l.lossAfter());
     }
   }
 
