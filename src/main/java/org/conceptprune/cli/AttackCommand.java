@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.conceptprune.attack.AttackMethod;
@@ -14,6 +13,7 @@ import org.conceptprune.attack.AttackRun;
 import org.conceptprune.attack.ConceptInversion;
 import org.conceptprune.attack.Judge;
 import org.conceptprune.attack.ModelPair;
+import org.conceptprune.attack.RandomTokens;
 import org.conceptprune.attack.RingABell;
 import org.conceptprune.attack.UnlearnDiffAtk;
 import org.conceptprune.experiment.GenerationSettings;
@@ -60,7 +60,7 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "DIR", description = "Configs for single-file models.")
   Path config;
 
-  @Option(names = "--method", required = true, paramLabel = "M", description = "unlearndiff, inversion or ring-a-bell.")
+  @Option(names = "--method", required = true, paramLabel = "M", description = "unlearndiff, inversion, ring-a-bell, or random (random tokens: the control of UnlearnDiffAtk's repository).")
   String method;
 
   @Option(names = "--prompts", required = true, paramLabel = "CSV", description = "Prompts (CSV with a prompt column, optional evaluation_seed / guidance; or a shipped set).")
@@ -93,7 +93,7 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--scheduler", paramLabel = "S", description = "pndm, ddim, euler or dpmpp-2m (default: toy ddim, else the model's).")
   String scheduler;
 
-  @Option(names = "--k", paramLabel = "K", description = "unlearndiff: adversarial tokens (default 3; 5 for nudity).")
+  @Option(names = "--k", paramLabel = "K", description = "unlearndiff, random: adversarial tokens (default 3; 5 for nudity).")
   Integer k;
 
   @Option(names = "--iterations", paramLabel = "N", defaultValue = "40", description = "unlearndiff: iterations per timestep (default ${DEFAULT-VALUE}).")
@@ -101,6 +101,9 @@ public final class AttackCommand implements Callable<Integer> {
 
   @Option(names = "--timesteps", paramLabel = "N", defaultValue = "50", description = "unlearndiff: sweep N timesteps T/N/2, 3T/N/2, ... (default ${DEFAULT-VALUE}: 10, 30, ..., 990).")
   int timesteps;
+
+  @Option(names = "--tries", paramLabel = "N", defaultValue = "50", description = "random: prefixes tried per prompt (default ${DEFAULT-VALUE}, as unlearndiff's judge checks).")
+  int tries;
 
   @Option(names = "--timestep-list", split = ",", paramLabel = "T,...", description = "unlearndiff: sweep these timesteps instead, in this order.")
   List<Integer> timestepList;
@@ -188,10 +191,13 @@ public final class AttackCommand implements Callable<Integer> {
       case "inversion" -> {
         return new ConceptInversion(new ConceptInversion.Options(initWord, inversionSteps, or(lr, 0.005), trainImages, seed));
       }
+      case "random" -> {
+        return new RandomTokens(k != null ? k : concept.equalsIgnoreCase("nudity") ? 5 : 3, tries, seed);
+      }
       case "ring-a-bell" -> {
         return new RingABell(new RingABell.Options(length, eta, population, generations, 0.25, 0.5, seed), pairs(toy));
       }
-      default -> throw new UserError("unknown attack method '" + method + "' (unlearndiff, inversion or ring-a-bell)");
+      default -> throw new UserError("unknown attack method '" + method + "' (unlearndiff, inversion, ring-a-bell or random)");
     }
   }
 
@@ -265,9 +271,5 @@ public final class AttackCommand implements Callable<Integer> {
 
   private static <T> T or(T v, T def) {
     return v != null ? v : def;
-  }
-
-  static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.3f", v);
   }
 }

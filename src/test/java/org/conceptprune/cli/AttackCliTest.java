@@ -57,7 +57,7 @@ class AttackCliTest {
 
   @Test
   void promptTooLongWithThePrefix() throws Exception {
-    String longPrompt = "a zorbly circle" + " and a square".repeat(24); // 4 + 24 * 3 = 76 content tokens
+    String longPrompt = "a zorbly circle" + " and a square".repeat(24); // 9 + 24 * 6 = 153 content tokens
     CliRun.of(args(prompts(longPrompt), "--method", "unlearndiff", "--concept", "zorbly"))
         .assertUserError("adversarial tokens, bos and eos it needs");
   }
