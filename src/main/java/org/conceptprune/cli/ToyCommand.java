@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code toy train} and {@code toy eval}: the toy text-to-image model on which erasure is measured. */
 @Command(name = "toy", mixinStandardHelpOptions = true,
     description = "The toy world's text-to-image model: train it, or measure it (ablations, erasure, sweeps).",
-    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class})
+    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class, ToyMasksCommand.class})
 public final class ToyCommand implements Runnable {
   @Spec CommandSpec spec;
 

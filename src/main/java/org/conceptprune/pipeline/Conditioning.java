@@ -29,9 +29,10 @@ public record Conditioning(NDArray context, UNet2DConditionModel.AddedCond added
 
   record Encoded(NDArray context, NDArray pooled) {}
 
+  /** @param encoder encodes the prompts in place of the text encoder (SD-1.x/2.x), or null */
   static Conditioning build(StableDiffusion sd, NDManager m, List<String> prompts, List<String> negatives,
-      boolean guidance, int height, int width) {
-    Encoded pos = encode(sd, m, prompts);
+      boolean guidance, int height, int width, TextToImage.PromptEncoder encoder) {
+    Encoded pos = encoder != null ? new Encoded(encoder.encode(m, prompts), null) : encode(sd, m, prompts);
     Encoded all = pos;
     if (guidance) {
       Encoded neg;

@@ -64,7 +64,21 @@ public final class TextToImage {
     return k;
   }
 
+  /**
+   * Encodes a batch's prompts to the UNet's context [N, 77, D] in place of the text encoder on the
+   * prompt strings (a learned token's embedding, an attack's soft prompt). SD-1.x/2.x only.
+   */
+  public interface PromptEncoder {
+    NDArray encode(NDManager m, List<String> prompts);
+  }
+
   public static Result run(StableDiffusion sd, Request r, Listener listener) {
+    return run(sd, r, listener, null);
+  }
+
+  /** @param encoder encodes the prompts (not the negative prompts), or null for the text encoder */
+  public static Result run(StableDiffusion sd, Request r, Listener listener, PromptEncoder encoder) {
+    if (encoder != null && sd.isSdxl()) throw new UserError("a custom prompt encoding is not supported for SDXL models");
     int scale = sd.vae.config.scaleFactor();
     int height = r.height() > 0 ? r.height() : sd.unet.config.sampleSize() * scale;
     int width = r.width() > 0 ? r.width() : sd.unet.config.sampleSize() * scale;
@@ -86,7 +100,7 @@ public final class TextToImage {
     for (int i = 0; i < latents.length; i++) latents[i] *= sigma0;
     int calls = 0;
     try (NDManager run = sd.manager.newSubManager()) {
-      Conditioning cond = Conditioning.build(sd, run, r.prompts(), r.negativePrompts(), cfg, height, width);
+      Conditioning cond = Conditioning.build(sd, run, r.prompts(), r.negativePrompts(), cfg, height, width, encoder);
       Shape shape = new Shape(n, c, h, w);
       float g = (float) r.guidance();
       for (int i = 0; i < ts.length; i++) {

@@ -53,13 +53,32 @@ public final class ClipTextModel extends Module {
    * @param attentionMask [B, T] 1 = token, 0 = padding, or null (Stable Diffusion passes none)
    */
   public Output forward(NDArray ids, long[] attentionMask) {
-    NDManager m = ids.getManager();
     long b = ids.getShape().get(0);
     int t = Math.toIntExact(ids.getShape().get(1));
     NDArray tok = Ops.scoped(text.tokenEmbedding.value().get(new NDIndex("{}", ids.flatten())), ids)
         .reshape(b, t, config.hiddenSize()); // [B, T, D]
-    NDArray pos = Ops.scoped(text.positionEmbedding.value().get(new NDIndex("0:" + t)), ids); // [T, D]
-    NDArray h = tok.add(pos);
+    return forwardEmbeds(tok, ids, attentionMask);
+  }
+
+  /** The token embedding table [V, D] (rows are token ids). */
+  public NDArray tokenEmbeddings() {
+    return text.tokenEmbedding.value();
+  }
+
+  /**
+   * transformers' {@code inputs_embeds} path: the encoder on given token embeddings (position
+   * embeddings are added here), so a gradient can reach the embeddings (attacks, textual inversion).
+   *
+   * @param tokenEmbeds [B, T, D] in the manager that should own the results
+   * @param ids [B, T] token ids: only where the pooled (end-of-text) token is read
+   * @param attentionMask as in {@link #forward(NDArray, long[])}
+   */
+  public Output forwardEmbeds(NDArray tokenEmbeds, NDArray ids, long[] attentionMask) {
+    NDManager m = tokenEmbeds.getManager();
+    long b = tokenEmbeds.getShape().get(0);
+    int t = Math.toIntExact(tokenEmbeds.getShape().get(1));
+    NDArray pos = Ops.scoped(text.positionEmbedding.value().get(new NDIndex("0:" + t)), tokenEmbeds); // [T, D]
+    NDArray h = tokenEmbeds.add(pos);
     NDArray mask = attentionMask == null ? causalMask(m, t) : paddedCausalMask(m, attentionMask, (int) b, t);
     List<NDArray> hidden = new ArrayList<>();
     hidden.add(h);

@@ -42,6 +42,8 @@ public final class ClipTokenizer {
   private final int unkId;
   private final String bos;
   private final String eos;
+  /** id -> token, built on first use. */
+  private volatile String[] idToToken;
 
   /** The ids padded/truncated to {@link #maxLength()}; tokens = bos + content + eos (no padding). */
   public record Encoding(long[] ids, List<String> tokens, boolean truncated, int untruncatedLength) {}
@@ -191,6 +193,46 @@ public final class ClipTokenizer {
     int j = s.length();
     while (j > 0 && ClipTextCleaner.isPythonWhitespace(s.charAt(j - 1))) j--;
     return s.substring(0, j);
+  }
+
+  /** The token string of an id (vocab or added token), or null for an id the tokenizer does not know. */
+  public String token(long id) {
+    if (idToToken == null) {
+      String[] t = new String[Math.max(vocab.size(), addedIds.values().stream().mapToInt(i -> i + 1).max().orElse(0))];
+      vocab.forEach((k, v) -> t[v] = k);
+      addedIds.forEach((k, v) -> t[v] = k);
+      idToToken = t;
+    }
+    return id >= 0 && id < idToToken.length ? idToToken[(int) id] : null;
+  }
+
+  /**
+   * {@code CLIPTokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)}:
+   * the tokens joined, mapped back to bytes through {@code bytes_to_unicode()}, UTF-8 decoded (bad
+   * bytes replaced), every {@code </w>} a space, stripped.
+   */
+  public String decode(long[] ids) {
+    StringBuilder joined = new StringBuilder();
+    for (long id : ids) {
+      String t = token(id);
+      if (t == null || added.containsKey(t)) continue;
+      joined.append(t);
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    char[] table = ClipBpe.bytesToUnicode();
+    Map<Character, Integer> back = new HashMap<>();
+    for (int b = 0; b < table.length; b++) back.put(table[b], b);
+    String s = joined.toString();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.startsWith("</w>", i)) {
+        bytes.write(' ');
+        i += 3;
+        continue;
+      }
+      Integer b = back.get(s.charAt(i));
+      if (b != null) bytes.write(b);
+    }
+    return new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8).strip();
   }
 
   public int maxLength() {

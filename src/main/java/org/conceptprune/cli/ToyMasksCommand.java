@@ -1,0 +1,85 @@
+package org.conceptprune.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.pipeline.ModelSource;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.MaskPatch;
+import org.conceptprune.prune.MaskSet;
+import org.conceptprune.prune.ModelHash;
+import org.conceptprune.prune.PruneStats;
+import org.conceptprune.toy.ToyEval;
+import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code toy masks --concept C --k K --timesteps T --out DIR}: the masks {@code toy eval} and the toy
+ * experiment derive (ConceptPrune with the toy's calibration prompts and DDIM statistics, seed + 100,
+ * and random pruning of as many weights per layer, seed + 11), written as mask patches for
+ * {@code apply-mask}, {@code evaluate --mask} and {@code attack --mask}.
+ */
+@Command(name = "masks", mixinStandardHelpOptions = true,
+    description = "Write a toy concept's ConceptPrune mask and its random control as mask patches (cp-kK.mask.safetensors, random-kK.mask.safetensors).")
+public final class ToyMasksCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "DIR", description = "A toy model folder (default: the shipped one).")
+  Path model;
+
+  @Option(names = "--concept", required = true, paramLabel = "C", description = "A toy style or object.")
+  String concept;
+
+  @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+  double k;
+
+  @Option(names = "--timesteps", paramLabel = "T", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
+  int tHat;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed as toy eval's (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Folder for the two patches.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    boolean style = ToyWorld.styleNames().contains(concept);
+    if (!style && !ToyWorld.objects().contains(concept)) {
+      throw new UserError("'" + concept + "' is neither a toy style " + ToyWorld.styleNames() + " nor a toy object " + ToyWorld.objects());
+    }
+    if (!(k > 0 && k <= 1)) throw new UserError("--k must be in (0, 1], got " + k);
+    OutputPaths.inputs().add("--model", model).check("--out", out);
+    Path dir = model != null ? model : ToyModel.extractBundled();
+    String hash;
+    try (ModelSource src = ModelSource.open(dir, null)) {
+      hash = ModelHash.of(src.weights(Component.UNET));
+    }
+    try (StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
+      int idx = style ? ToyWorld.styleIndex(concept) : ToyWorld.objectIndex(concept);
+      PruneStats st = ToyEval.stats(sd, style, idx, tHat, ToyEval.Sampling.defaults(), seed + 100);
+      MaskSet cp = ToyEval.mask(sd, st, k, tHat);
+      MaskSet rnd = ToyEval.randomLike(cp, seed + 11);
+      String tag = String.format(Locale.ROOT, "k%s", k);
+      write(out.resolve("cp-" + tag + ".mask.safetensors"), cp, hash, "ConceptPrune", tHat);
+      write(out.resolve("random-" + tag + ".mask.safetensors"), rnd, hash, "random (as many weights per layer)", tHat);
+      System.out.printf(Locale.ROOT, "%s: ConceptPrune k=%s t̂=%d prunes %d of %d ff.net.2 weights (%.2f%%); wrote %s and %s%n", concept, k, tHat,
+          ToyEval.count(cp), ToyEval.ffn2Weights(sd), 100.0 * ToyEval.count(cp) / ToyEval.ffn2Weights(sd),
+          out.resolve("cp-" + tag + ".mask.safetensors"), out.resolve("random-" + tag + ".mask.safetensors"));
+    }
+    return 0;
+  }
+
+  private void write(Path file, MaskSet m, String hash, String variant, int tHat) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put(MaskPatch.BASE_MODEL_HASH, hash);
+    meta.put(MaskPatch.SETTINGS, JsonOption.JSON.createObjectNode().put("concept", concept).put("k", k).put("t_hat", tHat)
+        .put("variant", variant).put("seed", seed).put("source", "toy masks").toString());
+    MaskPatch.write(file, m, meta);
+  }
+}

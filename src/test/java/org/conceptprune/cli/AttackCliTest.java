@@ -1,0 +1,98 @@
+package org.conceptprune.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code attack}: bad input gives one error line; a tiny run writes outcomes, images and a summary, and resumes. */
+class AttackCliTest {
+  @TempDir Path tmp;
+
+  Path prompts(String... lines) throws Exception {
+    Path p = tmp.resolve("prompts.csv");
+    StringBuilder sb = new StringBuilder("prompt,evaluation_seed\n");
+    int s = 1;
+    for (String l : lines) sb.append('"').append(l).append("\",").append(s++).append('\n');
+    Files.writeString(p, sb.toString());
+    return p;
+  }
+
+  String[] args(Path prompts, String... more) {
+    String[] base = {"attack", "toy", "--base", "toy", "--judge", "toy", "--prompts", prompts.toString(), "--out", tmp.resolve("out").toString()};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void unknownMethod() throws Exception {
+    CliRun.of(args(prompts("a zorbly circle"), "--method", "gcg", "--concept", "zorbly")).assertUserError("unknown attack method 'gcg'");
+  }
+
+  @Test
+  void judgeThatCannotJudgeTheConcept() throws Exception {
+    CliRun.of(args(prompts("a church"), "--method", "unlearndiff", "--concept", "church")).assertUserError("the toy judge cannot judge 'church'");
+  }
+
+  @Test
+  void unknownJudge() throws Exception {
+    CliRun r = CliRun.of("attack", "toy", "--base", "toy", "--judge", "magic", "--prompts", prompts("a zorbly circle").toString(),
+        "--out", tmp.resolve("o").toString(), "--method", "unlearndiff", "--concept", "zorbly");
+    r.assertUserError("unknown judge 'magic'");
+  }
+
+  @Test
+  void kBelowOne() throws Exception {
+    CliRun.of(args(prompts("a zorbly circle"), "--method", "unlearndiff", "--concept", "zorbly", "--k", "0"))
+        .assertUserError("k must be at least 1, got 0");
+  }
+
+  @Test
+  void promptTooLongWithThePrefix() throws Exception {
+    String longPrompt = "a zorbly circle" + " and a square".repeat(24); // 9 + 24 * 6 = 153 content tokens
+    CliRun.of(args(prompts(longPrompt), "--method", "unlearndiff", "--concept", "zorbly"))
+        .assertUserError("adversarial tokens, bos and eos it needs");
+  }
+
+  @Test
+  void attackedModelMissing() throws Exception {
+    CliRun.of("attack", "--judge", "toy", "--prompts", prompts("a zorbly circle").toString(), "--out", tmp.resolve("o").toString(),
+        "--method", "unlearndiff", "--concept", "zorbly").assertUserError("the attacked model is missing");
+  }
+
+  /** The base model attacked: every target already shows the concept before the attack; a rerun resumes. */
+  @Test
+  void runWritesOutcomesAndResumes() throws Exception {
+    Path p = prompts("a zorbly circle", "a square in zorbly style");
+    String[] a = args(p, "--method", "unlearndiff", "--concept", "zorbly", "--iterations", "1", "--timestep-list", "500");
+    CliRun r = CliRun.of(a);
+    assertEquals(0, r.code(), r.err());
+    Path out = tmp.resolve("out");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode s = json.readTree(out.resolve("summary.json").toFile());
+    System.out.println("[attack-cli] " + s.get("line").asText());
+    assertEquals(2, s.get("prompts").asInt());
+    int targets = s.get("targets").asInt();
+    assertEquals(targets, s.get("pre_attack").asInt(), "the unerased model shows the concept before any attack");
+    for (int i = 0; i < 2; i++) {
+      JsonNode o = json.readTree(out.resolve("outcomes/" + i + ".json").toFile());
+      assertTrue(Files.isRegularFile(out.resolve(o.get("target").get("image").asText())));
+      if (o.get("target").get("shows").asBoolean()) assertTrue(Files.isRegularFile(out.resolve("images/" + i + "-before.png")));
+    }
+    CliRun again = CliRun.of(a);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.err().contains("(done before)"), again.err());
+    assertFalse(again.err().contains("seed 1\n"), again.err());
+    // other settings in the same folder are refused
+    String[] b = args(p, "--method", "unlearndiff", "--concept", "zorbly", "--iterations", "2", "--timestep-list", "500");
+    CliRun.of(b).assertUserError("holds an attack run with other settings");
+  }
+}
