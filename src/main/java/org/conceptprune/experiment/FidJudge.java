@@ -25,7 +25,7 @@ final class FidJudge implements AutoCloseable {
 
   /** Checks the file exists now, so a typo fails before any image is generated. */
   FidJudge(Path weights, String experiment) {
-    EvalOptions.require(weights, "--fid-model", experiment, "pytorch-fid's Inception weights, .safetensors");
+    EvalOptions.require(weights, "--fid-model", experiment, "pytorch-fid's Inception weights, .pth or .safetensors");
     if (!Files.isRegularFile(weights)) throw new UserError("--fid-model " + weights + ": no such file");
     this.weights = weights;
   }
