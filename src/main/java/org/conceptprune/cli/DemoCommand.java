@@ -8,6 +8,7 @@ import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.Selection;
 import org.conceptprune.experiment.ToyExperiment;
 import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     OutputPaths.inputs().add("--model", model).check("--out", out);
-    var options = new ToyExperiment.Options(List.of(style, object), k, tHat, 2, 0, SWEEP_K, SWEEP_T, true);
+    var options = new ToyExperiment.Options(List.of(style, object), k, tHat, 2, 0, SWEEP_K, SWEEP_T, true,
+        ToyClip.bundledAvailable() ? ToyClip.extractBundled() : null);
     try (ToyExperiment e = new ToyExperiment(options)) {
       Path base = model != null ? model : ToyModel.extractBundled();
       Evaluation.Outcome o = new Evaluation(e, out, spec.commandLine().getErr())

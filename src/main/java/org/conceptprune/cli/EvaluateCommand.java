@@ -19,6 +19,7 @@ import org.conceptprune.experiment.NudityExperiment;
 import org.conceptprune.experiment.ObjectExperiment;
 import org.conceptprune.experiment.Selection;
 import org.conceptprune.experiment.ToyExperiment;
+import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -244,7 +245,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             perConcept != null ? perConcept : (int) dbl(recipe, "images-per-concept", 2),
             seed != null ? seed : (long) dbl(recipe, "seed", 0),
             sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
-            sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true));
+            sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
+            opts.clip() != null ? opts.clip() : ToyClip.bundledAvailable() ? ToyClip.extractBundled() : null));
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);

@@ -13,6 +13,8 @@ import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyReport;
 import org.conceptprune.toy.ToyTrainer;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.clip.ToyClip;
+import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code toy train} and {@code toy eval}: the toy text-to-image model on which erasure is measured. */
 @Command(name = "toy", mixinStandardHelpOptions = true,
     description = "The toy world's text-to-image model: train it, or measure it (ablations, erasure, sweeps).",
-    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class, ToyMasksCommand.class})
+    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class, ToyMasksCommand.class, ToyClipCommand.class})
 public final class ToyCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -78,6 +80,11 @@ public final class ToyCommand implements Runnable {
         description = "Width of the frozen text encoder = the UNet's cross_attention_dim (default ${DEFAULT-VALUE}; a multiple of its 2 heads).")
     int textHidden;
 
+    @Option(names = "--text-encoder", defaultValue = "random", paramLabel = "random|toy-clip|DIR",
+        description = "The frozen text encoder: random (seeded init, --token-std, --text-hidden), toy-clip (the"
+            + " shipped toy CLIP's text tower) or a toy CLIP folder from `toy clip train` (default ${DEFAULT-VALUE}).")
+    String textEncoder;
+
     @Override
     public Integer call() {
       boolean bad = !(tokenStd > 0) || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
@@ -86,10 +93,16 @@ public final class ToyCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
-      OutputPaths.inputs().add("--out", out).check("--half-out", halfOut);
+      Path clip = switch (textEncoder) {
+        case "random" -> null;
+        case "toy-clip" -> ToyClip.extractBundled();
+        default -> Path.of(textEncoder);
+      };
+      OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).check("--half-out", halfOut);
       ToyDesign design;
       try {
         design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden);
+        if (clip != null) design = ToyClipText.design(clip, design);
         if (reuseVae) ToyTrainer.requireVae(out);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -99,7 +112,7 @@ public final class ToyCommand implements Runnable {
       int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
       double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
-          vSteps, uSteps), System.out::println);
+          vSteps, uSteps, clip), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;
     }

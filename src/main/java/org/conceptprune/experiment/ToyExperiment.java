@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.nio.file.Path;
+import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskSet;
@@ -13,6 +15,7 @@ import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.clip.ToyClipEval;
 import org.conceptprune.util.UserError;
 
 /**
@@ -33,11 +36,17 @@ public final class ToyExperiment implements Experiment {
    * @param sweepK, sweepT the grid of the first concept (empty: no sweep)
    */
   public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-      List<Integer> sweepT, boolean ablation) {
+      List<Integer> sweepT, boolean ablation, Path clip) {
     public Options {
       if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
       for (String c : concepts) kindOf(c);
       if (perConcept < 1) throw new UserError("images per concept must be >= 1");
+    }
+
+    /** Without CLIP metrics. */
+    public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
+        List<Integer> sweepT, boolean ablation) {
+      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null);
     }
   }
 
@@ -45,10 +54,12 @@ public final class ToyExperiment implements Experiment {
   private final PromptSet prompts;
   private final Map<String, double[]> sweep = new LinkedHashMap<>();
   private ToyJudge judge;
+  private final ClipJudge clip;
 
   public ToyExperiment(Options o) {
     this.o = o;
     this.prompts = rows(o);
+    this.clip = o.clip() == null ? null : new ClipJudge(o.clip(), name());
   }
 
   /** true for a style, false for an object. */
@@ -110,6 +121,7 @@ public final class ToyExperiment implements Experiment {
     m.put("seed", Long.toString(o.seed()));
     m.put("sweep_k", o.sweepK().toString());
     m.put("sweep_t_hat", o.sweepT().toString());
+    if (clip != null) m.put("clip", clip.dir().toString());
     return m;
   }
 
@@ -174,15 +186,51 @@ public final class ToyExperiment implements Experiment {
       Map<String, Double> v = new LinkedHashMap<>();
       if (ob >= 0) v.put("object_correct", r.object()[i] == ob ? 1.0 : 0.0);
       if (st >= 0) v.put("style_correct", r.style()[i] == st ? 1.0 : 0.0);
-      out.add(new ImageScore(model, row.index(), v, Map.of("object", ToyWorld.objects().get(r.object()[i]),
-          "style", ToyWorld.styles().get(r.style()[i]).name())));
+      Map<String, String> labels = new LinkedHashMap<>();
+      labels.put("object", ToyWorld.objects().get(r.object()[i]));
+      labels.put("style", ToyWorld.styles().get(r.style()[i]).name());
+      if (clip != null && st >= 0) {
+        float[] e = clip.imageEmbeds(images.get(i));
+        int best = clipStyle(e);
+        v.put(STYLE_CLIP_SCORE, ClipScores.clipScore(ClipScores.cosine(e, styleText(st))));
+        v.put(STYLE_CLIP_CORRECT, best == st ? 1.0 : 0.0);
+        labels.put("clip_style", ToyWorld.styles().get(best).name());
+      }
+      out.add(new ImageScore(model, row.index(), v, labels));
     }
     return out;
   }
 
+  static final String STYLE_CLIP_SCORE = "style_clip_score";
+  static final String STYLE_CLIP_CORRECT = "style_clip_correct";
+  private final Map<Integer, float[]> styleTexts = new LinkedHashMap<>();
+
+  /** The toy CLIP's embedding of the style-only caption "a {style} shape". */
+  private float[] styleText(int style) {
+    return styleTexts.computeIfAbsent(style, s -> clip.textEmbeds(ToyClipEval.stylePrompt(ToyWorld.styles().get(s).name())));
+  }
+
+  /** The style whose caption the toy CLIP finds closest to the image (zero-shot). */
+  private int clipStyle(float[] image) {
+    int best = 0;
+    double top = Double.NEGATIVE_INFINITY;
+    for (int s = 0; s < ToyWorld.numStyles(); s++) {
+      double c = ClipScores.cosine(image, styleText(s));
+      if (c > top) {
+        top = c;
+        best = s;
+      }
+    }
+    return best;
+  }
+
   @Override
   public List<String> tableMetrics() {
-    return List.of("erased_acc", "with_acc", "others_object_acc", "others_style_acc", "object_acc", "style_acc");
+    List<String> judge = List.of("erased_acc", "with_acc", "others_object_acc", "others_style_acc", "object_acc", "style_acc");
+    if (clip == null) return judge;
+    List<String> all = new ArrayList<>(judge);
+    all.addAll(List.of("erased_clip_score", "erased_clip_acc", "others_clip_score", "style_clip_acc"));
+    return all;
   }
 
   @Override
@@ -196,6 +244,7 @@ public final class ToyExperiment implements Experiment {
       if (conceptOf(m) == null) {
         out.add(Bootstrap.row(m, name(), "", "object_acc", values(pairs, "object_correct")));
         out.add(Bootstrap.row(m, name(), "", "style_acc", values(pairs, "style_correct")));
+        if (clip != null) out.add(Bootstrap.row(m, name(), "", "style_clip_acc", values(pairs, STYLE_CLIP_CORRECT)));
       }
       // the base model is the "before" of every concept; a concept's masks speak of it alone
       List<String> subjects = conceptOf(m) == null ? (m.equals(base) ? o.concepts() : List.of()) : List.of(conceptOf(m));
@@ -211,6 +260,11 @@ public final class ToyExperiment implements Experiment {
         }).toList();
         out.add(Bootstrap.row(m, name(), c, "others_object_acc", values(others, "object_correct")));
         out.add(Bootstrap.row(m, name(), c, "others_style_acc", values(others, "style_correct")));
+        if (clip != null && style) {
+          out.add(Bootstrap.row(m, name(), c, "erased_clip_score", values(asking, STYLE_CLIP_SCORE)));
+          out.add(Bootstrap.row(m, name(), c, "erased_clip_acc", values(asking, STYLE_CLIP_CORRECT)));
+          out.add(Bootstrap.row(m, name(), c, "others_clip_score", values(others, STYLE_CLIP_SCORE)));
+        }
       }
     }
     return out;
@@ -223,5 +277,6 @@ public final class ToyExperiment implements Experiment {
   @Override
   public void close() {
     if (judge != null) judge.close();
+    if (clip != null) clip.close();
   }
 }

@@ -46,6 +46,11 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
     return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, textLayers, textHeads, tokenStd);
   }
 
+  /** This design with another text encoder shape (a trained tower's: width, layers, heads). */
+  public ToyDesign withTextTower(int hidden, int layers, int towerHeads) {
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, layers, towerHeads, tokenStd);
+  }
+
   /** This design with another token-embedding std. */
   public ToyDesign withTokenStd(double std) {
     return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, textHidden, textLayers, textHeads, std);

@@ -24,6 +24,7 @@ import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.pipeline.Conditioning;
 import org.conceptprune.runtime.Runtime;
+import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.Ema;
@@ -63,9 +64,20 @@ public final class ToyTrainer {
    * learning-rate schedule then follows the clock, so the step count depends on the machine).
    */
   public record Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
-      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
+      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps, Path clipText) {
     public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, 1e-3, LossWeight.V, 0, 0);
+    }
+
+    /** With the seeded random text encoder. */
+    public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
+        double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
+      this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, null);
+    }
+
+    /** This run with the text tower of a toy CLIP folder (frozen) instead of the random encoder. */
+    public Options withClipText(Path clipFolder) {
+      return new Options(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, clipFolder);
     }
 
     /** Trains the VAE (false: reuse the one in out). */
@@ -105,7 +117,7 @@ public final class ToyTrainer {
 
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
-    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o.design()) + String.format(Locale.ROOT,
+    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
         "; batch %d, lr %.1e, loss weight %s", o.batch(), o.lr(), o.lossWeight()));
     Path dir = o.out();
     boolean reuseVae = !o.trainsVae();
@@ -133,9 +145,14 @@ public final class ToyTrainer {
       }
       Grads.noGrad(vae);
       ClipTextModel te = new ClipTextModel(ClipTextConfig.read(dir.resolve("text_encoder/config.json")));
-      ParamInit.init(te, m, o.seed() + 1);
-      for (Map.Entry<String, org.conceptprune.nn.Parameter> e : te.parameters().entrySet()) {
-        if (e.getKey().endsWith("token_embedding.weight")) ParamInit.scale(e.getValue(), (float) (o.design().tokenStd() / ParamInit.EMBEDDING_STD));
+      if (o.clipText() == null) {
+        ParamInit.init(te, m, o.seed() + 1);
+        for (Map.Entry<String, org.conceptprune.nn.Parameter> e : te.parameters().entrySet()) {
+          if (e.getKey().endsWith("token_embedding.weight")) ParamInit.scale(e.getValue(), (float) (o.design().tokenStd() / ParamInit.EMBEDDING_STD));
+        }
+      } else {
+        ToyClipText.load(te, o.clipText(), m);
+        log.accept("text encoder: the text tower of the toy CLIP in " + o.clipText() + " (frozen)");
       }
       Grads.noGrad(te);
       Checkpoints.save(te, dir.resolve(TEXT_FILE), Map.of("format", "pt"));
@@ -145,11 +162,15 @@ public final class ToyTrainer {
     }
   }
 
-  static String describe(ToyDesign d) {
+  static String describe(Options o) {
+    ToyDesign d = o.design();
+    String text = o.clipText() == null
+        ? String.format(Locale.ROOT, "token std %.2f (frozen)", d.tokenStd())
+        : "toy-CLIP text tower (frozen)";
     return String.format(Locale.ROOT,
-        "unet %s heads %s x%d layers/block %d, text hidden %d x%d layers %d heads token std %.2f (frozen)",
+        "unet %s heads %s x%d layers/block %d, text hidden %d x%d layers %d heads %s",
         java.util.Arrays.toString(d.unetChannels()), java.util.Arrays.toString(d.heads()), d.transformerLayers(),
-        d.layersPerBlock(), d.textHidden(), d.textLayers(), d.textHeads(), d.tokenStd());
+        d.layersPerBlock(), d.textHidden(), d.textLayers(), d.textHeads(), text);
   }
 
   static double secs(long t0) {
@@ -352,7 +373,7 @@ public final class ToyTrainer {
     meta.put("toy_steps", Integer.toString(steps));
     meta.put("toy_seed", Long.toString(o.seed()));
     meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
-    meta.put("toy_design", describe(o.design()));
+    meta.put("toy_design", describe(o));
     Checkpoints.save(unet, dir.resolve(UNET_FILE), meta);
     ema.swap();
   }

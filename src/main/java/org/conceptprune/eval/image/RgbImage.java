@@ -81,6 +81,16 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return Math.max(0, Math.min(255, Math.round(v * 255f)));
   }
 
+  /** An 8-bit picture of a CHW float image in [0, 1] (3 planes of width x height from offset). */
+  public static RgbImage fromChw(float[] chw, int offset, int width, int height) {
+    int plane = width * height;
+    byte[] b = new byte[plane * 3];
+    for (int p = 0; p < plane; p++) {
+      for (int c = 0; c < 3; c++) b[p * 3 + c] = (byte) u8(chw[offset + c * plane + p]);
+    }
+    return new RgbImage(width, height, b);
+  }
+
   /** Values in [0, 1] as float, [H, W, 3] (torchvision's ToTensor before the transpose). */
   public float[] toUnitFloats() {
     float[] f = new float[rgb.length];

@@ -52,6 +52,11 @@ public final class ClipModel extends Module {
     return Math.exp(logitScale.value().toFloatArray()[0]);
   }
 
+  /** logit_scale itself (0-d), e.g. for training. */
+  public Parameter logitScale() {
+    return logitScale;
+  }
+
   /** Checkpoint keys that are buffers, not parameters (older transformers saved position_ids). */
   public static boolean isBuffer(String key) {
     return key.endsWith("embeddings.position_ids");

@@ -28,6 +28,7 @@ public final class AdamW {
   private float clipNorm = 0f;
   private long step;
   private double lastGradNorm = Double.NaN;
+  private long skipped;
 
   /** Weight decay on matrices/kernels only; biases, norms and 1-D parameters are not decayed. */
   public static Predicate<String> defaultDecay(Map<String, Parameter> params) {
@@ -78,14 +79,47 @@ public final class AdamW {
     return lastGradNorm;
   }
 
-  /** One update from the current gradients; then zeroes them. Call after the gradient collector closed. */
-  public void step() {
-    step++;
+  /** The parameters whose gradient was not finite at the last skipped step. */
+  public List<String> lastNonFinite() {
+    return List.copyOf(lastNonFinite);
+  }
+
+  private final List<String> lastNonFinite = new ArrayList<>();
+
+  /** Steps skipped because a gradient was not finite. */
+  public long skipped() {
+    return skipped;
+  }
+
+  /**
+   * One update from the current gradients; then zeroes them. Call after the gradient collector
+   * closed. With clipping on, a step whose gradient norm is not finite (a NaN or infinity anywhere)
+   * changes nothing but zeroes the gradients and is counted in {@link #skipped()}, as a mixed
+   * precision loss scaler skips an overflowing step; returns whether the update was made.
+   */
+  public boolean step() {
     float scale = 1f;
     if (clipNorm > 0) {
       lastGradNorm = Grads.globalNorm(params);
+      if (!Double.isFinite(lastGradNorm)) {
+        skipped++;
+        lastNonFinite.clear();
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+          NDArray g = Grads.gradient(e.getValue());
+          if (g == null) continue;
+          try (NDManager tmp = g.getManager().newSubManager()) {
+            g.attach(tmp);
+            if (!g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) continue;
+            lastNonFinite.add(e.getKey());
+            g.muli(0f);
+            g.set(g.isNaN(), 0f); // 0 * NaN and 0 * inf stay NaN
+          }
+        }
+        return false;
+      }
       if (lastGradNorm > clipNorm) scale = (float) (clipNorm / (lastGradNorm + 1e-6));
     }
+    step++;
     float bc1 = 1f - (float) Math.pow(beta1, step);
     float bc2 = 1f - (float) Math.pow(beta2, step);
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -109,5 +143,6 @@ public final class AdamW {
         g.muli(0f); // zero .grad in place (g shares its storage)
       }
     }
+    return true;
   }
 }

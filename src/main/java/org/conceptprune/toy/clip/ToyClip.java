@@ -1,0 +1,52 @@
+package org.conceptprune.toy.clip;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.conceptprune.util.UserError;
+
+/**
+ * The toy CLIP shipped in the jar under {@value #RESOURCE_DIR} (config, preprocessor config, fp32
+ * weights; the tokenizer files are the toy model's), extracted as a CLIPModel folder on demand.
+ */
+public final class ToyClip {
+  private ToyClip() {}
+
+  public static final String RESOURCE_DIR = "/conceptprune/toy/clip/";
+  static final List<String> FILES = List.of("config.json", "preprocessor_config.json", ToyClipTrainer.WEIGHTS);
+  static final List<String> TOKENIZER = List.of("merges.txt", "vocab.json", "special_tokens_map.json", "tokenizer_config.json");
+
+  public static boolean bundledAvailable() {
+    return ToyClip.class.getResource(RESOURCE_DIR + ToyClipTrainer.WEIGHTS) != null;
+  }
+
+  /** Copies the shipped toy CLIP to a temporary folder (removed when the JVM ends) and returns it. */
+  public static Path extractBundled() {
+    if (!bundledAvailable()) throw new UserError("no trained toy CLIP in the jar (" + RESOURCE_DIR + ")");
+    try {
+      Path tmp = Files.createTempDirectory("conceptprune-toy-clip");
+      for (String f : FILES) copy(RESOURCE_DIR + f, tmp.resolve(f));
+      for (String f : TOKENIZER) copy("/conceptprune/toy/tokenizer/" + f, tmp.resolve(f));
+      java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (var s = Files.walk(tmp)) {
+          for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // a temporary copy: nothing else to do
+        }
+      }));
+      return tmp;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copy(String resource, Path to) throws IOException {
+    try (InputStream in = ToyClip.class.getResourceAsStream(resource)) {
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
