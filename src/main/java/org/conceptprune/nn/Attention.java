@@ -117,8 +117,15 @@ public final class Attention extends Module {
    */
   private static NDArray block(NDArray q, NDArray kt, NDArray v, NDArray mask, float scale) {
     long t0 = Profiler.start();
-    NDArray scores = q.matMul(kt).muli(scale); // [n, rows, s]
-    if (mask != null) scores.addi(mask);
+    // Out of place: in-place muli/addi here gave 1e29 gradients on q and k under autograd (toy CLIP training).
+    NDArray raw = q.matMul(kt);
+    NDArray scores = raw.mul(scale); // [n, rows, s]
+    raw.close();
+    if (mask != null) {
+      NDArray masked = scores.add(mask);
+      scores.close();
+      scores = masked;
+    }
     NDArray p = scores.softmax(-1);
     scores.close();
     NDArray o = p.matMul(v); // [n, rows, d]

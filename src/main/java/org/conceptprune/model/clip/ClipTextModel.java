@@ -92,10 +92,19 @@ public final class ClipTextModel extends Module {
     return new Output(last, pooled, hidden, embeds);
   }
 
-  /** Additive causal mask [T, T]: 0 on and below the diagonal, the most negative float above. */
+  /**
+   * The additive mask value of a hidden key. transformers uses the most negative float; exp of
+   * either is exactly 0 after softmax's max subtraction, so the outputs are the same. A finite
+   * value far from the float limit keeps score + mask away from overflow in gradients (toy CLIP
+   * training; the blow-up there, 1e29 gradients on queries and keys, came from in-place ops in
+   * {@code Attention}'s block, now out of place).
+   */
+  static final float MASKED = -1e9f;
+
+  /** Additive causal mask [T, T]: 0 on and below the diagonal, {@link #MASKED} above. */
   static NDArray causalMask(NDManager m, int t) {
     float[] v = new float[t * t];
-    for (int i = 0; i < t; i++) for (int j = i + 1; j < t; j++) v[i * t + j] = -Float.MAX_VALUE;
+    for (int i = 0; i < t; i++) for (int j = i + 1; j < t; j++) v[i * t + j] = MASKED;
     return m.create(v, new Shape(t, t));
   }
 
@@ -108,7 +117,7 @@ public final class ClipTextModel extends Module {
         int base = (r * heads + hh) * t * t;
         for (int i = 0; i < t; i++) {
           for (int j = 0; j < t; j++) {
-            if (j > i || attn[r * t + j] == 0) v[base + i * t + j] = -Float.MAX_VALUE;
+            if (j > i || attn[r * t + j] == 0) v[base + i * t + j] = MASKED;
           }
         }
       }

@@ -109,8 +109,7 @@ public final class AdamW {
           if (g == null) continue;
           try (NDManager tmp = g.getManager().newSubManager()) {
             g.attach(tmp);
-            if (!g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) continue;
-            lastNonFinite.add(e.getKey());
+            if (g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) lastNonFinite.add(e.getKey());
             g.muli(0f);
             g.set(g.isNaN(), 0f); // 0 * NaN and 0 * inf stay NaN
           }
