@@ -79,7 +79,7 @@ class ClassicWorldTest {
   @Test
   void classicWorldIsUnchanged() throws Exception {
     String[] got = {sha(captions()), sha(pairs()), sha(captionStream()), sha(renders()),
-        sha(ToyTrainer.images(64, new SplittableRandom(3)))};
+        sha(ToyTrainer.images(World.classic(), 64, new SplittableRandom(3)))};
     System.out.println("[golden] classic world hashes " + String.join(" ", got));
     assertEquals(CAPTIONS, got[0], "captions");
     assertEquals(PAIRS, got[1], "held-out and training pairs");
