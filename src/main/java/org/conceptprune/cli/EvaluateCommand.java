@@ -141,7 +141,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (recipe != null) paths.add("--experiment", Path.of(experiment));
     List<Evaluation.ModelSpec> specs = specs(paths);
     paths.check("--out", out);
-    try (Experiment e = create(name, recipe)) {
+    try (Experiment e = create(name, recipe, specs)) {
       Evaluation ev = new Evaluation(e, out, spec.commandLine().getErr());
       Evaluation.Outcome o;
       if (merge != null) {
@@ -234,7 +234,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     return r != null && r.has(key) ? Path.of(r.get(key).asText()) : null;
   }
 
-  private Experiment create(String name, JsonNode recipe) {
+  /** @param specs the models given (the first is the base; none: the shipped toy model) */
+  private Experiment create(String name, JsonNode recipe, List<Evaluation.ModelSpec> specs) {
     EvalOptions opts = options(recipe);
     switch (name) {
       case "toy" -> {
@@ -244,7 +245,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             perConcept != null ? perConcept : (int) dbl(recipe, "images-per-concept", 2),
             seed != null ? seed : (long) dbl(recipe, "seed", 0),
             sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
-            sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true));
+            sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
+            specs.isEmpty() ? null : specs.get(0).model())); // its toy_world.json and judge/, if any
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);

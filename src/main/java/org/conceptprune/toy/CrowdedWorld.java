@@ -204,20 +204,32 @@ final class CrowdedWorld {
     return true;
   }
 
-  // invented names: onset + vowel + (coda) + onset + ending, e.g. "zorbly", "snekkel"
+  // invented names, e.g. "zorbly" (onset, vowel, bridge, ending) or "frusk" (onset, vowel, final)
   private static final String[] ONSETS = {"b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br",
       "dr", "fl", "gl", "gr", "kl", "kr", "pl", "pr", "sk", "sl", "sn", "sp", "st", "tr", "sh", "th", "ch", "qu", "w", "j"};
   private static final String[] VOWELS = {"a", "e", "i", "o", "u", "ai", "oo", "ee", "ou"};
-  private static final String[] CODAS = {"", "", "", "r", "l", "n", "m", "s", "k", "x"};
-  private static final String[] MIDDLE = {"b", "d", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "bl", "br",
-      "dr", "gl", "kl", "pl", "tr", "sk", "th", "sh", "w"};
+  private static final String[] BRIDGES = {"b", "d", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "bb", "dd",
+      "gg", "kk", "ll", "mm", "nn", "pp", "rr", "ss", "tt", "vv", "zz", "rb", "rd", "rg", "rk", "rl", "rm", "rn", "rp",
+      "rs", "rt", "rv", "lb", "ld", "lk", "lm", "lp", "lt", "lv", "mb", "mp", "nd", "ng", "nk", "nt", "sk", "sp", "st",
+      "bl", "br", "dr", "gl", "gr", "kl", "kr", "pl", "pr", "tr", "mbl", "rbl", "ngl", "nkl", "mpl", "ndr", "str"};
   private static final String[] ENDINGS = {"a", "o", "y", "ic", "ish", "el", "et", "er", "en", "ow", "ix", "um", "an",
-      "ly", "ble", "ith", "us", "ot", "ax", "eth", "ine", "ock", "ub", "isk"};
+      "ly", "le", "ith", "us", "ot", "ax", "eth", "ine", "ock", "ub", "isk", "on", "ent", "ard"};
+  private static final String[] FINALS = {"sk", "nth", "mp", "nk", "st", "rk", "lk", "sh", "x", "th", "rn", "ft", "lf",
+      "nd", "rv", "zz"};
 
   /** A pronounceable lower-case word of 4-9 letters, not in used. */
   static String name(SplittableRandom r, Set<String> used) {
     while (true) {
-      String w = pick(ONSETS, r) + pick(VOWELS, r) + pick(CODAS, r) + pick(MIDDLE, r) + pick(ENDINGS, r);
+      String w;
+      if (r.nextInt(4) == 0) {
+        w = pick(ONSETS, r) + pick(VOWELS, r) + pick(FINALS, r);
+      } else {
+        String bridge = pick(BRIDGES, r);
+        String end = pick(ENDINGS, r);
+        char last = bridge.charAt(bridge.length() - 1);
+        if (end.startsWith("l") && (last == 'l' || last == 'r') || end.equals("le") && "bdgkpt".indexOf(last) < 0) continue;
+        w = pick(ONSETS, r) + pick(VOWELS, r) + bridge + end;
+      }
       if (w.length() >= 4 && w.length() <= 9 && !used.contains(w) && !tripled(w)) return w;
     }
   }
