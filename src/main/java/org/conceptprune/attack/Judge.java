@@ -30,13 +30,21 @@ public interface Judge extends AutoCloseable {
    * @param against clip only: the other class names of the zero-shot choice
    */
   static Judge open(String spec, List<String> against, int threads) {
+    return open(spec, against, threads, null);
+  }
+
+  /**
+   * As {@link #open(String, List, int)}; {@code toy} judges with the judge of the toy model folder
+   * toyModel (its world's judge in judge/, see {@code ToyModel.judge}), or the bundled one when null.
+   */
+  static Judge open(String spec, List<String> against, int threads, Path toyModel) {
     int colon = spec.indexOf(':');
     String kind = colon < 0 ? spec : spec.substring(0, colon);
     String arg = colon < 0 ? null : spec.substring(colon + 1);
     switch (kind) {
       case "toy" -> {
         if (arg != null) throw new UserError("--judge toy takes no argument (the judge shipped in the jar), got '" + spec + "'");
-        return ToyConceptJudge.bundled();
+        return toyModel == null ? ToyConceptJudge.bundled() : ToyConceptJudge.forModel(toyModel);
       }
       case "classify", "nudity", "clip" -> {
         if (arg == null || arg.isEmpty()) throw new UserError("--judge " + kind + " needs a file: " + kind + ":PATH");

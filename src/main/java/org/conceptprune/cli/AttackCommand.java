@@ -29,6 +29,7 @@ import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
@@ -157,12 +158,13 @@ public final class AttackCommand implements Callable<Integer> {
       if (limit < 1) throw new UserError("--limit must be at least 1, got " + limit);
       rows = rows.subList(0, Math.min(limit, rows.size()));
     }
+    toyWorld = toy ? ToyModel.world(basePath) : null;
     GenerationSettings g = toy
         ? new GenerationSettings(or(steps, 20), or(guidance, 4.0), sched("ddim"), ToyWorld.SIZE, ToyWorld.SIZE, seed)
         : new GenerationSettings(or(steps, 50), or(guidance, 7.5), sched(null), 0, 0, seed);
     AttackMethod m = method(toy);
     PrintWriter log = spec.commandLine().getErr();
-    try (Judge j = Judge.open(judge, against, Runtime.threads())) {
+    try (Judge j = Judge.open(judge, against, Runtime.threads(), toy ? basePath : null)) {
       j.requireConcept(concept);
       try (StableDiffusion b = StableDiffusion.load(basePath, config); ModelPair pair = pair(b, basePath, modelPath, maskFile)) {
         Map<String, Object> run = new LinkedHashMap<>();
@@ -206,9 +208,9 @@ public final class AttackCommand implements Callable<Integer> {
     List<String[]> out = new ArrayList<>();
     if (pairs == null) {
       if (!toy) throw new UserError("ring-a-bell needs --pairs CSV (columns prompt = with the concept, prompt1 = without)");
-      boolean style = ToyWorld.styleNames().contains(concept);
-      if (!style && !ToyWorld.objects().contains(concept)) return java.util.Collections.singletonList(new String[] {concept, ""}); // the judge refuses it next
-      var c = ToyEval.calibration(style, style ? ToyWorld.styleIndex(concept) : ToyWorld.objectIndex(concept));
+      boolean style = toyWorld.hasStyle(concept);
+      if (!style && !toyWorld.hasObject(concept)) return java.util.Collections.singletonList(new String[] {concept, ""}); // the judge refuses it next
+      var c = ToyEval.calibration(toyWorld, style, style ? toyWorld.styleIndex(concept) : toyWorld.objectIndex(concept));
       for (int i = 0; i < c.target().size(); i++) out.add(new String[] {c.target().get(i), c.reference().get(i)});
       return out;
     }
@@ -249,6 +251,8 @@ public final class AttackCommand implements Callable<Integer> {
   }
 
   private Path toyModel;
+  /** With --judge toy: the world of the base model (its toy_world.json; classic without one). */
+  private World toyWorld;
 
   private Path toyFolder() {
     if (toyModel == null) toyModel = ToyModel.extractBundled();

@@ -31,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "out/demo", description = "Output folder (default ${DEFAULT-VALUE}); a rerun reuses what is there.")
   Path out;
 
-  @Option(names = "--style", defaultValue = "zorbly", description = "Style to erase (default ${DEFAULT-VALUE}).")
+  @Option(names = "--style", description = "Style to erase (default: zorbly, or the first style of the model's toy world).")
   String style;
 
   @Option(names = "--object", defaultValue = "heart", description = "Object to erase (default ${DEFAULT-VALUE}).")
@@ -49,10 +49,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     OutputPaths.inputs().add("--model", model).check("--out", out);
-    var options = new ToyExperiment.Options(List.of(style, object), k, tHat, 2, 0, SWEEP_K, SWEEP_T, true,
-        ToyClip.bundledAvailable() ? ToyClip.extractBundled() : null);
+    Path base = model != null ? model : ToyModel.extractBundled();
+    String st = style != null ? style : ToyModel.world(base).style(0).name(); // classic: zorbly
+    var options = new ToyExperiment.Options(List.of(st, object), k, tHat, 2, 0, SWEEP_K, SWEEP_T, true, model,
+        ToyClip.forModel(base));
     try (ToyExperiment e = new ToyExperiment(options)) {
-      Path base = model != null ? model : ToyModel.extractBundled();
       Evaluation.Outcome o = new Evaluation(e, out, spec.commandLine().getErr())
           .run(List.of(new Evaluation.ModelSpec("base", base, null)), null, Selection.ALL, false);
       spec.commandLine().getOut().print(o.table());

@@ -142,7 +142,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (recipe != null) paths.add("--experiment", Path.of(experiment));
     List<Evaluation.ModelSpec> specs = specs(paths);
     paths.check("--out", out);
-    try (Experiment e = create(name, recipe)) {
+    try (Experiment e = create(name, recipe, specs)) {
       Evaluation ev = new Evaluation(e, out, spec.commandLine().getErr());
       Evaluation.Outcome o;
       if (merge != null) {
@@ -235,7 +235,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     return r != null && r.has(key) ? Path.of(r.get(key).asText()) : null;
   }
 
-  private Experiment create(String name, JsonNode recipe) {
+  /** @param specs the models given (the first is the base; none: the shipped toy model) */
+  private Experiment create(String name, JsonNode recipe, List<Evaluation.ModelSpec> specs) {
     EvalOptions opts = options(recipe);
     switch (name) {
       case "toy" -> {
@@ -246,7 +247,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             seed != null ? seed : (long) dbl(recipe, "seed", 0),
             sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
             sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
-            opts.clip() != null ? opts.clip() : ToyClip.bundledAvailable() ? ToyClip.extractBundled() : null));
+            specs.isEmpty() ? null : specs.get(0).model(), // its toy_world.json and judge/, if any
+            opts.clip() != null ? opts.clip() : specs.isEmpty() ? null : ToyClip.forModel(specs.get(0).model())));
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);

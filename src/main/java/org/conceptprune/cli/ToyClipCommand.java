@@ -2,6 +2,7 @@ package org.conceptprune.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.conceptprune.toy.World;
 import org.conceptprune.toy.clip.ToyClipDesign;
 import org.conceptprune.toy.clip.ToyClipEval;
 import org.conceptprune.toy.clip.ToyClipTrainer;
@@ -48,6 +49,10 @@ public final class ToyClipCommand implements Runnable {
         description = "Width of the text tower = the toy UNet's cross_attention_dim when it conditions one (default ${DEFAULT-VALUE}).")
     int textHidden;
 
+    @Option(names = "--world", paramLabel = "W", defaultValue = "classic",
+        description = "The toy world: classic or crowded:N:SEED (default ${DEFAULT-VALUE}).")
+    String world;
+
     @Option(names = "--overwrite", description = "Replace OUT if it exists.")
     boolean overwrite;
 
@@ -63,8 +68,9 @@ public final class ToyClipCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       OutputPaths.inputs().check("--out", out, overwrite);
+      World w = World.named(world);
       AtomicFiles.writeFolder(out, tmp -> ToyClipTrainer.train(
-          new ToyClipTrainer.Options(tmp, seed, steps, batch, lr, design), System.out::println));
+          new ToyClipTrainer.Options(tmp, seed, steps, batch, lr, design, w), System.out::println));
       System.out.println("toy CLIP: " + out);
       return 0;
     }

@@ -15,6 +15,7 @@ import org.conceptprune.toy.ToyTrainer;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
+import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code toy train} and {@code toy eval}: the toy text-to-image model on which erasure is measured. */
 @Command(name = "toy", mixinStandardHelpOptions = true,
     description = "The toy world's text-to-image model: train it, or measure it (ablations, erasure, sweeps).",
-    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class, ToyMasksCommand.class, ToyClipCommand.class})
+    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class, ToyMasksCommand.class, ToyJudgeCommand.class,
+        ToyClipCommand.class})
 public final class ToyCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -85,6 +87,10 @@ public final class ToyCommand implements Runnable {
             + " shipped toy CLIP's text tower) or a toy CLIP folder from `toy clip train` (default ${DEFAULT-VALUE}).")
     String textEncoder;
 
+    @Option(names = "--world", paramLabel = "W", defaultValue = "classic",
+        description = "The toy world to train on: classic (16 styles) or crowded:N:SEED (N generated styles, e.g. crowded:120:0); written to OUT/toy_world.json (default ${DEFAULT-VALUE}).")
+    String world;
+
     @Override
     public Integer call() {
       boolean bad = !(tokenStd > 0) || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
@@ -99,10 +105,14 @@ public final class ToyCommand implements Runnable {
         default -> Path.of(textEncoder);
       };
       OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).check("--half-out", halfOut);
+      World w = World.named(world);
       ToyDesign design;
       try {
         design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden);
-        if (clip != null) design = ToyClipText.design(clip, design);
+        if (clip != null) {
+          design = ToyClipText.design(clip, design);
+          ToyClipText.requireWorld(clip, w);
+        }
         if (reuseVae) ToyTrainer.requireVae(out);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -112,7 +122,7 @@ public final class ToyCommand implements Runnable {
       int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
       double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
-          vSteps, uSteps, clip), System.out::println);
+          vSteps, uSteps, w, clip), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;
     }
@@ -127,7 +137,7 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--json", defaultValue = "out/toy-eval.json", description = "JSON report (default ${DEFAULT-VALUE}).")
     Path json;
 
-    @Option(names = "--quick", description = "Three concepts, one image per pair (96) for accuracy, 2 per pair asking for an erased concept (else 288 and 4).")
+    @Option(names = "--quick", description = "Three concepts (classic: zorbly, dravish, heart; another world: its first two styles and heart), one image per pair for accuracy, 2 per pair asking for an erased concept (else 3 and 4).")
     boolean quick;
 
     @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
@@ -143,19 +153,22 @@ public final class ToyCommand implements Runnable {
     public Integer call() {
       OutputPaths.inputs().add("--model", model).check("--json", json);
       Path dir = model != null ? model : ToyModel.extractBundled();
-      try (StableDiffusion sd = StableDiffusion.loadFolder(dir); ToyJudge j = ToyJudge.loadBundled()) {
+      World w = ToyModel.world(dir);
+      try (ToyJudge j = ToyModel.judge(dir); StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
+        System.out.println("world: " + w + "; judge trained for the " + j.config().worldName() + " world");
         List<int[]> concepts = new ArrayList<>();
         if (quick) {
+          // classic: zorbly, dravish, heart (the runs in docs/TOY-MODEL.md); another world: its first two styles and heart
           concepts.add(new int[] {1, 0});
-          concepts.add(new int[] {1, 8});
-          concepts.add(new int[] {0, 5});
+          concepts.add(new int[] {1, w.isClassic() ? 8 : 1});
+          concepts.add(new int[] {0, w.objectIndex("heart")});
         } else {
-          for (int s = 0; s < ToyWorld.numStyles(); s++) concepts.add(new int[] {1, s});
-          for (int o = 0; o < ToyWorld.numObjects(); o++) concepts.add(new int[] {0, o});
+          for (int s = 0; s < w.numStyles(); s++) concepts.add(new int[] {1, s});
+          for (int o = 0; o < w.numObjects(); o++) concepts.add(new int[] {0, o});
         }
         ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, quick ? 2 : 4,
             sweep ? new double[] {0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
-            ToyEval.Sampling.defaults());
+            ToyEval.Sampling.defaults(), w);
         Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
         ToyReport.writeJson(r, json);
         System.out.println("report: " + json);

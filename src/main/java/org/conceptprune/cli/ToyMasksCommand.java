@@ -14,7 +14,7 @@ import org.conceptprune.prune.ModelHash;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
-import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
@@ -49,20 +49,22 @@ public final class ToyMasksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean style = ToyWorld.styleNames().contains(concept);
-    if (!style && !ToyWorld.objects().contains(concept)) {
-      throw new UserError("'" + concept + "' is neither a toy style " + ToyWorld.styleNames() + " nor a toy object " + ToyWorld.objects());
-    }
     if (!(k > 0 && k <= 1)) throw new UserError("--k must be in (0, 1], got " + k);
     OutputPaths.inputs().add("--model", model).check("--out", out);
     Path dir = model != null ? model : ToyModel.extractBundled();
+    World w = ToyModel.world(dir);
+    boolean style = w.hasStyle(concept);
+    if (!style && !w.hasObject(concept)) {
+      throw new UserError("'" + concept + "' is neither a style " + World.abbreviated(w.styleNames()) + " nor an object "
+          + w.objects() + " of the " + w.name() + " toy world");
+    }
     String hash;
     try (ModelSource src = ModelSource.open(dir, null)) {
       hash = ModelHash.of(src.weights(Component.UNET));
     }
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
-      int idx = style ? ToyWorld.styleIndex(concept) : ToyWorld.objectIndex(concept);
-      PruneStats st = ToyEval.stats(sd, style, idx, tHat, ToyEval.Sampling.defaults(), seed + 100);
+      int idx = style ? w.styleIndex(concept) : w.objectIndex(concept);
+      PruneStats st = ToyEval.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), seed + 100);
       MaskSet cp = ToyEval.mask(sd, st, k, tHat);
       MaskSet rnd = ToyEval.randomLike(cp, seed + 11);
       String tag = String.format(Locale.ROOT, "k%s", k);

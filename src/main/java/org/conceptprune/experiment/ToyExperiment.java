@@ -1,5 +1,6 @@
 package org.conceptprune.experiment;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,10 @@ import org.conceptprune.prune.PruneStats;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyJudge;
+import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.clip.ToyClipEval;
+import org.conceptprune.toy.World;
 import org.conceptprune.util.UserError;
 
 /**
@@ -34,23 +37,31 @@ public final class ToyExperiment implements Experiment {
    * @param concepts style or object names of the toy world
    * @param perConcept images per prompt variant asking for an erased concept
    * @param sweepK, sweepT the grid of the first concept (empty: no sweep)
+   * @param model the base toy model folder, whose world ({@link ToyModel#world}) and judge
+   *     ({@link ToyModel#judge}) the experiment uses; null: the shipped model's (classic, the bundled judge)
    */
   public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-      List<Integer> sweepT, boolean ablation, Path clip) {
+      List<Integer> sweepT, boolean ablation, Path model, Path clip) {
     public Options {
       if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
-      for (String c : concepts) kindOf(c);
+      World w = worldOf(model);
+      for (String c : concepts) kindOf(w, c);
       if (perConcept < 1) throw new UserError("images per concept must be >= 1");
     }
 
-    /** Without CLIP metrics. */
+    /** The shipped model (classic world, bundled judge), without CLIP metrics. */
     public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
         List<Integer> sweepT, boolean ablation) {
-      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null);
+      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null);
     }
   }
 
+  static World worldOf(Path model) {
+    return model == null ? World.classic() : ToyModel.world(model);
+  }
+
   private final Options o;
+  private final World world;
   private final PromptSet prompts;
   private final Map<String, double[]> sweep = new LinkedHashMap<>();
   private ToyJudge judge;
@@ -58,25 +69,37 @@ public final class ToyExperiment implements Experiment {
 
   public ToyExperiment(Options o) {
     this.o = o;
-    this.prompts = rows(o);
+    this.world = worldOf(o.model());
+    this.prompts = rows(o, world);
     this.clip = o.clip() == null ? null : new ClipJudge(o.clip(), name());
   }
 
   /** true for a style, false for an object. */
-  static boolean kindOf(String concept) {
-    if (ToyWorld.styleNames().contains(concept)) return true;
-    if (ToyWorld.objects().contains(concept)) return false;
-    throw new UserError("'" + concept + "' is neither a toy style " + ToyWorld.styleNames() + " nor a toy object " + ToyWorld.objects());
+  static boolean kindOf(World w, String concept) {
+    if (w.hasStyle(concept)) return true;
+    if (w.hasObject(concept)) return false;
+    throw new UserError("'" + concept + "' is neither a style " + World.abbreviated(w.styleNames()) + " nor an object "
+        + w.objects() + " of the " + w.name() + " toy world");
   }
 
-  static int indexOf(String concept) {
-    return kindOf(concept) ? ToyWorld.styleIndex(concept) : ToyWorld.objectIndex(concept);
+  static int indexOf(World w, String concept) {
+    return kindOf(w, concept) ? w.styleIndex(concept) : w.objectIndex(concept);
   }
 
-  private static PromptSet rows(Options o) {
+  private boolean kindOf(String concept) {
+    return kindOf(world, concept);
+  }
+
+  private int indexOf(String concept) {
+    return indexOf(world, concept);
+  }
+
+  private static PromptSet rows(Options o, World w) {
     List<PromptRow> rows = new ArrayList<>();
-    for (String c : o.concepts()) add(rows, ASKING + c, ToyEval.asking(kindOf(c), indexOf(c), o.perConcept()), o.seed() + 31);
-    add(rows, PAIRS, ToyEval.allPairs(1), o.seed());
+    for (String c : o.concepts()) {
+      add(rows, ASKING + c, ToyEval.asking(w, kindOf(w, c), indexOf(w, c), o.perConcept()), o.seed() + 31);
+    }
+    add(rows, PAIRS, ToyEval.allPairs(w, 1), o.seed());
     StringBuilder sig = new StringBuilder("toy");
     for (PromptRow r : rows) sig.append('\n').append(r.prompt()).append(' ').append(r.seed()).append(' ').append(r.slot());
     String hash = PromptSet.sha256(sig.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -115,6 +138,7 @@ public final class ToyExperiment implements Experiment {
   public Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("concepts", String.join(", ", o.concepts()));
+    if (!world.isClassic()) m.put("world", world.name()); // absent for classic: folders of earlier runs resume
     m.put("k", Double.toString(o.k()));
     m.put("t_hat", Integer.toString(o.tHat()));
     m.put("images_per_concept_variant", Integer.toString(o.perConcept()));
@@ -132,7 +156,7 @@ public final class ToyExperiment implements Experiment {
     int tMax = o.tHat();
     for (int t : o.sweepT()) tMax = Math.max(tMax, t);
     for (String c : o.concepts()) {
-      PruneStats st = ToyEval.stats(sd, kindOf(c), indexOf(c), tMax, s, o.seed() + 100);
+      PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, o.seed() + 100);
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
       out.add(new ModelVariant(c + "-cp", base.model(), m, how));
@@ -173,7 +197,7 @@ public final class ToyExperiment implements Experiment {
 
   @Override
   public List<ImageScore> score(String model, List<PromptRow> rows, List<RgbImage> images) {
-    if (judge == null) judge = ToyJudge.loadBundled();
+    if (judge == null) judge = o.model() == null ? ToyJudge.loadBundled() : ToyModel.judge(o.model());
     int n = images.size();
     float[] all = new float[n * ToyWorld.PIXELS];
     for (int i = 0; i < n; i++) System.arraycopy(images.get(i).toUnitFloats(), 0, all, i * ToyWorld.PIXELS, ToyWorld.PIXELS);
@@ -187,14 +211,14 @@ public final class ToyExperiment implements Experiment {
       if (ob >= 0) v.put("object_correct", r.object()[i] == ob ? 1.0 : 0.0);
       if (st >= 0) v.put("style_correct", r.style()[i] == st ? 1.0 : 0.0);
       Map<String, String> labels = new LinkedHashMap<>();
-      labels.put("object", ToyWorld.objects().get(r.object()[i]));
-      labels.put("style", ToyWorld.styles().get(r.style()[i]).name());
+      labels.put("object", world.objects().get(r.object()[i]));
+      labels.put("style", world.style(r.style()[i]).name());
       if (clip != null && st >= 0) {
         float[] e = clip.imageEmbeds(images.get(i));
         int best = clipStyle(e);
         v.put(STYLE_CLIP_SCORE, ClipScores.clipScore(ClipScores.cosine(e, styleText(st))));
         v.put(STYLE_CLIP_CORRECT, best == st ? 1.0 : 0.0);
-        labels.put("clip_style", ToyWorld.styles().get(best).name());
+        labels.put("clip_style", world.style(best).name());
       }
       out.add(new ImageScore(model, row.index(), v, labels));
     }
@@ -207,14 +231,14 @@ public final class ToyExperiment implements Experiment {
 
   /** The toy CLIP's embedding of the style-only caption "a {style} shape". */
   private float[] styleText(int style) {
-    return styleTexts.computeIfAbsent(style, s -> clip.textEmbeds(ToyClipEval.stylePrompt(ToyWorld.styles().get(s).name())));
+    return styleTexts.computeIfAbsent(style, s -> clip.textEmbeds(ToyClipEval.stylePrompt(world.style(s).name())));
   }
 
   /** The style whose caption the toy CLIP finds closest to the image (zero-shot). */
   private int clipStyle(float[] image) {
     int best = 0;
     double top = Double.NEGATIVE_INFINITY;
-    for (int s = 0; s < ToyWorld.numStyles(); s++) {
+    for (int s = 0; s < world.numStyles(); s++) {
       double c = ClipScores.cosine(image, styleText(s));
       if (c > top) {
         top = c;

@@ -120,16 +120,16 @@ public final class Attention extends Module {
     // Out of place: in-place muli/addi here gave 1e29 gradients on q and k under autograd (toy CLIP training).
     NDArray raw = q.matMul(kt);
     NDArray scores = raw.mul(scale); // [n, rows, s]
-    raw.close();
+    Ops.release(raw);
     if (mask != null) {
       NDArray masked = scores.add(mask);
-      scores.close();
+      Ops.release(scores);
       scores = masked;
     }
     NDArray p = scores.softmax(-1);
-    scores.close();
+    Ops.release(scores);
     NDArray o = p.matMul(v); // [n, rows, d]
-    p.close();
+    Ops.release(p);
     Profiler.stop("attention", t0);
     return o;
   }

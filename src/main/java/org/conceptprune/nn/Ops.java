@@ -63,6 +63,15 @@ public final class Ops {
    * Frees intermediate arrays as soon as a block no longer needs them (their memory would otherwise
    * live until the block's scope ends). Autograd keeps what it needs: libtorch tensors are ref-counted.
    */
+  /**
+   * Closes intermediates early, except while autograd records (inside a GradientCollector): there
+   * the graph may still read them in backward, and closing them early gave garbage gradients.
+   */
+  public static void release(NDArray... arrays) {
+    if (ai.djl.pytorch.jni.JniUtils.isGradMode()) return;
+    close(arrays);
+  }
+
   public static void close(NDArray... arrays) {
     for (NDArray a : arrays) if (a != null) a.close();
   }

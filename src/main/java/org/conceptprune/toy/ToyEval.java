@@ -92,29 +92,39 @@ public final class ToyEval {
     return new Judged(items, all, judge.classify(all, items.size(), ToyJudge.Layout.NHWC));
   }
 
-  /** Every (object, style) pair, the two full templates alternating, perPair images each. */
+  /** {@link #allPairs(World, int)} of the classic world. */
   public static List<Item> allPairs(int perPair) {
+    return allPairs(World.classic(), perPair);
+  }
+
+  /** Every (object, style) pair, the two full templates alternating, perPair images each. */
+  public static List<Item> allPairs(World w, int perPair) {
     List<Item> out = new ArrayList<>();
     for (int k = 0; k < perPair; k++) {
-      for (int o = 0; o < ToyWorld.numObjects(); o++) {
-        for (int s = 0; s < ToyWorld.numStyles(); s++) out.add(full(o, s, (o + s + k) % 2 == 0));
+      for (int o = 0; o < w.numObjects(); o++) {
+        for (int s = 0; s < w.numStyles(); s++) out.add(full(w, o, s, (o + s + k) % 2 == 0));
       }
     }
     return out;
   }
 
-  static Item full(int o, int s, boolean styleFirst) {
+  static Item full(World w, int o, int s, boolean styleFirst) {
     Caption.Template t = styleFirst ? Caption.Template.STYLE_OBJECT : Caption.Template.OBJECT_IN_STYLE;
-    return new Item(ToyWorld.caption(o, s, t).text(), o, s);
+    return new Item(w.caption(o, s, t).text(), o, s);
+  }
+
+  /** {@link #asking(World, boolean, int, int)} of the classic world. */
+  public static List<Item> asking(boolean style, int c, int n) {
+    return asking(World.classic(), style, c, n);
   }
 
   /** Prompts asking for style s (with every object) or object o (with every style), n each. */
-  public static List<Item> asking(boolean style, int c, int n) {
+  public static List<Item> asking(World w, boolean style, int c, int n) {
     List<Item> out = new ArrayList<>();
-    int others = style ? ToyWorld.numObjects() : ToyWorld.numStyles();
+    int others = style ? w.numObjects() : w.numStyles();
     for (int k = 0; k < n; k++) {
       for (int x = 0; x < others; x++) {
-        out.add(style ? full(x, c, (x + k) % 2 == 0) : full(c, x, (x + k) % 2 == 0));
+        out.add(style ? full(w, x, c, (x + k) % 2 == 0) : full(w, c, x, (x + k) % 2 == 0));
       }
     }
     return out;
@@ -131,21 +141,26 @@ public final class ToyEval {
     return out;
   }
 
-  /** The calibration prompts of a toy concept (ALGORITHM.md templates adapted to the world). */
+  /** {@link #calibration(World, boolean, int)} of the classic world. */
   public static ConceptFamily.Prompts calibration(boolean style, int c) {
+    return calibration(World.classic(), style, c);
+  }
+
+  /** The calibration prompts of a toy concept (ALGORITHM.md templates adapted to the world). */
+  public static ConceptFamily.Prompts calibration(World w, boolean style, int c) {
     List<String> t = new ArrayList<>();
     List<String> r = new ArrayList<>();
     if (style) {
-      String s = ToyWorld.styles().get(c).name();
-      for (String o : ToyWorld.objects()) {
+      String s = w.style(c).name();
+      for (String o : w.objects()) {
         t.add("a " + o + " in " + s + " style");
         r.add("a " + o);
         t.add("a " + s + " " + o);
         r.add("a " + o);
       }
     } else {
-      String o = ToyWorld.objects().get(c);
-      for (var st : ToyWorld.styles()) {
+      String o = w.objects().get(c);
+      for (var st : w.styles()) {
         t.add("a " + st.name() + " " + o);
         r.add("a " + st.name() + " shape");
       }
@@ -153,11 +168,16 @@ public final class ToyEval {
     return new ConceptFamily.Prompts(t, r);
   }
 
-  /** Statistics of a concept over the first tMax UNet calls (DDIM, the evaluation's sampling). */
+  /** {@link #stats(World, StableDiffusion, boolean, int, int, Sampling, long)} of the classic world. */
   public static PruneStats stats(StableDiffusion sd, boolean style, int c, int tMax, Sampling s, long seed) {
+    return stats(World.classic(), sd, style, c, tMax, s, seed);
+  }
+
+  /** Statistics of a concept over the first tMax UNet calls (DDIM, the evaluation's sampling). */
+  public static PruneStats stats(World w, StableDiffusion sd, boolean style, int c, int tMax, Sampling s, long seed) {
     StatsSettings st = new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, tMax, SchedulerKind.DDIM, s.steps(),
         s.guidance(), seed, true, 32, 32);
-    var prompts = calibration(style, c);
+    var prompts = calibration(w, style, c);
     Progress quiet = new Progress("stats", (long) prompts.target().size() * tMax, new java.io.PrintWriter(java.io.Writer.nullWriter()));
     return ActivationStats.collect(sd, prompts, st, null, quiet).stats();
   }

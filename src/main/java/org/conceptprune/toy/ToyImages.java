@@ -48,13 +48,18 @@ public final class ToyImages {
     return Math.max(0, Math.min(255, Math.round(v * 255f)));
   }
 
-  /** A grid with one row per style and one column per object (held-out pairs included). */
+  /** The classic world's grid ({@link #writeWorldGrid(World, long, int, Path)}). */
   public static void writeWorldGrid(long seed, int scale, Path png) {
+    writeWorldGrid(World.classic(), seed, scale, png);
+  }
+
+  /** A grid with one row per style and one column per object (held-out pairs included). */
+  public static void writeWorldGrid(World w, long seed, int scale, Path png) {
     java.util.ArrayList<float[]> ims = new java.util.ArrayList<>();
     java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-    for (int s = 0; s < ToyWorld.numStyles(); s++) {
-      for (int o = 0; o < ToyWorld.numObjects(); o++) ims.add(ToyRenderer.render(o, s, rng));
+    for (int s = 0; s < w.numStyles(); s++) {
+      for (int o = 0; o < w.numObjects(); o++) ims.add(ToyRenderer.render(w, o, s, rng));
     }
-    writeGrid(ims, ToyWorld.SIZE, ToyWorld.numObjects(), scale, png);
+    writeGrid(ims, ToyWorld.SIZE, w.numObjects(), scale, png);
   }
 }

@@ -50,9 +50,14 @@ public final class ToyJudge implements AutoCloseable {
     }
   }
 
-  /** judge.json. */
+  /** judge.json; {@code world} is the name of the world it was trained on (null in judges older than worlds: classic). */
   public record ConfigFile(int[] channels, int[] strides, int groups, List<String> objects, List<String> styles,
-      int imageSize, Map<String, Object> training) {}
+      int imageSize, Map<String, Object> training, String world) {
+    /** The world named, or classic for a judge that names none. */
+    public String worldName() {
+      return world != null ? world : World.CLASSIC;
+    }
+  }
 
   private final NDManager manager;
   private final JudgeNet net;
@@ -74,23 +79,34 @@ public final class ToyJudge implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** The classic world's judge.json. */
   public static ConfigFile configOf(JudgeNet.Config c, Map<String, Object> training) {
-    return new ConfigFile(c.channels(), c.strides(), c.groups(), ToyWorld.objects(), ToyWorld.styleNames(),
-        ToyWorld.SIZE, training);
+    return configOf(World.classic(), c, training);
   }
 
-  /** Loads a judge from a folder holding judge.json and judge.safetensors. */
+  public static ConfigFile configOf(World w, JudgeNet.Config c, Map<String, Object> training) {
+    return new ConfigFile(c.channels(), c.strides(), c.groups(), w.objects(), w.styleNames(), ToyWorld.SIZE, training,
+        w.name());
+  }
+
+  /** Loads a judge of the classic world from a folder holding judge.json and judge.safetensors. */
   public static ToyJudge load(Path dir) {
+    return load(dir, World.classic());
+  }
+
+  /**
+   * Loads a judge from a folder holding judge.json and judge.safetensors.
+   *
+   * @throws UserError when the judge was trained for another world than w (class counts or names differ)
+   */
+  public static ToyJudge load(Path dir, World w) {
     ConfigFile cf;
     try {
       cf = JSON.readValue(dir.resolve(CONFIG).toFile(), ConfigFile.class);
     } catch (IOException e) {
       throw new UserError("cannot read judge config " + dir.resolve(CONFIG) + ": " + e.getMessage());
     }
-    if (!cf.objects().equals(ToyWorld.objects()) || !cf.styles().equals(ToyWorld.styleNames())) {
-      throw new UserError("judge " + dir + " was trained for another toy world (objects " + cf.objects()
-          + ", styles " + cf.styles() + ")");
-    }
+    requireWorld(cf, w, dir);
     JudgeNet net = new JudgeNet(new JudgeNet.Config(cf.channels(), cf.strides(), cf.groups(),
         cf.objects().size(), cf.styles().size()));
     NDManager m = Runtime.newManager();
@@ -101,6 +117,21 @@ public final class ToyJudge implements AutoCloseable {
       throw e;
     }
     return new ToyJudge(m, net, cf);
+  }
+
+  /** Checks that a judge's classes are the world's; UserError naming both worlds and class counts if not. */
+  static void requireWorld(ConfigFile cf, World w, Path dir) {
+    if (cf.objects() == null || cf.styles() == null) throw new UserError(dir.resolve(CONFIG) + ": no \"objects\" / \"styles\" lists");
+    if (cf.objects().size() != w.numObjects() || cf.styles().size() != w.numStyles()) {
+      throw new UserError("judge " + dir + " was trained for the " + cf.worldName() + " toy world (" + cf.objects().size()
+          + " objects, " + cf.styles().size() + " styles) but the model's world is " + w.name() + " (" + w.numObjects()
+          + " objects, " + w.numStyles() + " styles): train a judge for it with `toy judge --world " + w.name() + "`");
+    }
+    if (!cf.objects().equals(w.objects()) || !cf.styles().equals(w.styleNames())) {
+      throw new UserError("judge " + dir + " was trained for the " + cf.worldName() + " toy world, whose style or object names"
+          + " differ from the " + w.name() + " world's (judge styles " + World.abbreviated(cf.styles()) + ", world styles "
+          + World.abbreviated(w.styleNames()) + ")");
+    }
   }
 
   /** Whether the jar carries a trained judge. */

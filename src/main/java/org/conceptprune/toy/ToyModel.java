@@ -1,5 +1,7 @@
 package org.conceptprune.toy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,11 +15,14 @@ import java.util.Map;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.UserError;
 
 /**
  * The trained toy model shipped in the jar under {@value #RESOURCE_DIR} (a diffusers folder, weights
- * in fp16), and the export that makes it from a training run.
+ * in fp16), the export that makes it from a training run, and what a toy model folder says beyond
+ * diffusers: the world it was trained on ({@value #WORLD_FILE}; absent: the classic world) and its own
+ * judge ({@value #JUDGE_DIR}/; absent: the judge shipped in the jar).
  */
 public final class ToyModel {
   private ToyModel() {}
@@ -30,6 +35,47 @@ public final class ToyModel {
       "vae/diffusion_pytorch_model.safetensors", "text_encoder/config.json", "text_encoder/model.safetensors",
       "tokenizer/merges.txt", "tokenizer/vocab.json", "tokenizer/special_tokens_map.json",
       "tokenizer/tokenizer_config.json");
+
+  /** {"world": "crowded:120:0"}: the world a toy model folder was trained on. */
+  public static final String WORLD_FILE = "toy_world.json";
+  /** The folder of a toy model's own judge (judge.json, judge.safetensors). */
+  public static final String JUDGE_DIR = "judge";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The world of a toy model folder: its {@value #WORLD_FILE}, or the classic world without one. */
+  public static World world(Path dir) {
+    Path f = dir.resolve(WORLD_FILE);
+    if (!Files.exists(f)) return World.classic();
+    JsonNode n;
+    try {
+      n = JSON.readTree(f.toFile());
+    } catch (IOException e) {
+      throw new UserError(f + ": not JSON (" + e.getMessage() + ")");
+    }
+    if (n == null || !n.path("world").isTextual()) throw new UserError(f + ": expected {\"world\": \"classic\" or \"crowded:N:SEED\"}");
+    return World.named(n.get("world").asText());
+  }
+
+  /** Writes {@value #WORLD_FILE} into a model folder (atomically). */
+  public static void writeWorld(Path dir, World w) {
+    AtomicFiles.writeString(dir.resolve(WORLD_FILE), JSON.createObjectNode().put("world", w.name()).toPrettyString() + "\n");
+  }
+
+  /**
+   * The judge of a toy model folder: {@value #JUDGE_DIR}/ when it has one, else the judge shipped in
+   * the jar; either must know the folder's world ({@link ToyJudge#load(Path, World)}).
+   */
+  public static ToyJudge judge(Path dir) {
+    World w = world(dir);
+    Path j = dir.resolve(JUDGE_DIR);
+    if (Files.isRegularFile(j.resolve(ToyJudge.CONFIG))) return ToyJudge.load(j, w);
+    if (!w.isClassic()) {
+      throw new UserError("toy model " + dir + " was trained on the " + w.name() + " world and has no judge: train one with"
+          + " `toy judge --world " + w.name() + " --out " + j + "`");
+    }
+    return ToyJudge.loadBundled();
+  }
 
   private static void deleteTree(Path p) {
     try (var s = Files.walk(p)) {
@@ -63,9 +109,29 @@ public final class ToyModel {
     }
   }
 
-  /** Copies a trained folder to {@code to} with every weight file rewritten in fp16. */
+  /**
+   * Copies a trained folder to {@code to} with every weight file rewritten in fp16; its
+   * {@value #WORLD_FILE}, {@value #JUDGE_DIR}/ and clip/ (fp32, as trained) come along when it has them.
+   */
   public static void exportHalf(Path from, Path to) {
     try {
+      if (Files.exists(from.resolve(WORLD_FILE))) {
+        Files.createDirectories(to);
+        Files.copy(from.resolve(WORLD_FILE), to.resolve(WORLD_FILE), StandardCopyOption.REPLACE_EXISTING);
+      }
+      for (String f : new String[] {ToyJudge.CONFIG, ToyJudge.WEIGHTS}) {
+        Path src = from.resolve(JUDGE_DIR).resolve(f);
+        if (!Files.exists(src)) continue;
+        Files.createDirectories(to.resolve(JUDGE_DIR));
+        Files.copy(src, to.resolve(JUDGE_DIR).resolve(f), StandardCopyOption.REPLACE_EXISTING);
+      }
+      Path clip = from.resolve("clip");
+      if (Files.isDirectory(clip)) { // the toy CLIP whose text tower the model was trained on (fp32, as trained)
+        Files.createDirectories(to.resolve("clip"));
+        try (var files = Files.list(clip)) {
+          for (Path f : files.toList()) Files.copy(f, to.resolve("clip").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
       for (String f : FILES) {
         Path dst = to.resolve(f);
         Files.createDirectories(dst.getParent());

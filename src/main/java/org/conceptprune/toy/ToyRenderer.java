@@ -47,29 +47,45 @@ public final class ToyRenderer {
     return lo + (hi - lo) * rng.nextDouble();
   }
 
+  /** Renders (object, style) of the classic world with a fresh stream of this seed. */
   public static float[] render(int object, int style, long seed) {
-    return render(object, style, new SplittableRandom(seed));
+    return render(World.classic(), object, style, new SplittableRandom(seed));
   }
 
+  /** Renders (object, style) of the classic world. */
   public static float[] render(int object, int style, SplittableRandom rng) {
+    return render(World.classic(), object, style, rng);
+  }
+
+  /** Renders (object, style) of a world. */
+  public static float[] render(World w, int object, int style, SplittableRandom rng) {
     float[] out = new float[ToyWorld.PIXELS];
-    render(object, style, Layout.sample(rng), out, 0);
+    render(object, w.style(style), Layout.sample(rng), out, 0);
     return out;
   }
 
-  /** Renders n images (objects[i], styles[i]) into one NCHW array. */
+  /** Renders n images (objects[i], styles[i]) of the classic world into one NCHW array. */
   public static float[] renderBatch(int[] objects, int[] styles, SplittableRandom rng) {
+    return renderBatch(World.classic(), objects, styles, rng);
+  }
+
+  /** Renders n images (objects[i], styles[i]) of a world into one NCHW array. */
+  public static float[] renderBatch(World w, int[] objects, int[] styles, SplittableRandom rng) {
     float[] out = new float[objects.length * ToyWorld.PIXELS];
     for (int i = 0; i < objects.length; i++) {
-      render(objects[i], styles[i], Layout.sample(rng), out, i * ToyWorld.PIXELS);
+      render(objects[i], w.style(styles[i]), Layout.sample(rng), out, i * ToyWorld.PIXELS);
     }
     return out;
   }
 
-  /** Renders into out[offset .. offset + 3*32*32) as CHW. */
+  /** Renders style index {@code style} of the classic world into out[offset ..) as CHW. */
   public static void render(int object, int style, Layout l, float[] out, int offset) {
+    render(object, World.classic().style(style), l, out, offset);
+  }
+
+  /** Renders the object in a style into out[offset .. offset + 3*32*32) as CHW. */
+  public static void render(int object, Style st, Layout l, float[] out, int offset) {
     ToyWorld.Shape shape = ToyWorld.Shape.values()[object];
-    Style st = ToyWorld.styles().get(style);
     float[] ca = new float[3];
     float[] cb = new float[3];
     for (int c = 0; c < 3; c++) {
@@ -83,6 +99,8 @@ public final class ToyRenderer {
     double ct = Math.cos(ta);
     double stt = Math.sin(ta);
     double period = st.period() * l.periodScale();
+    double duty = st.duty();
+    double rays = Math.rint(st.period()); // SPOKES: the period is the number of rays
     int n = ToyWorld.SIZE;
     float inv = 1f / (SS * SS);
     for (int py = 0; py < n; py++) {
@@ -101,7 +119,7 @@ public final class ToyRenderer {
             if (inside(shape, u, v)) {
               double a = ct * x + stt * y;
               double bb = -stt * x + ct * y;
-              c = texture(st.texture(), a, bb, x, y, period, l.phaseA(), l.phaseB()) ? cb : ca;
+              c = texture(st.texture(), a, bb, x, y, period, duty, rays, l.phaseA(), l.phaseB()) ? cb : ca;
             } else {
               c = l.background();
             }
@@ -126,13 +144,17 @@ public final class ToyRenderer {
     return v - Math.floor(v);
   }
 
-  /** True where the texture shows colour B. (a, b): rotated texture coordinates; (x, y): offset from the object centre. */
-  static boolean texture(ToyWorld.Texture t, double a, double b, double x, double y, double p, double pa, double pb) {
+  /**
+   * True where the texture shows colour B. (a, b): rotated texture coordinates; (x, y): offset from
+   * the object centre; p: period (px); duty: share of colour B (DOTS: radius, GRID / CROSSHATCH: line
+   * width, in periods; CHECKS: unused); rays: number of SPOKES; pa, pb: phases.
+   */
+  static boolean texture(ToyWorld.Texture t, double a, double b, double x, double y, double p, double duty, double rays,
+      double pa, double pb) {
     switch (t) {
       case STRIPES:
-        return frac(a / p + pa) < 0.5;
       case THIN_STRIPES:
-        return frac(a / p + pa) < 0.3;
+        return frac(a / p + pa) < duty;
       case CHECKS: {
         long i = (long) Math.floor(2 * a / p + 2 * pa);
         long j = (long) Math.floor(2 * b / p + 2 * pb);
@@ -141,23 +163,23 @@ public final class ToyRenderer {
       case DOTS: {
         double fa = frac(a / p + pa) - 0.5;
         double fb = frac(b / p + pb) - 0.5;
-        return fa * fa + fb * fb < 0.3 * 0.3;
+        return fa * fa + fb * fb < duty * duty;
       }
       case WAVES:
-        return frac((a + 2.0 * Math.sin(2 * Math.PI * (b / 12.0 + pb))) / p + pa) < 0.5;
+        return frac((a + 2.0 * Math.sin(2 * Math.PI * (b / 12.0 + pb))) / p + pa) < duty;
       case ZIGZAG: {
         double tri = 4 * Math.abs(frac(b / 8.0 + pb) - 0.5) - 1; // triangle wave in [-1, 1]
-        return frac((a + 2.5 * tri) / p + pa) < 0.5;
+        return frac((a + 2.5 * tri) / p + pa) < duty;
       }
       case RINGS:
-        return frac(Math.sqrt(x * x + y * y) / p + pa) < 0.5;
+        return frac(Math.sqrt(x * x + y * y) / p + pa) < duty;
       case GRID:
       case CROSSHATCH:
-        return frac(a / p + pa) < 0.25 || frac(b / p + pb) < 0.25;
+        return frac(a / p + pa) < duty || frac(b / p + pb) < duty;
       case SPOKES:
-        return frac(Math.atan2(b, a) / (2 * Math.PI) * 8 + pa) < 0.5;
+        return frac(Math.atan2(b, a) / (2 * Math.PI) * rays + pa) < duty;
       case SPIRAL:
-        return frac(Math.sqrt(x * x + y * y) / p + Math.atan2(b, a) / (2 * Math.PI) + pa) < 0.5;
+        return frac(Math.sqrt(x * x + y * y) / p + Math.atan2(b, a) / (2 * Math.PI) + pa) < duty;
       default:
         throw new IllegalArgumentException(t.toString());
     }

@@ -32,21 +32,28 @@ public final class ToyReport {
    * @param perConcept images per prompt-variant for the erased concept's sets
    */
   public record Options(double k, int tHat, List<int[]> concepts, int perPair, int perConcept, double[] sweepK,
-      int[] sweepT, long seed, Sampling sampling) {}
+      int[] sweepT, long seed, Sampling sampling, World world) {
+    /** The classic world. */
+    public Options(double k, int tHat, List<int[]> concepts, int perPair, int perConcept, double[] sweepK, int[] sweepT,
+        long seed, Sampling sampling) {
+      this(k, tHat, concepts, perPair, perConcept, sweepK, sweepT, seed, sampling, World.classic());
+    }
+  }
 
   public static Map<String, Object> run(StableDiffusion sd, ToyJudge judge, Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
     Map<String, Object> out = new LinkedHashMap<>();
     Sampling s = o.sampling();
+    World w = o.world();
     out.put("settings", Map.of("k", o.k(), "t_hat", o.tHat(), "steps", s.steps(), "guidance", s.guidance(),
-        "scheduler", "ddim", "seed", o.seed(), "images_per_pair", o.perPair()));
-    List<Item> all = ToyEval.allPairs(o.perPair());
+        "scheduler", "ddim", "seed", o.seed(), "images_per_pair", o.perPair(), "world", w.name()));
+    List<Item> all = ToyEval.allPairs(w, o.perPair());
     Judged full = ToyEval.run(sd, judge, all, o.seed() + 1000, s);
     Acc b = full.acc();
     log.accept(String.format(Locale.ROOT, "unpruned (%d images, fresh seeds): %s", all.size(), b.fmt()));
     out.put("unpruned", b);
     // ablations and the "others" of every erasure: one image per pair
-    List<Item> pairs = ToyEval.allPairs(1);
+    List<Item> pairs = ToyEval.allPairs(w, 1);
     Judged base = ToyEval.run(sd, judge, pairs, o.seed(), s);
     out.put("unpruned_one_per_pair", base.acc());
 
@@ -76,7 +83,7 @@ public final class ToyReport {
     if (o.sweepT() != null) for (int t : o.sweepT()) tMax = Math.max(tMax, t);
     for (int[] c : o.concepts()) {
       boolean style = c[0] == 1;
-      PruneStats st = ToyEval.stats(sd, style, c[1], tMax, s, o.seed() + 100);
+      PruneStats st = ToyEval.stats(w, sd, style, c[1], tMax, s, o.seed() + 100);
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       masks.add(m);
       Map<String, Object> row = erase(sd, judge, List.of(c), m, pairs, base, o, ffn2, log);
@@ -111,8 +118,8 @@ public final class ToyReport {
     return out;
   }
 
-  static String name(int[] c) {
-    return c[0] == 1 ? "style " + ToyWorld.styles().get(c[1]).name() : "object " + ToyWorld.objects().get(c[1]);
+  static String name(World w, int[] c) {
+    return c[0] == 1 ? "style " + w.style(c[1]).name() : "object " + w.objects().get(c[1]);
   }
 
   /** Random weights over all transformer Linear layers of the UNet (attn1, attn2, ff), count in all. */
@@ -143,7 +150,7 @@ public final class ToyReport {
       Judged base, Options o, long ffn2, Consumer<String> log) {
     Sampling s = o.sampling();
     List<Item> target = new ArrayList<>();
-    for (int[] c : cs) target.addAll(ToyEval.asking(c[0] == 1, c[1], o.perConcept()));
+    for (int[] c : cs) target.addAll(ToyEval.asking(o.world(), c[0] == 1, c[1], o.perConcept()));
     List<Integer> otherIdx = new ArrayList<>();
     List<Item> others = ToyEval.without(pairs, cs);
     for (int i = 0; i < pairs.size(); i++) if (others.contains(pairs.get(i))) otherIdx.add(i);
@@ -162,7 +169,7 @@ public final class ToyReport {
     double[] wi = new double[3];
     int off = 0;
     for (int[] c : cs) {
-      int len = ToyEval.asking(c[0] == 1, c[1], o.perConcept()).size();
+      int len = ToyEval.asking(o.world(), c[0] == 1, c[1], o.perConcept()).size();
       List<Integer> idx = new ArrayList<>();
       for (int i = off; i < off + len; i++) idx.add(i);
       off += len;
@@ -182,7 +189,7 @@ public final class ToyReport {
     long n = ToyEval.count(m);
     Map<String, Object> row = new LinkedHashMap<>();
     StringBuilder nm = new StringBuilder();
-    for (int[] c : cs) nm.append(nm.length() == 0 ? "" : " + ").append(name(c));
+    for (int[] c : cs) nm.append(nm.length() == 0 ? "" : " + ").append(name(o.world(), c));
     row.put("concept", nm.toString());
     row.put("pruned_weights", n);
     row.put("density_ffn2", (double) n / ffn2);
@@ -228,9 +235,10 @@ public final class ToyReport {
     double k = a.length > 1 ? Double.parseDouble(a[1]) : 0.02;
     int t = a.length > 2 ? Integer.parseInt(a[2]) : 10;
     int per = a.length > 3 ? Integer.parseInt(a[3]) : 1;
-    try (StableDiffusion sd = StableDiffusion.loadFolder(model); ToyJudge j = ToyJudge.loadBundled()) {
-      Options o = new Options(k, t, List.of(new int[] {1, 0}, new int[] {1, 8}, new int[] {0, 0}), per, 4, null, null, 0,
-          Sampling.defaults());
+    World w = ToyModel.world(model);
+    try (StableDiffusion sd = StableDiffusion.loadFolder(model); ToyJudge j = ToyModel.judge(model)) {
+      Options o = new Options(k, t, List.of(new int[] {1, 0}, new int[] {1, Math.min(8, w.numStyles() - 1)}, new int[] {0, 0}),
+          per, 4, null, null, 0, Sampling.defaults(), w);
       Map<String, Object> r = run(sd, j, o, System.out::println);
       writeJson(r, model.resolveSibling(model.getFileName() + ".eval.json"));
     }

@@ -24,6 +24,7 @@ import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.pipeline.Conditioning;
 import org.conceptprune.runtime.Runtime;
+import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
@@ -64,20 +65,20 @@ public final class ToyTrainer {
    * learning-rate schedule then follows the clock, so the step count depends on the machine).
    */
   public record Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
-      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps, Path clipText) {
+      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps, World world, Path clipText) {
     public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, 1e-3, LossWeight.V, 0, 0);
     }
 
-    /** With the seeded random text encoder. */
+    /** The classic world, the seeded random text encoder. */
     public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
         double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
-      this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, null);
+      this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, World.classic(), null);
     }
 
     /** This run with the text tower of a toy CLIP folder (frozen) instead of the random encoder. */
     public Options withClipText(Path clipFolder) {
-      return new Options(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, clipFolder);
+      return new Options(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipFolder);
     }
 
     /** Trains the VAE (false: reuse the one in out). */
@@ -118,7 +119,7 @@ public final class ToyTrainer {
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
     log.accept("runtime: " + Runtime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
-        "; batch %d, lr %.1e, loss weight %s", o.batch(), o.lr(), o.lossWeight()));
+        "; batch %d, lr %.1e, loss weight %s; world %s", o.batch(), o.lr(), o.lossWeight(), o.world()));
     Path dir = o.out();
     boolean reuseVae = !o.trainsVae();
     if (reuseVae) requireVae(dir);
@@ -127,6 +128,7 @@ public final class ToyTrainer {
       scaling = AutoencoderKLConfig.read(dir.resolve("vae/config.json")).scalingFactor();
     }
     o.design().writeConfigs(dir, scaling);
+    ToyModel.writeWorld(dir, o.world());
     try (NDManager m = Runtime.newManager()) {
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
       if (reuseVae) {
@@ -136,7 +138,7 @@ public final class ToyTrainer {
         ParamInit.init(vae, m, o.seed());
         trainVae(vae, m, o, log);
         Grads.noGrad(vae);
-        scaling = latentScaling(vae, m, o.seed());
+        scaling = latentScaling(vae, m, o.world(), o.seed());
         o.design().writeVaeConfig(dir, scaling);
         // use the factor as written (rounded), so a later --reuse-vae run trains on the same latents
         scaling = AutoencoderKLConfig.read(dir.resolve("vae/config.json")).scalingFactor();
@@ -152,12 +154,14 @@ public final class ToyTrainer {
         }
       } else {
         ToyClipText.load(te, o.clipText(), m);
-        log.accept("text encoder: the text tower of the toy CLIP in " + o.clipText() + " (frozen)");
+        ToyClipText.copyInto(o.clipText(), dir);
+        log.accept("text encoder: the text tower of the toy CLIP in " + o.clipText() + " (frozen; copied to "
+            + dir.resolve(ToyClip.MODEL_SUBDIR) + ")");
       }
       Grads.noGrad(te);
       Checkpoints.save(te, dir.resolve(TEXT_FILE), Map.of("format", "pt"));
       ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
-      Map<String, NDArray> emb = embeddings(te, tok, m);
+      Map<String, NDArray> emb = embeddings(te, tok, m, o.world());
       trainUnet(dir, vae, (float) scaling, emb, m, o, log, t0);
     }
   }
@@ -177,15 +181,15 @@ public final class ToyTrainer {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Random images of any pair, NCHW in [-1, 1]. */
-  static float[] images(int n, SplittableRandom r) {
+  /** Random images of any pair of the world, NCHW in [-1, 1]. */
+  static float[] images(World w, int n, SplittableRandom r) {
     int[] ob = new int[n];
     int[] st = new int[n];
     for (int i = 0; i < n; i++) {
-      ob[i] = r.nextInt(ToyWorld.numObjects());
-      st[i] = r.nextInt(ToyWorld.numStyles());
+      ob[i] = r.nextInt(w.numObjects());
+      st[i] = r.nextInt(w.numStyles());
     }
-    float[] x = ToyRenderer.renderBatch(ob, st, r);
+    float[] x = ToyRenderer.renderBatch(w, ob, st, r);
     for (int i = 0; i < x.length; i++) x[i] = 2 * x[i] - 1;
     return x;
   }
@@ -202,7 +206,7 @@ public final class ToyTrainer {
       if (frac >= 1) break;
       float lr = 2e-3f * (step < warm ? (step + 1f) / warm : (float) (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * frac))));
       opt.setLearningRate(lr);
-      float[] x = images(batch, data);
+      float[] x = images(o.world(), batch, data);
       float[] eps = new float[batch * 4 * 64];
       for (int i = 0; i < eps.length; i++) eps[i] = (float) gauss(data);
       try (NDManager s = m.newSubManager()) {
@@ -229,14 +233,14 @@ public final class ToyTrainer {
   }
 
   /** 1 / std of the latent means over 512 fresh images. */
-  static double latentScaling(AutoencoderKL vae, NDManager m, long seed) {
+  static double latentScaling(AutoencoderKL vae, NDManager m, World w, long seed) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x5CA1EL);
     double s = 0;
     double s2 = 0;
     long n = 0;
     for (int b = 0; b < 8; b++) {
       try (NDManager sm = m.newSubManager()) {
-        float[] v = vae.encode(sm.create(images(64, r), new Shape(64, 3, 32, 32))).mean().toFloatArray();
+        float[] v = vae.encode(sm.create(images(w, 64, r), new Shape(64, 3, 32, 32))).mean().toFloatArray();
         for (float f : v) {
           s += f;
           s2 += (double) f * f;
@@ -249,12 +253,12 @@ public final class ToyTrainer {
   }
 
   /** Every caption of every pair, and the empty prompt, through the frozen text encoder: [77, D] each. */
-  static Map<String, NDArray> embeddings(ClipTextModel te, ClipTokenizer tok, NDManager m) {
+  static Map<String, NDArray> embeddings(ClipTextModel te, ClipTokenizer tok, NDManager m, World w) {
     List<String> texts = new ArrayList<>();
     texts.add("");
-    for (int ob = 0; ob < ToyWorld.numObjects(); ob++) {
-      for (int s = 0; s < ToyWorld.numStyles(); s++) {
-        for (Caption c : ToyWorld.captions(ob, s)) if (!texts.contains(c.text())) texts.add(c.text());
+    for (int ob = 0; ob < w.numObjects(); ob++) {
+      for (int s = 0; s < w.numStyles(); s++) {
+        for (Caption c : w.captions(ob, s)) if (!texts.contains(c.text())) texts.add(c.text());
       }
     }
     Map<String, NDArray> out = new HashMap<>();
@@ -281,7 +285,7 @@ public final class ToyTrainer {
     AdamW opt = new AdamW(unet.parameters(), peak, 0.9f, 0.99f, 1e-8f, 0.01f, null).clipGradNorm(1f);
     Ema ema = new Ema(unet, 0.998f);
     double[] ac = ToyDesign.alphasCumprod();
-    List<int[]> pairs = ToyWorld.trainingPairs();
+    List<int[]> pairs = o.world().trainingPairs();
     SplittableRandom data = new SplittableRandom(o.seed() ^ 0xD1FFL);
     int warm = 100;
     double avg = 0;
@@ -300,9 +304,9 @@ public final class ToyTrainer {
         int[] p = pairs.get(data.nextInt(pairs.size()));
         ob[i] = p[0];
         st[i] = p[1];
-        caps.add(data.nextDouble() < 0.1 ? "" : ToyWorld.randomCaption(p[0], p[1], data).text());
+        caps.add(data.nextDouble() < 0.1 ? "" : o.world().randomCaption(p[0], p[1], data).text());
       }
-      float[] x = ToyRenderer.renderBatch(ob, st, data);
+      float[] x = ToyRenderer.renderBatch(o.world(), ob, st, data);
       for (int i = 0; i < x.length; i++) x[i] = 2 * x[i] - 1;
       int per = 4 * 64;
       float[] eps = new float[batch * per];
@@ -374,6 +378,7 @@ public final class ToyTrainer {
     meta.put("toy_seed", Long.toString(o.seed()));
     meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
     meta.put("toy_design", describe(o));
+    meta.put("toy_world", o.world().name());
     Checkpoints.save(unet, dir.resolve(UNET_FILE), meta);
     ema.swap();
   }

@@ -58,13 +58,20 @@ public final class TrainJudge {
         r.heldOutObjectAcc(), r.heldOutStyleAcc(), out));
   }
 
+  /** Trains the classic world's judge. */
   public static Report train(Path out, long seed, double minutes, int fixedSteps, java.util.function.Consumer<String> log) {
+    return train(World.classic(), out, seed, minutes, fixedSteps, log);
+  }
+
+  /** Trains a judge of the world's objects and styles and saves it to out. */
+  public static Report train(World w, Path out, long seed, double minutes, int fixedSteps,
+      java.util.function.Consumer<String> log) {
     long t0 = System.nanoTime();
     double budget = minutes * 60;
-    JudgeNet.Config cfg = JudgeNet.Config.defaults();
+    JudgeNet.Config cfg = JudgeNet.Config.defaults(w);
     JudgeNet net = new JudgeNet(cfg);
     try (NDManager m = Runtime.newManager()) {
-      log.accept("runtime: " + Runtime.describe());
+      log.accept("runtime: " + Runtime.describe() + "; world " + w);
       ParamInit.init(net, m, seed);
       AdamW opt = new AdamW(net.parameters(), 3e-3f, 0.9f, 0.99f, 1e-8f, 0.05f, null).clipGradNorm(2f);
       Ema ema = new Ema(net, 0.995f);
@@ -97,10 +104,10 @@ public final class TrainJudge {
         int[] objs = new int[BATCH];
         int[] stys = new int[BATCH];
         for (int i = 0; i < BATCH; i++) {
-          objs[i] = data.nextInt(ToyWorld.numObjects());
-          stys[i] = data.nextInt(ToyWorld.numStyles());
+          objs[i] = data.nextInt(w.numObjects());
+          stys[i] = data.nextInt(w.numStyles());
         }
-        float[] imgs = ToyRenderer.renderBatch(objs, stys, data);
+        float[] imgs = ToyRenderer.renderBatch(w, objs, stys, data);
         augment(imgs, BATCH, data);
         try (NDManager sm = m.newSubManager()) {
           NDArray x = sm.create(imgs, new Shape(BATCH, 3, ToyWorld.SIZE, ToyWorld.SIZE));
@@ -130,11 +137,11 @@ public final class TrainJudge {
       Grads.noGrad(net);
       double seconds = (System.nanoTime() - t0) / 1e9;
       // evaluation on fresh renders: 2048 over all pairs, 512 over held-out pairs only
-      double[] live = evaluate(net, m, seed + 1000, 2048, false);
-      double[] liveH = evaluate(net, m, seed + 2000, 512, true);
+      double[] live = evaluate(w, net, m, seed + 1000, 2048, false);
+      double[] liveH = evaluate(w, net, m, seed + 2000, 512, true);
       ema.swap();
-      double[] avg = evaluate(net, m, seed + 1000, 2048, false);
-      double[] avgH = evaluate(net, m, seed + 2000, 512, true);
+      double[] avg = evaluate(w, net, m, seed + 1000, 2048, false);
+      double[] avgH = evaluate(w, net, m, seed + 2000, 512, true);
       boolean useEma = avg[0] + avg[1] >= live[0] + live[1];
       if (!useEma) ema.swap();
       double[] a = useEma ? avg : live;
@@ -153,7 +160,7 @@ public final class TrainJudge {
       rec.put("eval_heldout_object_accuracy", h[0]);
       rec.put("eval_heldout_style_accuracy", h[1]);
       rec.put("eval_renders", List.of(2048, 512));
-      ToyJudge.save(net, ToyJudge.configOf(cfg, rec), out);
+      ToyJudge.save(net, ToyJudge.configOf(w, cfg, rec), out);
       return new Report(step, seconds, a[0], a[1], h[0], h[1], useEma, net.parameterCount());
     }
   }
@@ -164,10 +171,15 @@ public final class TrainJudge {
     return (double) k / a.length;
   }
 
-  /** Accuracy (object, style) of the net on n fresh renders (uniform pairs, or held-out pairs only). */
+  /** Accuracy (object, style) of a classic-world net on n fresh renders (uniform pairs, or held-out pairs only). */
   public static double[] evaluate(JudgeNet net, NDManager m, long seed, int n, boolean heldOutOnly) {
+    return evaluate(World.classic(), net, m, seed, n, heldOutOnly);
+  }
+
+  /** Accuracy (object, style) of the net on n fresh renders of the world (uniform pairs, or held-out pairs only). */
+  public static double[] evaluate(World w, JudgeNet net, NDManager m, long seed, int n, boolean heldOutOnly) {
     SplittableRandom r = new SplittableRandom(seed);
-    List<int[]> held = ToyWorld.heldOutPairs();
+    List<int[]> held = w.heldOutPairs();
     int[] objs = new int[n];
     int[] stys = new int[n];
     for (int i = 0; i < n; i++) {
@@ -176,12 +188,12 @@ public final class TrainJudge {
         objs[i] = p[0];
         stys[i] = p[1];
       } else {
-        objs[i] = r.nextInt(ToyWorld.numObjects());
-        stys[i] = r.nextInt(ToyWorld.numStyles());
+        objs[i] = r.nextInt(w.numObjects());
+        stys[i] = r.nextInt(w.numStyles());
       }
     }
-    float[] imgs = ToyRenderer.renderBatch(objs, stys, r);
-    ToyJudge j = new ToyJudge(m, net, ToyJudge.configOf(net.config(), Map.of()));
+    float[] imgs = ToyRenderer.renderBatch(w, objs, stys, r);
+    ToyJudge j = new ToyJudge(m, net, ToyJudge.configOf(w, net.config(), Map.of()));
     ToyJudge.Result res = j.classify(imgs, n); // not closed: the manager is the caller's
     return new double[] {agree(res.object(), objs), agree(res.style(), stys)};
   }

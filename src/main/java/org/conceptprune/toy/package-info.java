@@ -3,8 +3,11 @@
  * model on a CPU, with a judge that measures what a model draws.
  *
  * <ul>
- *   <li>{@link org.conceptprune.toy.ToyWorld}: 6 objects, 16 invented style words (texture + palette),
- *       caption grammar ({@link org.conceptprune.toy.Caption}), 8 held-out (object, style) pairs.
+ *   <li>{@link org.conceptprune.toy.World}: a toy world as a value, named {@code classic} (6 objects, 16
+ *       invented style words (texture + palette), 8 held-out (object, style) pairs; {@link org.conceptprune.toy.ToyWorld}'s
+ *       static calls) or {@code crowded:N:SEED} (N generated styles, {@link org.conceptprune.toy.CrowdedWorld});
+ *       caption grammar ({@link org.conceptprune.toy.Caption}). A model folder names its world in
+ *       {@code toy_world.json} and may hold its own judge in {@code judge/} ({@link org.conceptprune.toy.ToyModel}).
  *   <li>{@link org.conceptprune.toy.ToyRenderer}: deterministic 32x32 RGB renders, CHW floats in [0,1].
  *   <li>{@link org.conceptprune.toy.ToyJudge}: the trained two-head classifier
  *       ({@link org.conceptprune.toy.JudgeNet}); {@link org.conceptprune.toy.TrainJudge} trains it.

@@ -52,10 +52,10 @@ public final class ClipVisionModel extends Module {
     int d = c.hiddenSize();
     NDArray h = embeddings(pixelValues, b, d); // [B, T, D]
     NDArray x = vision.preLayerNorm.forward(h);
-    h.close();
+    Ops.release(h);
     for (ClipEncoderLayer layer : vision.layers) {
       NDArray next = layer.forward(x, null);
-      x.close();
+      Ops.release(x);
       x = next;
     }
     NDArray pooled = vision.postLayerNorm.forward(x.get(new NDIndex(":, 0"))); // [B, D]
@@ -73,7 +73,7 @@ public final class ClipVisionModel extends Module {
     NDArray x = NDArrays.concat(new NDList(cls, tokens), 1); // [B, 1 + g^2, D]
     NDArray pos = Ops.scoped(vision.positionEmbedding.value().expandDims(0), pixels); // [1, T, D]
     NDArray out = x.add(pos);
-    Ops.close(patches, tokens, cls, x, pos);
+    Ops.release(patches, tokens, cls, x, pos);
     return out;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.conceptprune.toy.ToyModel;
 import org.conceptprune.util.UserError;
 
 /**
@@ -42,6 +43,22 @@ public final class ToyClip {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where a toy model folder keeps the toy CLIP whose text tower it was trained on. */
+  public static final String MODEL_SUBDIR = "clip";
+
+  /**
+   * The toy CLIP to score a toy model's images with: the one in the model folder ({@value #MODEL_SUBDIR}/,
+   * written by {@code toy train --text-encoder}), else the shipped one for a classic-world model,
+   * else null (no CLIP metrics).
+   */
+  public static Path forModel(Path model) {
+    if (model != null && Files.isRegularFile(model.resolve(MODEL_SUBDIR).resolve(ToyClipTrainer.WEIGHTS))) {
+      return model.resolve(MODEL_SUBDIR);
+    }
+    boolean classic = model == null || ToyModel.world(model).isClassic();
+    return classic && bundledAvailable() ? extractBundled() : null;
   }
 
   private static void copy(String resource, Path to) throws IOException {

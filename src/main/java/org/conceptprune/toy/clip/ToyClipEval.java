@@ -10,7 +10,9 @@ import org.conceptprune.eval.clip.ClipEvaluator;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.toy.ToyRenderer;
+import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
 
 /**
  * Zero-shot accuracy of a toy CLIP folder (loaded as {@code score clip} loads any CLIP) on fresh
@@ -35,9 +37,11 @@ public final class ToyClipEval {
     return "a " + style + " shape";
   }
 
+  /** In the CLIP folder's world (its toy_world.json; classic without one). */
   public static Report run(Path dir, long seed, int perPair, Consumer<String> log) {
-    List<String> objects = ToyWorld.objects();
-    List<String> styles = ToyWorld.styleNames();
+    World w = ToyModel.world(dir);
+    List<String> objects = w.objects();
+    List<String> styles = w.styleNames();
     List<String> pairPrompts = new ArrayList<>();
     for (int o = 0; o < objects.size(); o++) {
       for (String s : styles) pairPrompts.add("a " + s + " " + objects.get(o));
@@ -55,9 +59,9 @@ public final class ToyClipEval {
       for (int o = 0; o < objects.size(); o++) {
         for (int s = 0; s < styles.size(); s++) {
           List<RgbImage> imgs = new ArrayList<>();
-          for (int i = 0; i < perPair; i++) imgs.add(RgbImage.fromChw(ToyRenderer.render(o, s, r), 0, ToyWorld.SIZE, ToyWorld.SIZE));
+          for (int i = 0; i < perPair; i++) imgs.add(RgbImage.fromChw(ToyRenderer.render(w, o, s, r), 0, ToyWorld.SIZE, ToyWorld.SIZE));
           float[] emb = clip.imageEmbeds(clip.pixelValues(imgs));
-          int h = ToyWorld.isHeldOut(o, s) ? 1 : 0;
+          int h = w.isHeldOut(o, s) ? 1 : 0;
           for (int i = 0; i < perPair; i++) {
             float[] e = ClipScores.row(emb, d, i);
             if (best(e, objectText, d) == o) right[3 * h]++;

@@ -10,6 +10,8 @@ import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTextModel;
 import org.conceptprune.nn.WeightLoader;
 import org.conceptprune.toy.ToyDesign;
+import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.World;
 import org.conceptprune.util.UserError;
 
 /**
@@ -34,6 +36,30 @@ public final class ToyClipText {
           + c.hiddenSize() + "; eos_token_id " + c.eosTokenId() + ", expected " + ToyClipDesign.EOS + ")");
     }
     return c;
+  }
+
+  /** Checks that the CLIP was trained on the world a UNet is about to be trained on. */
+  public static void requireWorld(Path clipDir, World world) {
+    World w = ToyModel.world(clipDir);
+    if (!w.equals(world)) {
+      throw new UserError(clipDir + ": this toy CLIP was trained on the " + w.name() + " world, the UNet is to be trained on the "
+          + world.name() + " world (toy clip train --world " + world.name() + ")");
+    }
+  }
+
+  /** Copies the CLIP folder into model/clip/, so the model carries the encoder it was trained on (and its scorer). */
+  public static void copyInto(Path clipDir, Path model) {
+    Path to = model.resolve(ToyClip.MODEL_SUBDIR);
+    try {
+      Files.createDirectories(to);
+      try (var files = Files.list(clipDir)) {
+        for (Path f : files.toList()) {
+          if (Files.isRegularFile(f)) Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The toy UNet design whose text encoder has the CLIP's text tower shape. */

@@ -20,7 +20,8 @@ import org.conceptprune.model.clip.ClipVisionConfig;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.toy.Caption;
 import org.conceptprune.toy.ToyRenderer;
-import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.World;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.ParamInit;
@@ -35,7 +36,12 @@ public final class ToyClipTrainer {
   private ToyClipTrainer() {}
 
   /** What to train: a fixed number of steps, so the same seed gives the same run on any machine. */
-  public record Options(Path out, long seed, int steps, int batch, double lr, ToyClipDesign design) {}
+  public record Options(Path out, long seed, int steps, int batch, double lr, ToyClipDesign design, World world) {
+    /** In the classic world. */
+    public Options(Path out, long seed, int steps, int batch, double lr, ToyClipDesign design) {
+      this(out, seed, steps, batch, lr, design, World.classic());
+    }
+  }
 
   public static final String WEIGHTS = "model.safetensors";
   /** CLIP's cap on exp(logit_scale). */
@@ -45,23 +51,24 @@ public final class ToyClipTrainer {
     long t0 = System.nanoTime();
     Path dir = o.out();
     o.design().writeConfigs(dir);
+    ToyModel.writeWorld(dir, o.world());
     Path cfg = dir.resolve("config.json");
     ClipModel clip = new ClipModel(ClipTextConfig.read(cfg), ClipVisionConfig.read(cfg));
     ClipTokenizer tok = ClipTokenizer.load(dir);
     try (NDManager m = Runtime.newManager()) {
       ParamInit.init(clip, m, o.seed());
       ParamInit.constant(clip.logitScale(), m, (float) Math.log(1 / 0.07));
-      log.accept(String.format(Locale.ROOT, "toy CLIP: %,d parameters; %d steps of batch %d, lr %.1e",
-          clip.parameterCount(), o.steps(), o.batch(), o.lr()));
+      log.accept(String.format(Locale.ROOT, "toy CLIP: %,d parameters; %d steps of batch %d, lr %.1e; world %s",
+          clip.parameterCount(), o.steps(), o.batch(), o.lr(), o.world().name()));
       AdamW opt = new AdamW(clip.parameters(), (float) o.lr(), 0.9f, 0.98f, 1e-6f, 0.1f, null).clipGradNorm(1f);
-      List<int[]> pairs = ToyWorld.trainingPairs();
+      List<int[]> pairs = o.world().trainingPairs();
       SplittableRandom data = new SplittableRandom(o.seed() ^ 0xC11BL);
       int warm = Math.min(100, o.steps() / 10);
       double avg = 0;
       for (int step = 0; step < o.steps(); step++) {
         float lr = (float) (o.lr() * learningRateFactor(step, o.steps(), warm));
         opt.setLearningRate(lr);
-        Batch b = Batch.draw(pairs, o.batch(), data);
+        Batch b = Batch.draw(o.world(), pairs, o.batch(), data);
         float lv;
         try (NDManager s = m.newSubManager()) {
           NDArray pixels = s.create(pixelValues(b.images()), new Shape(o.batch(), 3, ToyClipDesign.IMAGE, ToyClipDesign.IMAGE));
@@ -89,6 +96,7 @@ public final class ToyClipTrainer {
       meta.put("toy_clip_steps", Integer.toString(o.steps()));
       meta.put("toy_clip_seed", Long.toString(o.seed()));
       meta.put("toy_clip_batch", Integer.toString(o.batch()));
+      meta.put("toy_world", o.world().name());
       Checkpoints.save(clip, dir.resolve(WEIGHTS), meta);
       log.accept(String.format(Locale.ROOT, "toy CLIP saved to %s (%.0f s)", dir, secs(t0)));
     }
@@ -131,7 +139,7 @@ public final class ToyClipTrainer {
 
   /** One training batch: pairs, their renders and captions. */
   record Batch(int[] objects, int[] styles, List<Caption> captions, float[] images) {
-    static Batch draw(List<int[]> pairs, int n, SplittableRandom r) {
+    static Batch draw(World w, List<int[]> pairs, int n, SplittableRandom r) {
       int[] ob = new int[n];
       int[] st = new int[n];
       List<Caption> caps = new ArrayList<>();
@@ -139,9 +147,9 @@ public final class ToyClipTrainer {
         int[] p = pairs.get(r.nextInt(pairs.size()));
         ob[i] = p[0];
         st[i] = p[1];
-        caps.add(ToyWorld.randomCaption(p[0], p[1], r));
+        caps.add(w.randomCaption(p[0], p[1], r));
       }
-      return new Batch(ob, st, caps, ToyRenderer.renderBatch(ob, st, r));
+      return new Batch(ob, st, caps, ToyRenderer.renderBatch(w, ob, st, r));
     }
 
     /** Token ids cut after the longest caption's end-of-text token: under the causal mask the pooled
