@@ -17,6 +17,7 @@ import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,7 +147,16 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
     int tHat;
 
-    @Option(names = "--sweep", description = "Sweep k in {1, 2, 5}%% and t̂ in {5, 10} for the first concept.")
+    @Option(names = "--objects-per-style", paramLabel = "N", defaultValue = "0",
+        description = "Judge only N objects of each style (style s: objects s, s+1, ...) in the accuracy, ablation and"
+            + " others sets; 0 = every pair (default). A crowded world's 720 pairs cost an image each per model.")
+    int objectsPerStyle;
+
+    @Option(names = "--concept", paramLabel = "NAME", description = "Erase these styles / objects (repeatable) instead of"
+        + " every concept (or --quick's three).")
+    List<String> conceptNames;
+
+    @Option(names = "--sweep", description = "Sweep k in {1, 2, 5, 10}%% and t̂ in {5, 10} for the first concept.")
     boolean sweep;
 
     @Override
@@ -157,18 +167,24 @@ public final class ToyCommand implements Runnable {
       try (ToyJudge j = ToyModel.judge(dir); StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
         System.out.println("world: " + w + "; judge trained for the " + j.config().worldName() + " world");
         List<int[]> concepts = new ArrayList<>();
-        if (quick) {
+        if (conceptNames != null) {
+          for (String c : conceptNames) {
+            if (w.hasStyle(c)) concepts.add(new int[] {1, w.styleIndex(c)});
+            else if (w.hasObject(c)) concepts.add(new int[] {0, w.objectIndex(c)});
+            else throw new UserError("--concept " + c + ": neither a style nor an object of the " + w.name() + " toy world");
+          }
+        } else if (quick) {
           // classic: zorbly, dravish, heart (the runs in docs/TOY-MODEL.md); another world: its first two styles and heart
           concepts.add(new int[] {1, 0});
           concepts.add(new int[] {1, w.isClassic() ? 8 : 1});
           concepts.add(new int[] {0, w.objectIndex("heart")});
-        } else {
+        } else if (conceptNames == null) {
           for (int s = 0; s < w.numStyles(); s++) concepts.add(new int[] {1, s});
           for (int o = 0; o < w.numObjects(); o++) concepts.add(new int[] {0, o});
         }
         ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, quick ? 2 : 4,
-            sweep ? new double[] {0.01, 0.02, 0.05} : null, sweep ? new int[] {5, 10} : null, 0,
-            ToyEval.Sampling.defaults(), w);
+            sweep ? new double[] {0.01, 0.02, 0.05, 0.1} : null, sweep ? new int[] {5, 10} : null, 0,
+            ToyEval.Sampling.defaults(), w, objectsPerStyle);
         Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
         ToyReport.writeJson(r, json);
         System.out.println("report: " + json);

@@ -108,6 +108,20 @@ public final class ToyEval {
     return out;
   }
 
+  /**
+   * {@link #allPairs(World, int)} with only objectsPerStyle objects per style (0: all): style s keeps
+   * objects s, s+1, ... (mod the object count), so every object appears about equally often. A
+   * crowded world's 720 pairs cost an image each per model; 2 per style keeps every style and object.
+   */
+  public static List<Item> somePairs(World w, int perPair, int objectsPerStyle) {
+    if (objectsPerStyle <= 0 || objectsPerStyle >= w.numObjects()) return allPairs(w, perPair);
+    List<Item> out = new ArrayList<>();
+    for (Item it : allPairs(w, perPair)) {
+      if (Math.floorMod(it.object() - it.style(), w.numObjects()) < objectsPerStyle) out.add(it);
+    }
+    return out;
+  }
+
   static Item full(World w, int o, int s, boolean styleFirst) {
     Caption.Template t = styleFirst ? Caption.Template.STYLE_OBJECT : Caption.Template.OBJECT_IN_STYLE;
     return new Item(w.caption(o, s, t).text(), o, s);

@@ -32,11 +32,17 @@ public final class ToyReport {
    * @param perConcept images per prompt-variant for the erased concept's sets
    */
   public record Options(double k, int tHat, List<int[]> concepts, int perPair, int perConcept, double[] sweepK,
-      int[] sweepT, long seed, Sampling sampling, World world) {
+      int[] sweepT, long seed, Sampling sampling, World world, int objectsPerStyle) {
     /** The classic world. */
     public Options(double k, int tHat, List<int[]> concepts, int perPair, int perConcept, double[] sweepK, int[] sweepT,
         long seed, Sampling sampling) {
-      this(k, tHat, concepts, perPair, perConcept, sweepK, sweepT, seed, sampling, World.classic());
+      this(k, tHat, concepts, perPair, perConcept, sweepK, sweepT, seed, sampling, World.classic(), 0);
+    }
+
+    /** Every pair of the world. */
+    public Options(double k, int tHat, List<int[]> concepts, int perPair, int perConcept, double[] sweepK, int[] sweepT,
+        long seed, Sampling sampling, World world) {
+      this(k, tHat, concepts, perPair, perConcept, sweepK, sweepT, seed, sampling, world, 0);
     }
   }
 
@@ -46,14 +52,15 @@ public final class ToyReport {
     Sampling s = o.sampling();
     World w = o.world();
     out.put("settings", Map.of("k", o.k(), "t_hat", o.tHat(), "steps", s.steps(), "guidance", s.guidance(),
-        "scheduler", "ddim", "seed", o.seed(), "images_per_pair", o.perPair(), "world", w.name()));
-    List<Item> all = ToyEval.allPairs(w, o.perPair());
+        "scheduler", "ddim", "seed", o.seed(), "images_per_pair", o.perPair(), "world", w.name(),
+        "objects_per_style", o.objectsPerStyle() > 0 ? o.objectsPerStyle() : w.numObjects()));
+    List<Item> all = ToyEval.somePairs(w, o.perPair(), o.objectsPerStyle());
     Judged full = ToyEval.run(sd, judge, all, o.seed() + 1000, s);
     Acc b = full.acc();
     log.accept(String.format(Locale.ROOT, "unpruned (%d images, fresh seeds): %s", all.size(), b.fmt()));
     out.put("unpruned", b);
     // ablations and the "others" of every erasure: one image per pair
-    List<Item> pairs = ToyEval.allPairs(w, 1);
+    List<Item> pairs = ToyEval.somePairs(w, 1, o.objectsPerStyle());
     Judged base = ToyEval.run(sd, judge, pairs, o.seed(), s);
     out.put("unpruned_one_per_pair", base.acc());
 

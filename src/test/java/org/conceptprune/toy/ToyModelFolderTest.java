@@ -80,7 +80,7 @@ class ToyModelFolderTest {
   void crowdedSmokeTraining(@TempDir Path dir) {
     Path model = dir.resolve("m");
     ToyTrainer.train(new ToyTrainer.Options(model, 3, 0, 0, ToyDesign.defaults(), 4, 1e-3, ToyTrainer.LossWeight.V, 2, 2,
-        CROWDED), s -> {});
+        CROWDED, null), s -> {});
     assertSame(CROWDED, ToyModel.world(model));
     saveJudge(CROWDED, model.resolve(ToyModel.JUDGE_DIR));
     Path half = dir.resolve("half");
