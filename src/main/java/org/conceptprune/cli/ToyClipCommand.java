@@ -36,7 +36,7 @@ public final class ToyClipCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "2000", description = "Steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "3000", description = "Steps (default ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -48,6 +48,15 @@ public final class ToyClipCommand implements Runnable {
     @Option(names = "--text-hidden", defaultValue = "32",
         description = "Width of the text tower = the toy UNet's cross_attention_dim when it conditions one (default ${DEFAULT-VALUE}).")
     int textHidden;
+
+    @Option(names = "--vision-hidden", defaultValue = "96", description = "Vision tower width (default ${DEFAULT-VALUE}).")
+    int visionHidden;
+
+    @Option(names = "--vision-layers", defaultValue = "4", description = "Vision tower layers (default ${DEFAULT-VALUE}).")
+    int visionLayers;
+
+    @Option(names = "--patch", defaultValue = "8", description = "Patch size in pixels (default ${DEFAULT-VALUE}).")
+    int patch;
 
     @Option(names = "--world", paramLabel = "W", defaultValue = "classic",
         description = "The toy world: classic or crowded:N:SEED (default ${DEFAULT-VALUE}).")
@@ -63,7 +72,7 @@ public final class ToyClipCommand implements Runnable {
       }
       ToyClipDesign design;
       try {
-        design = ToyClipDesign.defaults().withTextHidden(textHidden);
+        design = ToyClipDesign.defaults().withTextHidden(textHidden).withVision(visionHidden, visionLayers, patch);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

