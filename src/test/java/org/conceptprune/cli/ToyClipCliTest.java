@@ -38,9 +38,9 @@ class ToyClipCliTest {
     String text = Files.readString(json);
     System.out.println(text);
     JsonNode n = new ObjectMapper().readTree(text);
-    JsonNode img = n.get("images").get(0);
-    assertEquals("dravish", img.get("class").asText(), text); // zero-shot among "a {} shape"
-    assertTrue(img.get("class_prob").asDouble() > 0.9, text);
-    assertTrue(img.get("clip_score").asDouble() > 30, text); // measured 54.1 for "a dravish star"
+    JsonNode row = n.get("images").get(0);
+    assertEquals("dravish", row.get("class").asText(), text); // zero-shot among "a {} shape"
+    assertTrue(row.get("class_prob").asDouble() > 0.9, text);
+    assertTrue(row.get("clip_score").asDouble() > 30, text); // measured 54.1 for "a dravish star"
   }
 }
