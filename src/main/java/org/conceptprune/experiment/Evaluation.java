@@ -171,7 +171,9 @@ public final class Evaluation {
     List<ResultRow> results = e.summarize(scores, models, models.get(0));
     Results.write(out, m, results);
     Map<String, List<PromptRow>> grid = gridRows(rows);
-    Report.write(out, e, m, results, models, grid, store);
+    Map<String, ImageScore> byImage = new LinkedHashMap<>();
+    for (ImageScore s : scores) byImage.put(s.model() + "/" + s.row(), s);
+    Report.write(out, e, m, results, models, grid, store, byImage);
     return new Outcome(results, Results.table(results, e.tableMetrics()), generated, fresh);
   }
 

@@ -48,6 +48,11 @@ public interface Experiment extends AutoCloseable {
   }
 
   /** Models plotted against k and t̂ (label -> {k, t̂}), for the sweep plot; empty for none. */
+  /** A short line shown under an image in the report's grids (its scores), or null for none. */
+  default String imageCaption(ImageScore score) {
+    return null;
+  }
+
   default Map<String, double[]> sweep() {
     return Map.of();
   }

@@ -21,10 +21,10 @@ final class Report {
 
   /**
    * @param gridRows rows to show in the grids, under a heading each
-   * @param available (model, row) pairs whose PNG exists
+   * @param scores each image's scores by "model/row", for the captions under the grid images
    */
   static void write(Path dir, Experiment e, RunManifest m, List<ResultRow> rows, List<String> models,
-      Map<String, List<PromptRow>> gridRows, ImageStore store) {
+      Map<String, List<PromptRow>> gridRows, ImageStore store, Map<String, ImageScore> scores) {
     StringBuilder h = new StringBuilder();
     h.append("<!doctype html><html lang=en><meta charset=utf-8><title>").append(esc(e.name())).append(" evaluation</title>")
         .append("<style>body{font-family:sans-serif;margin:1em auto;max-width:1200px}table{border-collapse:collapse}")
@@ -70,6 +70,9 @@ final class Report {
           if (store.done(c, r.index())) {
             String src = dir.relativize(store.png(c, r.index())).toString().replace('\\', '/');
             h.append("<img alt=\"").append(esc(c + " row " + r.index())).append("\" src=\"").append(esc(src)).append("\">");
+            ImageScore sc = scores.get(c + "/" + r.index());
+            String cap = sc == null ? null : e.imageCaption(sc);
+            if (cap != null) h.append("<br><small class=cap>").append(esc(cap)).append("</small>");
           }
           h.append("</td>");
         }

@@ -225,6 +225,17 @@ public final class ToyExperiment implements Experiment {
     return out;
   }
 
+  /** Under each grid image: what the judge saw, and the toy CLIP's score against the style the prompt asked for. */
+  @Override
+  public String imageCaption(ImageScore s) {
+    String judge = "judge: " + s.labels().get("object") + ", " + s.labels().get("style");
+    Double c = s.values().get(STYLE_CLIP_SCORE);
+    if (c == null) return judge;
+    PromptRow row = prompts.rows().get(s.row());
+    String asked = ToyClipEval.stylePrompt(world.style(Integer.parseInt(row.field("style"))).name());
+    return String.format(Locale.ROOT, "%s; CLIP(\"%s\") %.1f", judge, asked, c);
+  }
+
   static final String STYLE_CLIP_SCORE = "style_clip_score";
   static final String STYLE_CLIP_CORRECT = "style_clip_correct";
   private final Map<Integer, float[]> styleTexts = new LinkedHashMap<>();
