@@ -91,9 +91,13 @@ public final class PruneCommand implements Callable<Integer> {
       settings.put("rho", rho);
       settings.put("variant", variant.cliName);
       ArrayNode cj = settings.putArray("concepts");
-      for (ConceptSpec c : specs) {
-        StatsSettings s = concepts.settings(c, sampling);
-        PruneStats stats = job.stats(c, s, latents, cache, progress);
+      List<StatsSettings> statsSettings = specs.stream().map(c -> concepts.settings(c, sampling)).toList();
+      // The model is freed when the statistics are done: the masks and the pruned copy need the checkpoint only.
+      List<PruneStats> allStats = job.stats(specs, statsSettings, latents, cache, progress);
+      for (int i = 0; i < specs.size(); i++) {
+        ConceptSpec c = specs.get(i);
+        StatsSettings s = statsSettings.get(i);
+        PruneStats stats = allStats.get(i);
         int tHat = s.site().inUnet ? c.timesteps() : 1; // the text encoder runs once per prompt
         MaskSet m = stats.maskFor(job.weights(s.site().component()), c.k(), tHat, rho, variant);
         perConcept.add(m);
@@ -106,7 +110,6 @@ public final class PruneCommand implements Callable<Integer> {
         o.set("settings", om.valueToTree(s.metadata()));
         o.put("pruned_weights", m.overall().pruned());
       }
-      job.releaseModel(); // the masks and the pruned copy need the checkpoint's weights only
       MaskSet union = Masks.or(perConcept);
       if (union.overall().pruned() == 0) {
         throw new UserError("no weight was selected (k, t̂ and the statistics give an empty mask), so nothing would be pruned;"

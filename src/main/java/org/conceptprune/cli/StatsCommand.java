@@ -41,9 +41,11 @@ public final class StatsCommand implements Callable<Integer> {
         total += (long) c.prompts().target().size() * c.timesteps();
       }
       Progress progress = new Progress("statistics (prompt pairs x UNet calls)", total, err);
-      for (ConceptSpec c : specs) {
-        StatsSettings s = concepts.settings(c, sampling);
-        PruneStats stats = job.stats(c, s, latents, null, progress);
+      List<StatsSettings> settings = specs.stream().map(c -> concepts.settings(c, sampling)).toList();
+      List<PruneStats> all = job.stats(specs, settings, latents, null, progress);
+      for (int i = 0; i < specs.size(); i++) {
+        ConceptSpec c = specs.get(i);
+        PruneStats stats = all.get(i);
         Path file = specs.size() == 1 ? out : out.resolve(c.slug() + ".safetensors");
         stats.write(file, stats.metadata());
         spec.commandLine().getOut().printf("%s: %d layers x %d calls -> %s%n", c.name(), stats.layers().size(), c.timesteps(), file);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.conceptprune.io.safetensors.Buffers;
+import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.TensorCodec;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
@@ -21,8 +23,8 @@ import org.conceptprune.util.UserError;
  * Binds a module tree to a checkpoint: every parameter path must be a tensor of the same shape.
  * All missing keys, unexpected keys and shape mismatches are collected and reported in one error.
  * Weights of any float dtype are widened to fp32 one tensor at a time, straight from the memory map
- * into native memory, and the map is released at once, so loading fp16 weights costs little more
- * than the fp32 model itself. With compute type BFLOAT16 they are narrowed to bf16 the same way
+ * into memory that libtorch owns, and the map is released at once, so loading fp16 weights costs
+ * little more than the fp32 model itself, and closing the model's manager frees it at once. With compute type BFLOAT16 they are narrowed to bf16 the same way
  * (norm weights stay fp32, see {@link Module#fp32Param}).
  */
 public final class WeightLoader {
@@ -64,7 +66,12 @@ public final class WeightLoader {
     }
   }
 
-  /** Reads one tensor as a native array of the compute type. */
+  /**
+   * Reads one tensor as a native array of the compute type, in memory that libtorch owns: closing the
+   * array frees it at once (a tensor over a Java direct buffer would hold its memory until a GC).
+   * F16 and F32 bytes are converted by libtorch from a view of the memory map (exact: every fp16
+   * value is an fp32 value); other dtypes through an fp32 copy of this one tensor.
+   */
   public static NDArray read(TensorSource src, String key, NDManager manager, DataType computeType) {
     TensorInfo t = src.info(key);
     ByteBuffer raw = src.bytes(key);
@@ -73,16 +80,20 @@ public final class WeightLoader {
       Buffers.release(raw);
       return a;
     }
-    ByteBuffer f32 = TensorCodec.toF32Direct(t, raw);
-    Buffers.release(raw);
-    // A direct native-order ByteBuffer becomes the tensor's storage without a copy (DJL keeps the
-    // buffer referenced by the array), so it must not be released here.
-    NDArray a = manager.create(f32, new Shape(t.shape()), DataType.FLOAT32);
-    if (computeType != DataType.FLOAT32) {
-      NDArray c = a.toType(computeType, false);
-      a.close();
-      a = c;
+    DType dt = t.dtype();
+    boolean wrap = raw.isDirect() && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && (dt == DType.F16 || dt == DType.F32);
+    ByteBuffer f32 = wrap ? null : TensorCodec.toF32Direct(t, raw);
+    NDArray a;
+    try (NDManager tmp = manager.newSubManager()) {
+      NDArray view = wrap
+          ? tmp.create(raw.duplicate().order(ByteOrder.LITTLE_ENDIAN), new Shape(t.shape()), dt == DType.F16 ? DataType.FLOAT16 : DataType.FLOAT32)
+          : tmp.create(f32, new Shape(t.shape()), DataType.FLOAT32);
+      // A copy, so nothing aliases the map or the direct buffer (toType to the same dtype would not copy).
+      a = view.getDataType() == computeType ? view.duplicate() : view.toType(computeType, false);
+      a.attach(manager);
     }
+    Buffers.release(f32);
+    Buffers.release(raw);
     return a;
   }
 

@@ -29,6 +29,15 @@ public record Conditioning(NDArray context, UNet2DConditionModel.AddedCond added
 
   record Encoded(NDArray context, NDArray pooled) {}
 
+  /**
+   * The batches of prompt strings {@link #build} encodes for these arguments (the prompts; with
+   * guidance the negatives, or as many empty prompts): what {@link PromptEmbeddings} must hold.
+   */
+  static List<List<String>> batches(List<String> prompts, List<String> negatives, boolean guidance) {
+    if (!guidance) return List.of(prompts);
+    return List.of(prompts, negatives == null ? java.util.Collections.nCopies(prompts.size(), "") : negatives);
+  }
+
   /** @param encoder encodes the prompts in place of the text encoder (SD-1.x/2.x), or null */
   static Conditioning build(StableDiffusion sd, NDManager m, List<String> prompts, List<String> negatives,
       boolean guidance, int height, int width, TextToImage.PromptEncoder encoder) {
@@ -58,6 +67,7 @@ public record Conditioning(NDArray context, UNet2DConditionModel.AddedCond added
   }
 
   static Encoded encode(StableDiffusion sd, NDManager m, List<String> prompts) {
+    if (sd.embeddings != null) return sd.embeddings.get(m, prompts);
     if (!sd.isSdxl()) {
       ClipTextModel.Output o = sd.textEncoder.forward(ids(m, sd.tokenizer, prompts));
       return new Encoded(o.lastHiddenState(), null);

@@ -72,6 +72,11 @@ public final class TextToImage {
     NDArray encode(NDManager m, List<String> prompts);
   }
 
+  /** The batches of prompt strings {@link #run} encodes for a request (see {@link StableDiffusion#loadUnetForStatistics}). */
+  public static List<List<String>> promptBatches(Request r) {
+    return Conditioning.batches(r.prompts(), r.negativePrompts(), r.guidance() > 1.0);
+  }
+
   public static Result run(StableDiffusion sd, Request r, Listener listener) {
     return run(sd, r, listener, null);
   }

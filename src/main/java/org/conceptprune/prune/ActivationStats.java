@@ -1,6 +1,7 @@
 package org.conceptprune.prune;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,9 +84,7 @@ public final class ActivationStats {
       int per = latentSize(sd, s);
       for (int i = firstPair; i < pairs; i++) {
         if (partial != null && i > firstPair) PartialStats.save(partial, i, target, reference, unetCalls[0]);
-        float[] init = pairLatent(latents, i, pairs, per, s);
-        var req = new TextToImage.Request(List.of(prompts.target().get(i), prompts.reference().get(i)), null,
-            s.steps(), s.guidance(), s.scheduler(), s.width(), s.height(), 0, init, false);
+        var req = request(prompts, i, s, pairLatent(latents, i, pairs, per, s));
         if (!s.site().inUnet) {
           // The text encoder runs once per prompt: record it, skip the sampler.
           current[0] = 0;
@@ -123,6 +122,22 @@ public final class ActivationStats {
     return new Result(stats, unetCalls[0], pairs, (System.nanoTime() - start) / 1e9);
   }
 
+  /** Pair i's sampler request: target and reference prompts as one batch from the pair's latent. */
+  private static TextToImage.Request request(ConceptFamily.Prompts prompts, int i, StatsSettings s, float[] init) {
+    return new TextToImage.Request(List.of(prompts.target().get(i), prompts.reference().get(i)), null,
+        s.steps(), s.guidance(), s.scheduler(), s.width(), s.height(), 0, init, false);
+  }
+
+  /**
+   * Every batch of prompt strings the pass over the UNet conditions on, for {@link
+   * StableDiffusion#loadUnetForStatistics} (the text encoder is freed before the UNet is loaded).
+   */
+  public static List<List<String>> promptBatches(ConceptFamily.Prompts prompts, StatsSettings s) {
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < prompts.target().size(); i++) out.addAll(TextToImage.promptBatches(request(prompts, i, s, null)));
+    return out;
+  }
+
   /**
    * Per batch row b and column j: Σ_tokens (a[j] / max(||a||, 1e-12))^2 (token-norm) or Σ a[j]^2.
    * Computed in native fp32; the caller accumulates in float64.
@@ -132,12 +147,18 @@ public final class ActivationStats {
   static float[] columnSumsOfSquares(NDArray x, Aggregation agg) {
     long b = x.getShape().get(0);
     long in = x.getShape().get(x.getShape().dimension() - 1);
-    NDArray rows = x.toType(DataType.FLOAT32, false).reshape(b, -1, in); // [B, T, in]
-    if (agg == Aggregation.TOKENNORM) {
-      NDArray norm = rows.norm(new int[] {2}, true).maximum(1e-12f); // [B, T, 1]
-      rows = rows.div(norm);
+    // The temporaries ([B, T, in] each, 84 MB at SD-1.5's 64x64 level in fp32) are freed here, not
+    // when the block's scope ends.
+    NDManager parent = x.getManager();
+    try (NDManager sub = parent.newSubManager()) {
+      x.tempAttach(sub);
+      NDArray rows = x.toType(DataType.FLOAT32, false).reshape(b, -1, in); // [B, T, in]
+      if (agg == Aggregation.TOKENNORM) {
+        NDArray norm = rows.norm(new int[] {2}, true).maximum(1e-12f); // [B, T, 1]
+        rows = rows.div(norm);
+      }
+      return rows.square().sum(new int[] {1}).toFloatArray();
     }
-    return rows.square().sum(new int[] {1}).toFloatArray();
   }
 
   private static void runTextOnly(StableDiffusion sd, TextToImage.Request req) {

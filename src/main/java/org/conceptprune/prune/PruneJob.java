@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.checkpoint.SingleFile;
@@ -24,7 +27,8 @@ import org.conceptprune.util.UserError;
 /**
  * ConceptPrune end to end: statistics for every concept (from the cache when they are there),
  * masks per concept, their union, and the pruned model in the input's layout with a mask patch and a
- * JSON report. The UNet is only loaded when some statistics must be computed.
+ * JSON report. The model is only loaded when some statistics must be computed, and is freed before
+ * the masks and the pruned copy are made.
  */
 public final class PruneJob implements AutoCloseable {
   public final ModelSource source;
@@ -44,16 +48,7 @@ public final class PruneJob implements AutoCloseable {
     return modelHash;
   }
 
-  /** The model for the statistics pass: text encoder and UNet (in the configured precision), no VAE weights. */
-  public StableDiffusion model() {
-    if (model == null) {
-      log.println("loading " + source.path + " (" + org.conceptprune.runtime.Runtime.precision().cliName() + " UNet) ...");
-      model = StableDiffusion.loadForStatistics(source);
-    }
-    return model;
-  }
-
-  /** Frees the model once the statistics are done (the pruned copy is written from the checkpoint). */
+  /** Frees the statistics model (the masks and the pruned copy are made from the checkpoint). */
   public void releaseModel() {
     if (model != null) {
       model.close();
@@ -79,19 +74,67 @@ public final class PruneJob implements AutoCloseable {
     }
   }
 
-  /** The concept's statistics: from the cache when present, else computed (and cached). */
-  public PruneStats stats(ConceptSpec c, StatsSettings s, float[] latents, StatsCache cache, Progress progress) {
-    checkTimesteps(s.timesteps(), s);
-    Map<String, String> meta = StatsCache.metadata(modelHash(), c, s, latents == null ? null : hash(latents));
-    PruneStats cached = cache == null ? null : cache.find(c, meta, s.timesteps());
-    if (cached != null) {
-      log.println("statistics of '" + c.name() + "' from the cache (" + cache.file(c, meta).getFileName() + ")");
-      progress.advance((long) c.prompts().target().size() * s.timesteps());
-      return cached;
+  /**
+   * The statistics of every concept: from the cache where present, else computed (and cached). The
+   * model is loaded once for all concepts to compute and freed before this returns: for a UNet site
+   * the text encoder encodes every prompt first and is freed before the UNet is loaded (no VAE
+   * weights); for the text-encoder site only the text encoder is loaded.
+   *
+   * @param settings one per concept
+   */
+  public List<PruneStats> stats(List<ConceptSpec> concepts, List<StatsSettings> settings, float[] latents, StatsCache cache,
+      Progress progress) {
+    List<PruneStats> out = new ArrayList<>(Collections.nCopies(concepts.size(), (PruneStats) null));
+    List<Integer> todo = new ArrayList<>();
+    for (int i = 0; i < concepts.size(); i++) {
+      ConceptSpec c = concepts.get(i);
+      StatsSettings s = settings.get(i);
+      checkTimesteps(s.timesteps(), s);
+      Map<String, String> meta = metadata(c, s, latents);
+      PruneStats cached = cache == null ? null : cache.find(c, meta, s.timesteps());
+      if (cached != null) {
+        log.println("statistics of '" + c.name() + "' from the cache (" + cache.file(c, meta).getFileName() + ")");
+        progress.advance((long) c.prompts().target().size() * s.timesteps());
+        out.set(i, cached);
+      } else {
+        todo.add(i);
+      }
     }
+    try {
+      for (boolean inUnet : new boolean[] {false, true}) {
+        List<Integer> group = todo.stream().filter(i -> settings.get(i).site().inUnet == inUnet).toList();
+        if (group.isEmpty()) continue;
+        releaseModel();
+        model = load(inUnet, group.stream().map(concepts::get).toList(), group.stream().map(settings::get).toList());
+        for (int i : group) out.set(i, compute(concepts.get(i), settings.get(i), latents, cache, progress));
+      }
+    } finally {
+      releaseModel();
+    }
+    return out;
+  }
+
+  private StableDiffusion load(boolean inUnet, List<ConceptSpec> concepts, List<StatsSettings> settings) {
+    if (!inUnet) {
+      log.println("loading the text encoder of " + source.path + " ...");
+      return StableDiffusion.loadTextEncoderForStatistics(source);
+    }
+    List<List<String>> batches = new ArrayList<>();
+    for (int i = 0; i < concepts.size(); i++) batches.addAll(ActivationStats.promptBatches(concepts.get(i).prompts(), settings.get(i)));
+    log.println("loading " + source.path + ": the text encoder for the prompts, then the "
+        + org.conceptprune.runtime.Runtime.precision().cliName() + " UNet ...");
+    return StableDiffusion.loadUnetForStatistics(source, batches);
+  }
+
+  private Map<String, String> metadata(ConceptSpec c, StatsSettings s, float[] latents) {
+    return StatsCache.metadata(modelHash(), c, s, latents == null ? null : hash(latents));
+  }
+
+  private PruneStats compute(ConceptSpec c, StatsSettings s, float[] latents, StatsCache cache, Progress progress) {
+    Map<String, String> meta = metadata(c, s, latents);
     Path partial = cache == null ? null : cache.partialFile(c, meta);
     if (partial != null && java.nio.file.Files.exists(partial)) log.println("resuming the statistics of '" + c.name() + "' from " + partial);
-    ActivationStats.Result r = ActivationStats.collect(model(), c.prompts(), s, latents, progress, partial);
+    ActivationStats.Result r = ActivationStats.collect(model, c.prompts(), s, latents, progress, partial);
     unetCalls += r.unetCalls();
     log.printf("statistics of '%s': %d pairs, %d UNet calls, %.1f s%n", c.name(), r.pairs(), r.unetCalls(), r.seconds());
     PruneStats stats = withMeta(r.stats(), meta);

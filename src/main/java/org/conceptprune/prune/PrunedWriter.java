@@ -26,8 +26,10 @@ import org.conceptprune.util.UserError;
 /**
  * Writes a pruned copy of a checkpoint, never touching the input: every safetensors file is rewritten
  * tensor by tensor under the same name, the masked weights zeroed in their own dtype (F32/F16/BF16:
- * zero and every kept value round-trip exactly), all other bytes copied as they are. A diffusers
- * folder is built in a temporary sibling folder and renamed into place at the end.
+ * zero and every kept value round-trip exactly), all other bytes copied as they are. Tensors stream
+ * from the input's memory map one at a time (each map freed once written), so no copy of the model
+ * is ever in memory. A diffusers folder is built in a temporary sibling folder and renamed into
+ * place at the end.
  */
 public final class PrunedWriter {
   private PrunedWriter() {}
@@ -92,13 +94,13 @@ public final class PrunedWriter {
             throw new UserError(in + ": tensor '" + t.name() + "' is " + t.dtype() + "; masks apply to F32/F16/BF16 weights");
           }
           w.add(t.name(), t.dtype(), t.shape(), () -> {
-            float[] v = TensorCodec.toFloats(t, f.bytes(t.name()));
+            float[] v = f.floats(t.name()); // [out, in], the map released
             edit.apply(layer, m, v);
             return TensorCodec.fromFloats(v, t.dtype());
           });
           applied.add(layer);
         } else {
-          w.add(t.name(), t.dtype(), t.shape(), () -> f.bytes(t.name()));
+          w.addReleased(t.name(), t.dtype(), t.shape(), () -> f.bytes(t.name()));
         }
       }
       w.write(out);

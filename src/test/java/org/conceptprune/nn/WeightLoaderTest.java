@@ -1,12 +1,20 @@
 package org.conceptprune.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.conceptprune.Fixtures;
+import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
@@ -19,9 +27,66 @@ import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Binding reports every missing key, unexpected key and shape mismatch in one error. */
+/**
+ * Binding reports every missing key, unexpected key and shape mismatch in one error; fp32 reading
+ * gives every checkpoint dtype's values bit for bit, in memory of its own (not the memory map).
+ */
 class WeightLoaderTest {
   @TempDir Path tmp;
+
+  @Test
+  void readsEveryDtypeToFp32BitForBitWithoutAliasingTheMap() {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 4096;
+    SafetensorsWriter w = new SafetensorsWriter();
+    Map<String, float[]> expected = new LinkedHashMap<>();
+    for (DType dt : new DType[] {DType.F32, DType.F16, DType.BF16, DType.F64}) {
+      ByteBuffer b = ByteBuffer.allocate(n * dt.size).order(ByteOrder.LITTLE_ENDIAN);
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        // normal values, fp16 subnormals (|x| < 6.1e-5) and signed zeros
+        double x = i % 4 == 0 ? r.nextGaussian() * 3 : i % 4 == 1 ? r.nextGaussian() * 3e-5 : i % 4 == 2 ? r.nextGaussian() * 1e-7 : (i % 8 == 3 ? 0.0 : -0.0);
+        switch (dt) {
+          case F32 -> b.putFloat(v[i] = (float) x);
+          case F16 -> {
+            short h = DType.floatToHalf((float) x);
+            b.putShort(h);
+            v[i] = DType.halfToFloat(h);
+          }
+          case BF16 -> {
+            short h = DType.floatToBf16((float) x);
+            b.putShort(h);
+            v[i] = DType.bf16ToFloat(h);
+          }
+          default -> {
+            b.putDouble(x);
+            v[i] = (float) x;
+          }
+        }
+      }
+      String key = dt.name();
+      w.addBytes(key, dt, new long[] {n / 64, 64}, b.array());
+      expected.put(key, v);
+    }
+    Path file = tmp.resolve("w.safetensors");
+    w.write(file);
+    try (NDManager m = Runtime.newManager()) {
+      Map<String, NDArray> loaded = new LinkedHashMap<>();
+      try (SafetensorsFile f = SafetensorsFile.open(file)) {
+        for (String k : expected.keySet()) loaded.put(k, WeightLoader.read(f, k, m, DataType.FLOAT32));
+      }
+      System.gc(); // unmapped or freed buffers must not be what the tensors read
+      for (String k : expected.keySet()) {
+        NDArray a = loaded.get(k);
+        assertEquals(DataType.FLOAT32, a.getDataType(), k);
+        float[] got = a.toFloatArray();
+        float[] want = expected.get(k);
+        for (int i = 0; i < n; i++) {
+          assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), k + " element " + i + ": " + want[i] + " vs " + got[i]);
+        }
+      }
+    }
+  }
 
   @Test
   void allProblemsInOneError() {

@@ -25,7 +25,8 @@ import org.conceptprune.util.AtomicFiles;
  * larger than memory can be written. Every file is written to a temporary name and renamed.
  */
 public final class SafetensorsWriter {
-  private record Entry(DType dtype, long[] shape, Supplier<ByteBuffer> data) {
+  /** @param release free each buffer the supplier gives once it is written (a fresh memory map) */
+  private record Entry(DType dtype, long[] shape, Supplier<ByteBuffer> data, boolean release) {
     long bytes() {
       long n = dtype.size;
       for (long d : shape) n *= d;
@@ -48,8 +49,21 @@ public final class SafetensorsWriter {
 
   /** Adds a tensor whose little-endian bytes the supplier gives when the file is written. */
   public SafetensorsWriter add(String name, DType dtype, long[] shape, Supplier<ByteBuffer> data) {
+    return add(name, dtype, shape, data, false);
+  }
+
+  /**
+   * As {@link #add(String, DType, long[], Supplier)} for a supplier that gives a buffer of its own on
+   * every call, such as {@link TensorSource#bytes} of an input: each is freed ({@link Buffers#release})
+   * as soon as it is written, so copying a model maps one tensor at a time.
+   */
+  public SafetensorsWriter addReleased(String name, DType dtype, long[] shape, Supplier<ByteBuffer> data) {
+    return add(name, dtype, shape, data, true);
+  }
+
+  private SafetensorsWriter add(String name, DType dtype, long[] shape, Supplier<ByteBuffer> data, boolean release) {
     if (name.equals("__metadata__")) throw new IllegalArgumentException("reserved tensor name");
-    if (entries.put(name, new Entry(dtype, shape.clone(), data)) != null) {
+    if (entries.put(name, new Entry(dtype, shape.clone(), data, release)) != null) {
       throw new IllegalArgumentException("tensor '" + name + "' added twice");
     }
     return this;
@@ -171,6 +185,7 @@ public final class SafetensorsWriter {
               + " bytes, expected " + e.bytes());
         }
         while (d.hasRemaining()) ch.write(d);
+        if (e.release) Buffers.release(d);
       }
       ch.force(false);
     }

@@ -25,17 +25,31 @@ public interface TensorSource extends AutoCloseable {
   /** Where the tensors come from, for messages. */
   String describe();
 
-  /** The raw little-endian bytes of a tensor: a read-only memory-mapped view, valid until close. */
+  /**
+   * The raw little-endian bytes of a tensor: a read-only memory-mapped view (or a heap copy), valid
+   * until close. Each call gives a buffer of its own, which the caller may free at once with {@link
+   * Buffers#release} (a mapped tensor's pages count in the process's memory until it is unmapped).
+   */
   ByteBuffer bytes(String name);
 
   /** The tensor widened (F16/BF16) or narrowed (F64) to float, or converted from an integer type. */
   default float[] floats(String name) {
-    return TensorCodec.toFloats(info(name), bytes(name));
+    ByteBuffer b = bytes(name);
+    try {
+      return TensorCodec.toFloats(info(name), b);
+    } finally {
+      Buffers.release(b);
+    }
   }
 
   /** An integer tensor (any integer or bool dtype) as longs. */
   default long[] longs(String name) {
-    return TensorCodec.toLongs(info(name), bytes(name));
+    ByteBuffer b = bytes(name);
+    try {
+      return TensorCodec.toLongs(info(name), b);
+    } finally {
+      Buffers.release(b);
+    }
   }
 
   @Override
