@@ -68,13 +68,14 @@ public final class Attention extends Module {
       NDArray o = FusedAttention.attend(qh, kh, vh); // [B, H, T, D]
       // Views keep their storage alive: left open, they would hold q, k, v until the caller's scope
       // ends, and those made from the cross-attention context (in the sampler's scope) until the
-      // sampling run ends (SD-1.5, 512 px, CFG batch 4, fp32: 31 MB per UNet call).
-      Ops.close(qh, kh, vh);
+      // sampling run ends (SD-1.5, 512 px, CFG batch 4, fp32: 31 MB per UNet call). Not while autograd
+      // records: there the graph may read them in backward (Ops.release).
+      Ops.release(qh, kh, vh);
       if (o != null) {
         Profiler.stop("attention", t0);
         NDArray ot = o.transpose(0, 2, 1, 3); // [B, T, H, D]
         NDArray out = ot.reshape(b, t, inner);
-        Ops.close(ot, o);
+        Ops.release(ot, o);
         return out;
       }
     }
@@ -117,12 +118,12 @@ public final class Attention extends Module {
       headOuts.add(NDArrays.concat(chunks, 1));
     }
     NDArray out = headOuts.size() == 1 ? headOuts.get(0) : NDArrays.concat(headOuts, 0);
-    Ops.close(qh, kt, vh);
+    Ops.release(qh, kt, vh);
     NDArray o4 = out.reshape(b, heads, t, d);
     NDArray ot = o4.transpose(0, 2, 1, 3);
     NDArray result = ot.reshape(b, t, inner);
-    Ops.close(o4, ot, out);
-    if (headOuts.size() > 1) headOuts.close();
+    Ops.release(o4, ot, out);
+    if (headOuts.size() > 1) Ops.release(headOuts.toArray(new NDArray[0]));
     return result;
   }
 
@@ -132,7 +133,7 @@ public final class Attention extends Module {
     long n = x.getShape().get(1);
     NDArray r = x.reshape(b, n, heads, x.getShape().get(2) / heads);
     NDArray out = r.transpose(0, 2, 1, 3);
-    r.close();
+    Ops.release(r);
     return out;
   }
 
@@ -144,7 +145,7 @@ public final class Attention extends Module {
     NDArray r = x.reshape(b, n, heads, d);
     NDArray p = transposed ? r.transpose(0, 2, 3, 1) : r.transpose(0, 2, 1, 3);
     NDArray out = transposed ? p.reshape(b * heads, d, n) : p.reshape(b * heads, n, d);
-    Ops.close(r, p);
+    Ops.release(r, p);
     return out;
   }
 
