@@ -248,7 +248,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
             sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
             specs.isEmpty() ? null : specs.get(0).model(), // its toy_world.json and judge/, if any
-            opts.clip() != null ? opts.clip() : specs.isEmpty() ? null : ToyClip.forModel(specs.get(0).model())));
+            opts.clip() != null ? opts.clip() : ToyClip.forModel(specs.isEmpty() ? null : specs.get(0).model())));
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);

@@ -18,6 +18,7 @@ import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.clip.ToyClipEval;
+import org.conceptprune.toy.clip.ToyClipTrainer;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.UserError;
 
@@ -145,7 +146,8 @@ public final class ToyExperiment implements Experiment {
     m.put("seed", Long.toString(o.seed()));
     m.put("sweep_k", o.sweepK().toString());
     m.put("sweep_t_hat", o.sweepT().toString());
-    if (clip != null) m.put("clip", clip.dir().toString());
+    // the CLIP by content, not path: the shipped one is extracted to a new temporary folder every run
+    if (clip != null) m.put("clip_sha256", clipHash());
     return m;
   }
 
@@ -234,6 +236,14 @@ public final class ToyExperiment implements Experiment {
     PromptRow row = prompts.rows().get(s.row());
     String asked = ToyClipEval.stylePrompt(world.style(Integer.parseInt(row.field("style"))).name());
     return String.format(Locale.ROOT, "%s; CLIP(\"%s\") %.1f", judge, asked, c);
+  }
+
+  private String clipHash() {
+    try {
+      return PromptSet.sha256(java.nio.file.Files.readAllBytes(clip.dir().resolve(ToyClipTrainer.WEIGHTS))).substring(0, 16);
+    } catch (java.io.IOException e) {
+      throw new UserError(clip.dir() + ": cannot read " + ToyClipTrainer.WEIGHTS + " (" + e.getMessage() + ")");
+    }
   }
 
   static final String STYLE_CLIP_SCORE = "style_clip_score";

@@ -151,6 +151,8 @@ class EvaluateToyTest {
     String html = Files.readString(full.resolve("index.html"));
     assertTrue(html.contains("<svg class=plot id=sweep"), "the k / t̂ sweep plot");
     assertTrue(html.contains("erased_acc"), "the results table");
+    assertTrue(html.contains("erased_clip_score"), "the shipped toy CLIP's columns");
+    assertTrue(html.contains("CLIP(&quot;a zorbly shape&quot;)"), "the toy CLIP's score under the grid images");
     Chromium.Page page = Chromium.render(full.resolve("index.html"));
     assertTrue(page.imagesTotal() >= 6 * 6, page.toString());
     assertEquals(page.imagesTotal(), page.imagesLoaded(), "every picture of the report loads: " + page);
