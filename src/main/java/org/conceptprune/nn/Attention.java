@@ -37,9 +37,9 @@ public final class Attention extends Module {
     NDArray k = toK.forward(ctx); // [B, S, inner]
     NDArray v = toV.forward(ctx); // [B, S, inner]
     NDArray o = sdpa(q, k, v, heads, null); // [B, T, inner]
-    Ops.close(q, k, v);
+    Ops.release(q, k, v);
     NDArray y = toOut.forward(o);
-    o.close();
+    Ops.release(o);
     return y;
   }
 
