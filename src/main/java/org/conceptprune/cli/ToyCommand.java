@@ -17,7 +17,6 @@ import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,6 +104,7 @@ public final class ToyCommand implements Runnable {
         case "toy-clip" -> ToyClip.extractBundled();
         default -> Path.of(textEncoder);
       };
+      OutputPaths.inputs().add("--text-encoder", clip).check("--out", out); // OUT may exist (--reuse-vae)
       OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).check("--half-out", halfOut);
       World w = World.named(world);
       ToyDesign design;
@@ -169,9 +169,8 @@ public final class ToyCommand implements Runnable {
         List<int[]> concepts = new ArrayList<>();
         if (conceptNames != null) {
           for (String c : conceptNames) {
-            if (w.hasStyle(c)) concepts.add(new int[] {1, w.styleIndex(c)});
-            else if (w.hasObject(c)) concepts.add(new int[] {0, w.objectIndex(c)});
-            else throw new UserError("--concept " + c + ": neither a style nor an object of the " + w.name() + " toy world");
+            boolean style = w.isStyleConcept(c);
+            concepts.add(new int[] {style ? 1 : 0, style ? w.styleIndex(c) : w.objectIndex(c)});
           }
         } else if (quick) {
           // classic: zorbly, dravish, heart (the runs in docs/TOY-MODEL.md); another world: its first two styles and heart

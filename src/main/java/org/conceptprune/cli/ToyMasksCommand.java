@@ -53,11 +53,7 @@ public final class ToyMasksCommand implements Callable<Integer> {
     OutputPaths.inputs().add("--model", model).check("--out", out);
     Path dir = model != null ? model : ToyModel.extractBundled();
     World w = ToyModel.world(dir);
-    boolean style = w.hasStyle(concept);
-    if (!style && !w.hasObject(concept)) {
-      throw new UserError("'" + concept + "' is neither a style " + World.abbreviated(w.styleNames()) + " nor an object "
-          + w.objects() + " of the " + w.name() + " toy world");
-    }
+    boolean style = w.isStyleConcept(concept);
     String hash;
     try (ModelSource src = ModelSource.open(dir, null)) {
       hash = ModelHash.of(src.weights(Component.UNET));

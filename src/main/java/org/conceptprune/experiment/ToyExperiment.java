@@ -77,10 +77,7 @@ public final class ToyExperiment implements Experiment {
 
   /** true for a style, false for an object. */
   static boolean kindOf(World w, String concept) {
-    if (w.hasStyle(concept)) return true;
-    if (w.hasObject(concept)) return false;
-    throw new UserError("'" + concept + "' is neither a style " + World.abbreviated(w.styleNames()) + " nor an object "
-        + w.objects() + " of the " + w.name() + " toy world");
+    return w.isStyleConcept(concept);
   }
 
   static int indexOf(World w, String concept) {
@@ -248,25 +245,28 @@ public final class ToyExperiment implements Experiment {
 
   static final String STYLE_CLIP_SCORE = "style_clip_score";
   static final String STYLE_CLIP_CORRECT = "style_clip_correct";
-  private final Map<Integer, float[]> styleTexts = new LinkedHashMap<>();
+  private float[] styleTexts; // [styles, P]: every "a {style} shape", each embedded alone (batch 1, as ClipJudge does)
 
   /** The toy CLIP's embedding of the style-only caption "a {style} shape". */
   private float[] styleText(int style) {
-    return styleTexts.computeIfAbsent(style, s -> clip.textEmbeds(ToyClipEval.stylePrompt(world.style(s).name())));
+    float[] all = styleTexts();
+    return ClipScores.row(all, all.length / world.numStyles(), style);
+  }
+
+  private float[] styleTexts() {
+    if (styleTexts == null) {
+      float[][] rows = new float[world.numStyles()][];
+      for (int s = 0; s < rows.length; s++) rows[s] = clip.textEmbeds(ToyClipEval.stylePrompt(world.style(s).name()));
+      int d = rows[0].length;
+      styleTexts = new float[rows.length * d];
+      for (int s = 0; s < rows.length; s++) System.arraycopy(rows[s], 0, styleTexts, s * d, d);
+    }
+    return styleTexts;
   }
 
   /** The style whose caption the toy CLIP finds closest to the image (zero-shot). */
   private int clipStyle(float[] image) {
-    int best = 0;
-    double top = Double.NEGATIVE_INFINITY;
-    for (int s = 0; s < world.numStyles(); s++) {
-      double c = ClipScores.cosine(image, styleText(s));
-      if (c > top) {
-        top = c;
-        best = s;
-      }
-    }
-    return best;
+    return ToyClipEval.best(image, styleTexts(), image.length);
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.toy.clip.ToyClip;
+import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.UserError;
 
@@ -85,6 +87,11 @@ public final class ToyModel {
     }
   }
 
+  /** Removes a temporary folder and everything in it when the JVM ends (File.deleteOnExit cannot: not empty). */
+  public static void deleteOnExit(Path tmp) {
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tmp)));
+  }
+
   public static boolean bundledAvailable() {
     return ToyModel.class.getResource(RESOURCE_DIR + "unet/diffusion_pytorch_model.safetensors") != null;
   }
@@ -101,8 +108,7 @@ public final class ToyModel {
           Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      // deleteOnExit cannot remove a non-empty folder: remove the whole copy when the JVM ends.
-      java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(tmp)));
+      deleteOnExit(tmp);
       return tmp;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -125,13 +131,8 @@ public final class ToyModel {
         Files.createDirectories(to.resolve(JUDGE_DIR));
         Files.copy(src, to.resolve(JUDGE_DIR).resolve(f), StandardCopyOption.REPLACE_EXISTING);
       }
-      Path clip = from.resolve("clip");
-      if (Files.isDirectory(clip)) { // the toy CLIP whose text tower the model was trained on (fp32, as trained)
-        Files.createDirectories(to.resolve("clip"));
-        try (var files = Files.list(clip)) {
-          for (Path f : files.toList()) Files.copy(f, to.resolve("clip").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      Path clip = from.resolve(ToyClip.MODEL_SUBDIR);
+      if (Files.isDirectory(clip)) ToyClipText.copyInto(clip, to); // the toy CLIP it was trained on (fp32, as trained)
       for (String f : FILES) {
         Path dst = to.resolve(f);
         Files.createDirectories(dst.getParent());

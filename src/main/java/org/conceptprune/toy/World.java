@@ -164,6 +164,14 @@ public final class World {
     return objects.contains(name);
   }
 
+  /** Whether a concept name is a style (true) or an object (false) of this world; a clear error if neither. */
+  public boolean isStyleConcept(String concept) {
+    if (hasStyle(concept)) return true;
+    if (hasObject(concept)) return false;
+    throw new org.conceptprune.util.UserError("'" + concept + "' is neither a style " + abbreviated(styleNames) + " nor an object "
+        + objects + " of the " + name + " toy world");
+  }
+
   public int objectIndex(String name) {
     int i = objects.indexOf(name.toLowerCase(Locale.ROOT));
     if (i < 0) throw new IllegalArgumentException("unknown object '" + name + "', expected one of " + objects);

@@ -32,13 +32,7 @@ public final class ToyClip {
       Path tmp = Files.createTempDirectory("conceptprune-toy-clip");
       for (String f : FILES) copy(RESOURCE_DIR + f, tmp.resolve(f));
       for (String f : TOKENIZER) copy("/conceptprune/toy/tokenizer/" + f, tmp.resolve(f));
-      java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try (var s = Files.walk(tmp)) {
-          for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // a temporary copy: nothing else to do
-        }
-      }));
+      ToyModel.deleteOnExit(tmp);
       return tmp;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -113,28 +113,6 @@ public record ToyClipDesign(int textHidden, int textLayers, int textHeads, int v
         visionHidden, IMAGE, 4 * visionHidden, visionHeads, visionLayers, patch, projectionDim);
   }
 
-  /** The text tower alone as a diffusers text_encoder/config.json (CLIPTextModel, no projection). */
-  public String textEncoderConfig() {
-    return String.format(Locale.ROOT, """
-        {
-          "architectures": ["CLIPTextModel"],
-          "bos_token_id": %d,
-          "eos_token_id": %d,
-          "hidden_act": "quick_gelu",
-          "hidden_size": %d,
-          "intermediate_size": %d,
-          "layer_norm_eps": 1e-05,
-          "max_position_embeddings": 77,
-          "model_type": "clip_text_model",
-          "num_attention_heads": %d,
-          "num_hidden_layers": %d,
-          "pad_token_id": %d,
-          "projection_dim": %d,
-          "vocab_size": %d
-        }
-        """, BOS, EOS, textHidden, 4 * textHidden, textHeads, textLayers, EOS, projectionDim, VOCAB);
-  }
-
   /** CLIP's image preprocessing at the toy size: 32x32 renders pass through resize and crop unchanged. */
   static final String PREPROCESSOR = String.format(Locale.ROOT, """
       {

@@ -78,8 +78,8 @@ public final class ToyClipEval {
     return rep;
   }
 
-  /** The row of texts [K, D] most similar to e (cosine). */
-  static int best(float[] e, float[] texts, int d) {
+  /** The row of texts [K, D] most similar to e (cosine; the first on a tie). */
+  public static int best(float[] e, float[] texts, int d) {
     int k = texts.length / d;
     int arg = 0;
     double top = Double.NEGATIVE_INFINITY;

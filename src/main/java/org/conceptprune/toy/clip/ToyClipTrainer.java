@@ -72,7 +72,7 @@ public final class ToyClipTrainer {
         float lv;
         try (NDManager s = m.newSubManager()) {
           NDArray pixels = s.create(pixelValues(b.images()), new Shape(o.batch(), 3, ToyClipDesign.IMAGE, ToyClipDesign.IMAGE));
-          NDArray ids = s.create(b.ids(tok), new Shape(o.batch(), b.idLength(tok)));
+          NDArray ids = b.ids(tok, s);
           NDArray fits = s.create(b.fits(), new Shape(o.batch(), o.batch()));
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray logits = logits(clip, pixels, ids);
@@ -152,21 +152,20 @@ public final class ToyClipTrainer {
       return new Batch(ob, st, caps, ToyRenderer.renderBatch(w, ob, st, r));
     }
 
-    /** Token ids cut after the longest caption's end-of-text token: under the causal mask the pooled
-     *  token of each caption is the same as with all 77 positions. */
-    int idLength(ClipTokenizer tok) {
+    /**
+     * The captions' token ids [B, len], cut after the longest caption's end-of-text token: under the
+     * causal mask the pooled token of each caption is the same as with all 77 positions.
+     */
+    NDArray ids(ClipTokenizer tok, NDManager m) {
+      long[][] enc = new long[captions.size()][];
       int len = 1;
-      for (Caption c : captions) len = Math.max(len, eosIndex(tok, c.text()) + 1);
-      return len;
-    }
-
-    long[] ids(ClipTokenizer tok) {
-      int len = idLength(tok);
-      long[] out = new long[captions.size() * len];
-      for (int i = 0; i < captions.size(); i++) {
-        System.arraycopy(tok.encode(captions.get(i).text()).ids(), 0, out, i * len, len);
+      for (int i = 0; i < enc.length; i++) {
+        enc[i] = tok.encode(captions.get(i).text()).ids();
+        len = Math.max(len, eosIndex(enc[i], tok.eosId()) + 1);
       }
-      return out;
+      long[] out = new long[enc.length * len];
+      for (int i = 0; i < enc.length; i++) System.arraycopy(enc[i], 0, out, i * len, len);
+      return m.create(out, new Shape(enc.length, len));
     }
 
     float[] fits() {
@@ -179,9 +178,8 @@ public final class ToyClipTrainer {
     }
   }
 
-  static int eosIndex(ClipTokenizer tok, String text) {
-    long[] ids = tok.encode(text).ids();
-    for (int i = 0; i < ids.length; i++) if (ids[i] == tok.eosId()) return i;
+  static int eosIndex(long[] ids, int eos) {
+    for (int i = 0; i < ids.length; i++) if (ids[i] == eos) return i;
     return ids.length - 1;
   }
 
