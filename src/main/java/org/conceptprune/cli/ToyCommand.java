@@ -87,17 +87,27 @@ public final class ToyCommand implements Runnable {
             + " shipped toy CLIP's text tower) or a toy CLIP folder from `toy clip train` (default ${DEFAULT-VALUE}).")
     String textEncoder;
 
+    @Option(names = "--ff-mult", paramLabel = "M", defaultValue = "4",
+        description = "FFN width / channels (default ${DEFAULT-VALUE}, as in every diffusers UNet; another value"
+            + " writes ff_mult into unet/config.json, a folder only conceptprune loads).")
+    int ffMult;
+
+    @Option(names = "--captions", paramLabel = "grammar|varied", defaultValue = "grammar",
+        description = "Training captions: grammar (the world's four templates) or varied (half re-worded, e.g."
+            + " \"a picture of a zorbly star\", \"zorbly style\"); prompts for measurement stay in the grammar (default ${DEFAULT-VALUE}).")
+    String captions;
+
     @Option(names = "--world", paramLabel = "W", defaultValue = "classic",
         description = "The toy world to train on: classic (16 styles) or crowded:N:SEED (N generated styles, e.g. crowded:120:0); written to OUT/toy_world.json (default ${DEFAULT-VALUE}).")
     String world;
 
     @Override
     public Integer call() {
-      boolean bad = !(tokenStd > 0) || batch < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
+      boolean bad = !(tokenStd > 0) || batch < 1 || ffMult < 1 || !(lr > 0) || steps < 1 || vaeSteps < 1
           || minutes != null && !(minutes > 0) || vaeMinutes != null && !(vaeMinutes > 0);
       if (bad) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "need --batch, --steps and --vae-steps >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
+            "need --batch, --steps, --vae-steps and --ff-mult >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
       Path clip = switch (textEncoder) {
         case "random" -> null;
@@ -108,8 +118,15 @@ public final class ToyCommand implements Runnable {
       OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).check("--half-out", halfOut);
       World w = World.named(world);
       ToyDesign design;
+      org.conceptprune.toy.Wording wording = switch (captions) {
+        case "grammar" -> org.conceptprune.toy.Wording.GRAMMAR;
+        case "varied" -> org.conceptprune.toy.Wording.VARIED;
+        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--captions must be grammar or varied, found '" + captions + "'");
+      };
       try {
-        design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden);
+        wording.requireFits(w);
+        design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden).withFfMult(ffMult);
         if (clip != null) {
           design = ToyClipText.design(clip, design);
           ToyClipText.requireWorld(clip, w);
@@ -123,7 +140,7 @@ public final class ToyCommand implements Runnable {
       int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
       double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
-          vSteps, uSteps, w, clip), System.out::println);
+          vSteps, uSteps, w, clip, wording), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;
     }

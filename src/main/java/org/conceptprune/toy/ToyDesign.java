@@ -29,10 +29,10 @@ import java.util.Locale;
  *     carried the styles and ConceptPrune erased nothing. docs/TOY-MODEL.md has the runs.
  */
 public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, int layersPerBlock, int textHidden,
-    int textLayers, int textHeads, double tokenStd) {
+    int textLayers, int textHeads, double tokenStd, int ffMult) {
 
   public static ToyDesign defaults() {
-    return new ToyDesign(new int[] {64, 128}, new int[] {2, 4}, 2, 1, 16, 2, 2, DEFAULT_TOKEN_STD);
+    return new ToyDesign(new int[] {64, 128}, new int[] {2, 4}, 2, 1, 16, 2, 2, DEFAULT_TOKEN_STD, 4);
   }
 
   /** The shipped model's token-embedding std (see docs/TOY-MODEL.md for the runs behind it). */
@@ -43,17 +43,27 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
     if (hidden < 2 || hidden % textHeads != 0) {
       throw new IllegalArgumentException("text hidden size must be a positive multiple of " + textHeads + ", got " + hidden);
     }
-    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, textLayers, textHeads, tokenStd);
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, textLayers, textHeads, tokenStd, ffMult);
   }
 
   /** This design with another text encoder shape (a trained tower's: width, layers, heads). */
   public ToyDesign withTextTower(int hidden, int layers, int towerHeads) {
-    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, layers, towerHeads, tokenStd);
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, hidden, layers, towerHeads, tokenStd, ffMult);
   }
 
   /** This design with another token-embedding std. */
   public ToyDesign withTokenStd(double std) {
-    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, textHidden, textLayers, textHeads, std);
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, textHidden, textLayers, textHeads, std, ffMult);
+  }
+
+  /**
+   * This design with FFNs {@code mult} times as wide as their channels (diffusers' UNet: 4). Wider
+   * FFNs give the layers ConceptPrune prunes more of the UNet's parameters, as SD's GEGLU FFNs hold
+   * more than its attention does.
+   */
+  public ToyDesign withFfMult(int mult) {
+    if (mult < 1) throw new IllegalArgumentException("the FFN width multiple must be >= 1, got " + mult);
+    return new ToyDesign(unetChannels, heads, transformerLayers, layersPerBlock, textHidden, textLayers, textHeads, tokenStd, mult);
   }
 
   public static final int LATENT = 8;
@@ -99,7 +109,7 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
           "center_input_sample": false,
           "cross_attention_dim": %d,
           "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D"],
-          "downsample_padding": 1,
+          "downsample_padding": 1,%s
           "flip_sin_to_cos": true,
           "freq_shift": 0,
           "in_channels": 4,
@@ -115,7 +125,8 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
           "upcast_attention": false,
           "use_linear_projection": true
         }
-        """, heads[0], heads[1], unetChannels[0], unetChannels[1], textHidden, layersPerBlock, LATENT,
+        """, heads[0], heads[1], unetChannels[0], unetChannels[1], textHidden,
+        ffMult == 4 ? "" : String.format(Locale.ROOT, "\n  \"ff_mult\": %d,", ffMult), layersPerBlock, LATENT,
         transformerLayers);
   }
 

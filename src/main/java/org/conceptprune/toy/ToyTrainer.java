@@ -65,7 +65,17 @@ public final class ToyTrainer {
    * learning-rate schedule then follows the clock, so the step count depends on the machine).
    */
   public record Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
-      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps, World world, Path clipText) {
+      double lr, LossWeight lossWeight, int vaeSteps, int unetSteps, World world, Path clipText, Wording wording) {
+    public Options {
+      wording.requireFits(world);
+    }
+
+    /** Grammar captions. */
+    public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
+        double lr, LossWeight lossWeight, int vaeSteps, int unetSteps, World world, Path clipText) {
+      this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipText, Wording.GRAMMAR);
+    }
+
     public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, 1e-3, LossWeight.V, 0, 0);
     }
@@ -78,7 +88,7 @@ public final class ToyTrainer {
 
     /** This run with the text tower of a toy CLIP folder (frozen) instead of the random encoder. */
     public Options withClipText(Path clipFolder) {
-      return new Options(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipFolder);
+      return new Options(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipFolder, wording);
     }
 
     /** Trains the VAE (false: reuse the one in out). */
@@ -111,7 +121,7 @@ public final class ToyTrainer {
     ToyDesign d = ToyDesign.defaults();
     if (args.length > 5) {
       d = new ToyDesign(d.unetChannels(), d.heads(), Integer.parseInt(args[5]), d.layersPerBlock(),
-          Integer.parseInt(args[4]), d.textLayers(), d.textHeads(), d.tokenStd());
+          Integer.parseInt(args[4]), d.textLayers(), d.textHeads(), d.tokenStd(), d.ffMult());
     }
     train(new Options(out, seed, vm, um, d, 64), System.out::println);
   }
@@ -119,7 +129,8 @@ public final class ToyTrainer {
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
     log.accept("runtime: " + Runtime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
-        "; batch %d, lr %.1e, loss weight %s; world %s", o.batch(), o.lr(), o.lossWeight(), o.world()));
+        "; batch %d, lr %.1e, loss weight %s; world %s; captions %s", o.batch(), o.lr(), o.lossWeight(), o.world(),
+        o.wording().name().toLowerCase(Locale.ROOT)));
     Path dir = o.out();
     boolean reuseVae = !o.trainsVae();
     if (reuseVae) requireVae(dir);
@@ -161,7 +172,7 @@ public final class ToyTrainer {
       Grads.noGrad(te);
       Checkpoints.save(te, dir.resolve(TEXT_FILE), Map.of("format", "pt"));
       ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
-      Map<String, NDArray> emb = embeddings(te, tok, m, o.world());
+      Map<String, NDArray> emb = embeddings(te, tok, m, o.world(), o.wording());
       trainUnet(dir, vae, (float) scaling, emb, m, o, log, t0);
     }
   }
@@ -172,9 +183,9 @@ public final class ToyTrainer {
         ? String.format(Locale.ROOT, "token std %.2f (frozen)", d.tokenStd())
         : "toy-CLIP text tower (frozen)";
     return String.format(Locale.ROOT,
-        "unet %s heads %s x%d layers/block %d, text hidden %d x%d layers %d heads %s",
+        "unet %s heads %s x%d layers/block %d%s, text hidden %d x%d layers %d heads %s",
         java.util.Arrays.toString(d.unetChannels()), java.util.Arrays.toString(d.heads()), d.transformerLayers(),
-        d.layersPerBlock(), d.textHidden(), d.textLayers(), d.textHeads(), text);
+        d.layersPerBlock(), d.ffMult() == 4 ? "" : " ff mult " + d.ffMult(), d.textHidden(), d.textLayers(), d.textHeads(), text);
   }
 
   static double secs(long t0) {
@@ -253,12 +264,12 @@ public final class ToyTrainer {
   }
 
   /** Every caption of every pair, and the empty prompt, through the frozen text encoder: [77, D] each. */
-  static Map<String, NDArray> embeddings(ClipTextModel te, ClipTokenizer tok, NDManager m, World w) {
-    List<String> texts = new ArrayList<>();
+  static Map<String, NDArray> embeddings(ClipTextModel te, ClipTokenizer tok, NDManager m, World w, Wording wording) {
+    java.util.Set<String> texts = new java.util.LinkedHashSet<>();
     texts.add("");
     for (int ob = 0; ob < w.numObjects(); ob++) {
       for (int s = 0; s < w.numStyles(); s++) {
-        for (Caption c : w.captions(ob, s)) if (!texts.contains(c.text())) texts.add(c.text());
+        texts.addAll(wording.texts(w, ob, s));
       }
     }
     Map<String, NDArray> out = new HashMap<>();
@@ -304,7 +315,7 @@ public final class ToyTrainer {
         int[] p = pairs.get(data.nextInt(pairs.size()));
         ob[i] = p[0];
         st[i] = p[1];
-        caps.add(data.nextDouble() < 0.1 ? "" : o.world().randomCaption(p[0], p[1], data).text());
+        caps.add(data.nextDouble() < 0.1 ? "" : o.wording().trainingCaption(o.world(), p[0], p[1], data));
       }
       float[] x = ToyRenderer.renderBatch(o.world(), ob, st, data);
       for (int i = 0; i < x.length; i++) x[i] = 2 * x[i] - 1;
@@ -379,6 +390,7 @@ public final class ToyTrainer {
     meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
     meta.put("toy_design", describe(o));
     meta.put("toy_world", o.world().name());
+    meta.put("toy_captions", o.wording().name().toLowerCase(Locale.ROOT));
     Checkpoints.save(unet, dir.resolve(UNET_FILE), meta);
     ema.swap();
   }

@@ -20,12 +20,17 @@ public final class BasicTransformerBlock extends Module {
   public final FeedForward ff;
 
   public BasicTransformerBlock(int dim, int heads, int dimHead, int contextDim) {
+    this(dim, heads, dimHead, contextDim, 4);
+  }
+
+  /** @param ffMult the feed-forward width multiple (diffusers: always 4) */
+  public BasicTransformerBlock(int dim, int heads, int dimHead, int contextDim, int ffMult) {
     norm1 = child("norm1", new LayerNorm(dim, 1e-5f));
     attn1 = child("attn1", new Attention(dim, dim, heads, dimHead, false));
     norm2 = child("norm2", new LayerNorm(dim, 1e-5f));
     attn2 = child("attn2", new Attention(dim, contextDim, heads, dimHead, false));
     norm3 = child("norm3", new LayerNorm(dim, 1e-5f));
-    ff = child("ff", new FeedForward(dim, 4));
+    ff = child("ff", new FeedForward(dim, ffMult));
   }
 
   /** @param x [B, T, dim]; @param context [B, S, contextDim] */

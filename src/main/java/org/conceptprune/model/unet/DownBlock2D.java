@@ -25,7 +25,7 @@ public final class DownBlock2D extends Module {
     if (crossAttn) {
       for (int j = 0; j < c.layersPerBlock()[i]; j++) {
         attentions.add(child("attentions." + j, new Transformer2DModel(out, c.numAttentionHeads()[i],
-            c.transformerLayersPerBlock()[i], c.crossAttentionDim()[i], c.normNumGroups(), c.useLinearProjection())));
+            c.transformerLayersPerBlock()[i], c.crossAttentionDim()[i], c.normNumGroups(), c.useLinearProjection(), c.ffMult())));
       }
     }
     downsampler = addDownsample ? child("downsamplers.0", new Downsample2D(out, c.downsamplePadding())) : null;

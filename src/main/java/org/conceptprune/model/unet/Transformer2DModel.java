@@ -22,6 +22,12 @@ public final class Transformer2DModel extends Module {
   private final Linear projOutLinear;
 
   public Transformer2DModel(int channels, int heads, int layers, int contextDim, int groups, boolean linearProjection) {
+    this(channels, heads, layers, contextDim, groups, linearProjection, 4);
+  }
+
+  /** @param ffMult the feed-forward width multiple (diffusers: always 4) */
+  public Transformer2DModel(int channels, int heads, int layers, int contextDim, int groups, boolean linearProjection,
+      int ffMult) {
     int dimHead = channels / heads;
     norm = child("norm", new GroupNorm(groups, channels, 1e-6f));
     if (linearProjection) {
@@ -32,7 +38,7 @@ public final class Transformer2DModel extends Module {
       projInLinear = null;
     }
     for (int i = 0; i < layers; i++) {
-      blocks.add(child("transformer_blocks." + i, new BasicTransformerBlock(channels, heads, dimHead, contextDim)));
+      blocks.add(child("transformer_blocks." + i, new BasicTransformerBlock(channels, heads, dimHead, contextDim, ffMult)));
     }
     if (linearProjection) {
       projOutLinear = child("proj_out", new Linear(channels, channels, true));

@@ -15,6 +15,7 @@ import org.conceptprune.util.UserError;
  * attention_head_dim as the head count, and so do we ({@link #numAttentionHeads}).
  *
  * @param transformerLayersPerBlock transformer blocks per Transformer2DModel, per down block
+ * @param ffMult feed-forward width / channels (4 unless the folder says {@code ff_mult})
  * @param reverseTransformerLayersPerBlock per up block and per layer, or null (then the reverse of
  *     transformerLayersPerBlock)
  */
@@ -44,7 +45,8 @@ public record UNet2DConditionConfig(
     int projectionClassEmbeddingsInputDim,
     boolean centerInputSample,
     int convInKernel,
-    int convOutKernel) {
+    int convOutKernel,
+    int ffMult) {
 
   public static final List<String> DOWN_TYPES = List.of("CrossAttnDownBlock2D", "DownBlock2D");
   public static final List<String> UP_TYPES = List.of("CrossAttnUpBlock2D", "UpBlock2D");
@@ -110,7 +112,20 @@ public record UNet2DConditionConfig(
         c.optInt("projection_class_embeddings_input_dim", 0),
         c.optBool("center_input_sample", false),
         c.optInt("conv_in_kernel", 3),
-        c.optInt("conv_out_kernel", 3));
+        c.optInt("conv_out_kernel", 3),
+        ffMult(c, file));
+  }
+
+  /**
+   * The feed-forward width multiple: 4 in every diffusers UNet2DConditionModel (GEGLU to 4x the
+   * channels), which has no key for it. A toy design with wider FFNs ({@code toy train --ff-mult})
+   * writes {@code ff_mult}; diffusers ignores the key and then cannot load that folder's FFN weights,
+   * so such a folder is for conceptprune only.
+   */
+  static int ffMult(ConfigNode c, Path file) {
+    int m = c.optInt("ff_mult", 4);
+    if (m < 1) throw new UserError(file + ": ff_mult must be >= 1, found " + m);
+    return m;
   }
 
   public int numBlocks() {

@@ -18,7 +18,7 @@ public final class UNetMidBlock2DCrossAttn extends Module {
     float scale = (float) c.midBlockScaleFactor();
     resnet0 = child("resnets.0", new ResnetBlock2D(ch, ch, c.timeEmbedDim(), c.normNumGroups(), eps, scale));
     attention = child("attentions.0", new Transformer2DModel(ch, c.numAttentionHeads()[n - 1],
-        c.transformerLayersPerBlock()[n - 1], c.crossAttentionDim()[n - 1], c.normNumGroups(), c.useLinearProjection()));
+        c.transformerLayersPerBlock()[n - 1], c.crossAttentionDim()[n - 1], c.normNumGroups(), c.useLinearProjection(), c.ffMult()));
     resnet1 = child("resnets.1", new ResnetBlock2D(ch, ch, c.timeEmbedDim(), c.normNumGroups(), eps, scale));
   }
 

@@ -35,7 +35,7 @@ public final class UpBlock2D extends Module {
     }
     if (crossAttn) {
       for (int j = 0; j < layers; j++) {
-        attentions.add(child("attentions." + j, new Transformer2DModel(out, heads, tl[j], context, c.normNumGroups(), c.useLinearProjection())));
+        attentions.add(child("attentions." + j, new Transformer2DModel(out, heads, tl[j], context, c.normNumGroups(), c.useLinearProjection(), c.ffMult())));
       }
     }
     upsampler = addUpsample ? child("upsamplers.0", new Upsample2D(out)) : null;
