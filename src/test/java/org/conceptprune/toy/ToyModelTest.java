@@ -46,21 +46,32 @@ class ToyModelTest {
     MaskSet m = ToyEval.mask(sd, stats, K, T_HAT);
     MaskSet rnd = ToyEval.randomLike(m, 11);
     List<Item> target = ToyEval.asking(true, style, 2);
-    double before = ToyEval.run(sd, judge, target, ERASE_SEED, S).acc().style();
-    double after = ToyEval.withMask(sd, judge, m, target, ERASE_SEED, S).acc().style();
-    double random = ToyEval.withMask(sd, judge, rnd, target, ERASE_SEED, S).acc().style();
-    System.out.printf("style %s: before %.3f, ConceptPrune %.3f, random %.3f (%d weights)%n",
-        ToyWorld.styles().get(style).name(), before, after, random, ToyEval.count(m));
+    double before = 0;
+    double after = 0;
+    double random = 0;
+    for (int i = 0; i < ERASE_SEEDS; i++) { // pooled over seeds: one seed's 12 images vary too much (below)
+      before += ToyEval.run(sd, judge, target, ERASE_SEED + i, S).acc().style() / ERASE_SEEDS;
+      after += ToyEval.withMask(sd, judge, m, target, ERASE_SEED + i, S).acc().style() / ERASE_SEEDS;
+      random += ToyEval.withMask(sd, judge, rnd, target, ERASE_SEED + i, S).acc().style() / ERASE_SEEDS;
+    }
+    System.out.printf("style %s, %d seeds: before %.3f, ConceptPrune %.3f, random %.3f (%d weights)%n",
+        ToyWorld.styles().get(style).name(), ERASE_SEEDS, before, after, random, ToyEval.count(m));
     assertTrue(before - after > before - random + MIN_MARGIN, before + " " + after + " " + random);
   }
 
-  // measured on the shipped model (run m4, docs/TOY-MODEL.md): object 0.792, style 0.979 on these 48
-  // images; erasure of zorbly: before 1.000, ConceptPrune 0.667, random 1.000. Margins for numerics.
-  static final double MIN_OBJECT = 0.7;
+  // Measured on the shipped model (run m4) with ToyModelMargins over image seeds 5-9 / 31-35, 1 thread:
+  // 48 images: object 0.792, 0.646, 0.750, 0.750, 0.729; style 0.979 for each seed.
+  // zorbly, 12 images per seed, drop by ConceptPrune minus drop by random pruning:
+  // 0.333, 0.250, 0.083, 0.250, 0.167 (before 1.000 except seed 33: 0.917; random never moved it).
+  // Pooled over 3 consecutive seeds (what the test does): 0.222 (31-33), 0.194 (32-34), 0.167 (33-35).
+  // The thresholds lie below the lowest of these: object 0.60 (lowest 0.646), style 0.90 (0.979),
+  // margin 0.10 (lowest pooled 0.167; one image of 36 is 0.028).
+  static final double MIN_OBJECT = 0.6;
   static final double MIN_STYLE = 0.9;
   static final double K = 0.05;
   static final int T_HAT = 10;
-  static final double MIN_MARGIN = 0.2;
+  static final int ERASE_SEEDS = 3;
+  static final double MIN_MARGIN = 0.1;
   static final long ACC_SEED = 5;
   static final long ERASE_SEED = 31;
 }
