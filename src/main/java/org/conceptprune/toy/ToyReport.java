@@ -211,7 +211,7 @@ public final class ToyReport {
     row.put("others_after", oa);
     row.put("others_random", orr);
     row.put("others_after_mean", (oa.object() / ob.object() + oa.style() / ob.style()) / 2);
-    row.put("drop_ratio_cp_over_random", (eb - ea) / Math.max(1e-9, eb - er));
+    row.put("drop_ratio_cp_over_random", dropRatio(eb, ea, er));
     if (log != null) {
       log.accept(String.format(Locale.ROOT, "%-14s %8.4f | %.3f / %.3f / %.3f       | %.3f / %.3f / %.3f       | o %.2f/%.2f/%.2f s %.2f/%.2f/%.2f | %.3f / %.3f",
           nm.length() > 14 ? nm.substring(0, 14) : nm, (double) n / ffn2, eb, ea, er, wb, wa, wr, ob.object(), oa.object(),
@@ -249,6 +249,15 @@ public final class ToyReport {
       Map<String, Object> r = run(sd, j, o, System.out::println);
       writeJson(r, model.resolveSibling(model.getFileName() + ".eval.json"));
     }
+  }
+
+  /**
+   * ConceptPrune's drop of the erased accuracy over random pruning's; null (undefined) when random
+   * pruning did not lower it, instead of a division by ~0 (it read 2.5e8 in a report).
+   */
+  static Double dropRatio(double before, double afterCp, double afterRandom) {
+    double random = before - afterRandom;
+    return random > 0 ? (before - afterCp) / random : null;
   }
 
   @SuppressWarnings("unchecked")
