@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import org.conceptprune.model.unet.UNet2DConditionConfig;
 
 /**
  * The architecture of the toy text-to-image model, written as a diffusers folder's configs. The
@@ -32,7 +33,8 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
     int textLayers, int textHeads, double tokenStd, int ffMult) {
 
   public static ToyDesign defaults() {
-    return new ToyDesign(new int[] {64, 128}, new int[] {2, 4}, 2, 1, 16, 2, 2, DEFAULT_TOKEN_STD, 4);
+    return new ToyDesign(new int[] {64, 128}, new int[] {2, 4}, 2, 1, 16, 2, 2, DEFAULT_TOKEN_STD,
+        UNet2DConditionConfig.DIFFUSERS_FF_MULT);
   }
 
   /** The shipped model's token-embedding std (see docs/TOY-MODEL.md for the runs behind it). */
@@ -126,7 +128,7 @@ public record ToyDesign(int[] unetChannels, int[] heads, int transformerLayers, 
           "use_linear_projection": true
         }
         """, heads[0], heads[1], unetChannels[0], unetChannels[1], textHidden,
-        ffMult == 4 ? "" : String.format(Locale.ROOT, "\n  \"ff_mult\": %d,", ffMult), layersPerBlock, LATENT,
+        ffMult == UNet2DConditionConfig.DIFFUSERS_FF_MULT ? "" : String.format(Locale.ROOT, "\n  \"ff_mult\": %d,", ffMult), layersPerBlock, LATENT,
         transformerLayers);
   }
 

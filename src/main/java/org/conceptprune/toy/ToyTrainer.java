@@ -185,7 +185,7 @@ public final class ToyTrainer {
     return String.format(Locale.ROOT,
         "unet %s heads %s x%d layers/block %d%s, text hidden %d x%d layers %d heads %s",
         java.util.Arrays.toString(d.unetChannels()), java.util.Arrays.toString(d.heads()), d.transformerLayers(),
-        d.layersPerBlock(), d.ffMult() == 4 ? "" : " ff mult " + d.ffMult(), d.textHidden(), d.textLayers(), d.textHeads(), text);
+        d.layersPerBlock(), d.ffMult() == UNet2DConditionConfig.DIFFUSERS_FF_MULT ? "" : " ff mult " + d.ffMult(), d.textHidden(), d.textLayers(), d.textHeads(), text);
   }
 
   static double secs(long t0) {

@@ -1,6 +1,5 @@
 package org.conceptprune.toy;
 
-import java.util.List;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.runtime.Runtime;
@@ -18,19 +17,15 @@ public final class ToyModelMargins {
     Runtime.setThreads(1);
     try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled());
         ToyJudge judge = ToyJudge.loadBundled()) {
-      List<ToyEval.Item> items = ToyEval.allPairs(1).subList(0, 48);
-      int style = 0;
-      var stats = ToyEval.stats(sd, true, style, ToyModelTest.T_HAT, ToyModelTest.S, 100);
-      MaskSet m = ToyEval.mask(sd, stats, ToyModelTest.K, ToyModelTest.T_HAT);
-      MaskSet rnd = ToyEval.randomLike(m, 11);
-      List<ToyEval.Item> target = ToyEval.asking(true, style, 2);
+      MaskSet[] masks = ToyModelTest.zorblyMasks(sd);
       for (int i = 0; i < args.length; i++) {
         long seed = Long.parseLong(args[i]);
-        ToyEval.Acc a = ToyEval.run(sd, judge, items, seed, ToyModelTest.S).acc();
+        ToyEval.Acc a = ToyModelTest.accuracy(sd, judge, seed);
         long eSeed = seed + ToyModelTest.ERASE_SEED - ToyModelTest.ACC_SEED;
-        double before = ToyEval.run(sd, judge, target, eSeed, ToyModelTest.S).acc().style();
-        double after = ToyEval.withMask(sd, judge, m, target, eSeed, ToyModelTest.S).acc().style();
-        double random = ToyEval.withMask(sd, judge, rnd, target, eSeed, ToyModelTest.S).acc().style();
+        double[] e = ToyModelTest.erasure(sd, judge, masks, eSeed);
+        double before = e[0];
+        double after = e[1];
+        double random = e[2];
         System.out.printf(java.util.Locale.ROOT,
             "seeds %d/%d: object %.3f style %.3f | zorbly before %.3f ConceptPrune %.3f random %.3f margin %.3f%n",
             seed, eSeed, a.object(), a.style(), before, after, random, (before - after) - (before - random));

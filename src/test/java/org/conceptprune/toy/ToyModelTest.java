@@ -31,31 +31,48 @@ class ToyModelTest {
     if (judge != null) judge.close();
   }
 
+  /** Object and style accuracy on the first 48 pairs, one image each. */
+  static Acc accuracy(StableDiffusion sd, ToyJudge judge, long seed) {
+    List<Item> items = ToyEval.allPairs(1).subList(0, 48);
+    return ToyEval.run(sd, judge, items, seed, S).acc();
+  }
+
+  /** zorbly's ConceptPrune mask (k, t̂ below) and its random control with as many weights per layer. */
+  static MaskSet[] zorblyMasks(StableDiffusion sd) {
+    var stats = ToyEval.stats(sd, true, ZORBLY, T_HAT, S, 100);
+    MaskSet m = ToyEval.mask(sd, stats, K, T_HAT);
+    return new MaskSet[] {m, ToyEval.randomLike(m, 11)};
+  }
+
+  /** zorbly's style accuracy on 12 images of one seed: unpruned, with masks[0], with masks[1]. */
+  static double[] erasure(StableDiffusion sd, ToyJudge judge, MaskSet[] masks, long seed) {
+    List<Item> target = ToyEval.asking(true, ZORBLY, 2);
+    return new double[] {ToyEval.run(sd, judge, target, seed, S).acc().style(),
+        ToyEval.withMask(sd, judge, masks[0], target, seed, S).acc().style(),
+        ToyEval.withMask(sd, judge, masks[1], target, seed, S).acc().style()};
+  }
+
   @Test
   void drawsWhatItIsAskedBeforePruning() {
-    List<Item> items = ToyEval.allPairs(1).subList(0, 48);
-    Acc a = ToyEval.run(sd, judge, items, ACC_SEED, S).acc();
+    Acc a = accuracy(sd, judge, ACC_SEED);
     System.out.println("shipped toy model, 48 images: " + a.fmt());
     assertTrue(a.object() >= MIN_OBJECT && a.style() >= MIN_STYLE, a.fmt());
   }
 
   @Test
   void pruningAStyleErasesItMoreThanRandomPruning() {
-    int style = 0;
-    var stats = ToyEval.stats(sd, true, style, T_HAT, S, 100);
-    MaskSet m = ToyEval.mask(sd, stats, K, T_HAT);
-    MaskSet rnd = ToyEval.randomLike(m, 11);
-    List<Item> target = ToyEval.asking(true, style, 2);
+    MaskSet[] masks = zorblyMasks(sd);
     double before = 0;
     double after = 0;
     double random = 0;
     for (int i = 0; i < ERASE_SEEDS; i++) { // pooled over seeds: one seed's 12 images vary too much (below)
-      before += ToyEval.run(sd, judge, target, ERASE_SEED + i, S).acc().style() / ERASE_SEEDS;
-      after += ToyEval.withMask(sd, judge, m, target, ERASE_SEED + i, S).acc().style() / ERASE_SEEDS;
-      random += ToyEval.withMask(sd, judge, rnd, target, ERASE_SEED + i, S).acc().style() / ERASE_SEEDS;
+      double[] e = erasure(sd, judge, masks, ERASE_SEED + i);
+      before += e[0] / ERASE_SEEDS;
+      after += e[1] / ERASE_SEEDS;
+      random += e[2] / ERASE_SEEDS;
     }
     System.out.printf("style %s, %d seeds: before %.3f, ConceptPrune %.3f, random %.3f (%d weights)%n",
-        ToyWorld.styles().get(style).name(), ERASE_SEEDS, before, after, random, ToyEval.count(m));
+        ToyWorld.styles().get(ZORBLY).name(), ERASE_SEEDS, before, after, random, ToyEval.count(masks[0]));
     assertTrue(before - after > before - random + MIN_MARGIN, before + " " + after + " " + random);
   }
 
@@ -68,6 +85,7 @@ class ToyModelTest {
   // margin 0.10 (lowest pooled 0.167; one image of 36 is 0.028).
   static final double MIN_OBJECT = 0.6;
   static final double MIN_STYLE = 0.9;
+  static final int ZORBLY = 0;
   static final double K = 0.05;
   static final int T_HAT = 10;
   static final int ERASE_SEEDS = 3;

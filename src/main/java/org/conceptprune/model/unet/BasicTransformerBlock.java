@@ -19,10 +19,6 @@ public final class BasicTransformerBlock extends Module {
   private final LayerNorm norm3;
   public final FeedForward ff;
 
-  public BasicTransformerBlock(int dim, int heads, int dimHead, int contextDim) {
-    this(dim, heads, dimHead, contextDim, 4);
-  }
-
   /** @param ffMult the feed-forward width multiple (diffusers: always 4) */
   public BasicTransformerBlock(int dim, int heads, int dimHead, int contextDim, int ffMult) {
     norm1 = child("norm1", new LayerNorm(dim, 1e-5f));

@@ -21,10 +21,6 @@ public final class Transformer2DModel extends Module {
   private final Conv2d projOutConv;
   private final Linear projOutLinear;
 
-  public Transformer2DModel(int channels, int heads, int layers, int contextDim, int groups, boolean linearProjection) {
-    this(channels, heads, layers, contextDim, groups, linearProjection, 4);
-  }
-
   /** @param ffMult the feed-forward width multiple (diffusers: always 4) */
   public Transformer2DModel(int channels, int heads, int layers, int contextDim, int groups, boolean linearProjection,
       int ffMult) {

@@ -48,6 +48,9 @@ public record UNet2DConditionConfig(
     int convOutKernel,
     int ffMult) {
 
+  /** diffusers' feed-forward width multiple (fixed in its UNet2DConditionModel; no config key). */
+  public static final int DIFFUSERS_FF_MULT = 4;
+
   public static final List<String> DOWN_TYPES = List.of("CrossAttnDownBlock2D", "DownBlock2D");
   public static final List<String> UP_TYPES = List.of("CrossAttnUpBlock2D", "UpBlock2D");
 
@@ -123,7 +126,7 @@ public record UNet2DConditionConfig(
    * so such a folder is for conceptprune only.
    */
   static int ffMult(ConfigNode c, Path file) {
-    int m = c.optInt("ff_mult", 4);
+    int m = c.optInt("ff_mult", DIFFUSERS_FF_MULT);
     if (m < 1) throw new UserError(file + ": ff_mult must be >= 1, found " + m);
     return m;
   }
