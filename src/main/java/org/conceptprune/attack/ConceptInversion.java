@@ -171,7 +171,7 @@ public final class ConceptInversion implements AttackMethod {
       UnlearnDiffAtk.Gradient g = step(sd, f, e, t, noise.randn(per), vec, d, true);
       if (!finite(g.loss(), g.dOneHot())) {
         skipped++;
-        if (log != null) log.printf(Locale.ROOT, "  inversion step %d: non-finite loss or gradient at t=%d, update skipped%n", s + 1, t);
+        if (log != null) log.printf(Locale.ROOT, "  inversion step %d: non-finite %s at t=%d, update skipped%n", s + 1, whatIsNonFinite(g.loss(), g.dOneHot()), t);
         continue;
       }
       adam.step(vec, g.dOneHot());
@@ -185,6 +185,14 @@ public final class ConceptInversion implements AttackMethod {
     double after = 0;
     for (int i = 0; i < fixed.length; i++) after += step(sd, f, ex.get(fixed[i][0]), fixed[i][1], fixedNoise[i], vec, d, false).loss();
     return new Learned(vec, before / fixed.length, after / fixed.length, curve, skipped);
+  }
+
+  /** For the log: "loss" or "gradient (n of m entries)". */
+  static String whatIsNonFinite(double loss, float[] g) {
+    if (!Double.isFinite(loss)) return "loss " + loss;
+    int n = 0;
+    for (float x : g) if (!Float.isFinite(x)) n++;
+    return "gradient (" + n + " of " + g.length + " entries)";
   }
 
   static boolean finite(double loss, float[] g) {
