@@ -55,6 +55,11 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--reuse-vae", description = "Keep the VAE already in OUT (train only the UNet).")
     boolean reuseVae;
 
+    @Option(names = "--vae-from", paramLabel = "shipped|DIR",
+        description = "Copy the VAE of this toy model folder (shipped: the one in the jar) into OUT and train only the UNet on it;"
+            + " OUT must not hold a VAE yet.")
+    String vaeFrom;
+
     @Option(names = "--steps", defaultValue = "3400", description = "UNet steps (default ${DEFAULT-VALUE}).")
     int steps;
 
@@ -114,8 +119,12 @@ public final class ToyCommand implements Runnable {
         case "toy-clip" -> ToyClip.extractBundled();
         default -> Path.of(textEncoder);
       };
-      OutputPaths.inputs().add("--text-encoder", clip).check("--out", out); // OUT may exist (--reuse-vae)
-      OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).check("--half-out", halfOut);
+      if (vaeFrom != null && reuseVae) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vae-from and --reuse-vae exclude each other");
+      }
+      Path vaeSource = vaeFrom == null ? null : vaeFrom.equals("shipped") ? ToyModel.extractBundled() : Path.of(vaeFrom);
+      OutputPaths.inputs().add("--text-encoder", clip).add("--vae-from", vaeSource).check("--out", out); // OUT may exist (--reuse-vae)
+      OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).add("--vae-from", vaeSource).check("--half-out", halfOut);
       World w = World.named(world);
       ToyDesign design;
       org.conceptprune.toy.Wording wording = switch (captions) {
@@ -131,14 +140,19 @@ public final class ToyCommand implements Runnable {
           design = ToyClipText.design(clip, design);
           ToyClipText.requireWorld(clip, w);
         }
+        if (vaeSource != null) {
+          ToyTrainer.requireVae(vaeSource);
+          ToyTrainer.copyVae(vaeSource, out);
+        }
         if (reuseVae) ToyTrainer.requireVae(out);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       int uSteps = minutes != null ? 0 : steps;
       double uMin = minutes != null ? minutes : 0;
-      int vSteps = reuseVae || vaeMinutes != null ? 0 : vaeSteps;
-      double vMin = reuseVae || vaeMinutes == null ? 0 : vaeMinutes;
+      boolean keepVae = reuseVae || vaeSource != null;
+      int vSteps = keepVae || vaeMinutes != null ? 0 : vaeSteps;
+      double vMin = keepVae || vaeMinutes == null ? 0 : vaeMinutes;
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
           vSteps, uSteps, w, clip, wording), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);

@@ -104,6 +104,33 @@ public final class ToyTrainer {
 
   public static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
 
+  /**
+   * Copies from's vae/ (config and weights) into to/vae/, through a temporary folder renamed into
+   * place; refuses when to already holds a VAE (IllegalArgumentException naming it), so no VAE is
+   * ever overwritten.
+   */
+  public static void copyVae(Path from, Path to) {
+    Path target = to.resolve("vae");
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException(target + " already exists: train on it with --reuse-vae, or choose another --out");
+    }
+    for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
+      if (!Files.isRegularFile(from.resolve("vae").resolve(f))) {
+        throw new IllegalArgumentException("no VAE to copy: " + from.resolve("vae").resolve(f) + " does not exist");
+      }
+    }
+    try {
+      Files.createDirectories(to);
+      Path tmp = Files.createTempDirectory(to, ".vae-");
+      for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
+        Files.copy(from.resolve("vae").resolve(f), tmp.resolve(f));
+      }
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("copying the VAE of " + from + " into " + to, e);
+    }
+  }
+
   /** Checks that dir holds VAE weights to reuse; IllegalArgumentException naming the file if not. */
   public static void requireVae(Path dir) {
     if (!Files.isRegularFile(dir.resolve(VAE_FILE))) {
@@ -388,6 +415,8 @@ public final class ToyTrainer {
     meta.put("toy_steps", Integer.toString(steps));
     meta.put("toy_seed", Long.toString(o.seed()));
     meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
+    // libtorch's reduction order may differ with the thread count: a bit-for-bit rerun uses the same
+    meta.put("toy_threads", Integer.toString(Runtime.threads()));
     meta.put("toy_design", describe(o));
     meta.put("toy_world", o.world().name());
     meta.put("toy_captions", o.wording().name().toLowerCase(Locale.ROOT));

@@ -88,6 +88,7 @@ class CliSafetyTest {
     cases.add(c("demo --out = --model", "is --model", "demo", "--model", m, "--out", m));
     cases.add(c("toy train --out = --text-encoder", "is --text-encoder", "toy", "train", "--text-encoder", m, "--out", m, "--steps", "1"));
     cases.add(c("toy train --out inside --text-encoder", "lies inside --text-encoder", "toy", "train", "--text-encoder", m, "--out", model.resolve("t").toString(), "--steps", "1"));
+    cases.add(c("toy train --out inside --vae-from", "lies inside --vae-from", "toy", "train", "--vae-from", m, "--out", model.resolve("t").toString(), "--steps", "1"));
     cases.add(c("evaluate --out inside --model", "lies inside --model", "evaluate", "--experiment", "toy", "--model", m, "--out", model.resolve("unet").toString()));
     String png = Fixtures.path("fixtures/eval/images/img0.png").toString();
     cases.add(c("score classify --out = --model", "is --model", "score", "classify", "--model", unetFile, "--image", png, "--out", unetFile));
