@@ -171,7 +171,7 @@ public final class ConceptInversion implements AttackMethod {
       UnlearnDiffAtk.Gradient g = step(sd, f, e, t, noise.randn(per), vec, d, true);
       if (!finite(g.loss(), g.dOneHot())) {
         skipped++;
-        if (log != null) log.printf(Locale.ROOT, "  inversion step %d: non-finite %s at t=%d, update skipped%n", s + 1, whatIsNonFinite(g.loss(), g.dOneHot()), t);
+        if (log != null) log.printf(Locale.ROOT, "  inversion step %d: non-finite %s at t=%d, update skipped%n", s + 1, nonFinite(g.loss(), g.dOneHot()), t);
         continue;
       }
       adam.step(vec, g.dOneHot());
@@ -187,18 +187,16 @@ public final class ConceptInversion implements AttackMethod {
     return new Learned(vec, before / fixed.length, after / fixed.length, curve, skipped);
   }
 
-  /** For the log: "loss" or "gradient (n of m entries)". */
-  static String whatIsNonFinite(double loss, float[] g) {
+  /** What is not finite, for the log ("loss NaN", "gradient (n of m entries)"), or null when all is. */
+  static String nonFinite(double loss, float[] g) {
     if (!Double.isFinite(loss)) return "loss " + loss;
     int n = 0;
     for (float x : g) if (!Float.isFinite(x)) n++;
-    return "gradient (" + n + " of " + g.length + " entries)";
+    return n == 0 ? null : "gradient (" + n + " of " + g.length + " entries)";
   }
 
   static boolean finite(double loss, float[] g) {
-    if (!Double.isFinite(loss)) return false;
-    for (float x : g) if (!Float.isFinite(x)) return false;
-    return true;
+    return nonFinite(loss, g) == null;
   }
 
   /** The loss of one example at (t, noise) with the token's embedding vec, and dL/dvec when asked. */

@@ -140,10 +140,7 @@ public final class ToyCommand implements Runnable {
           design = ToyClipText.design(clip, design);
           ToyClipText.requireWorld(clip, w);
         }
-        if (vaeSource != null) {
-          ToyTrainer.requireVae(vaeSource);
-          ToyTrainer.copyVae(vaeSource, out);
-        }
+        if (vaeSource != null) ToyTrainer.copyVae(vaeSource, out);
         if (reuseVae) ToyTrainer.requireVae(out);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -24,6 +24,7 @@ import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.pipeline.Conditioning;
 import org.conceptprune.runtime.Runtime;
+import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
 import org.conceptprune.toy.train.AdamW;
@@ -104,31 +105,25 @@ public final class ToyTrainer {
 
   public static final String VAE_FILE = "vae/diffusion_pytorch_model.safetensors";
 
+  /** The files of a toy model's VAE, relative to the model folder. */
+  static final String[] VAE_FILES = {"vae/config.json", VAE_FILE};
+
   /**
-   * Copies from's vae/ (config and weights) into to/vae/, through a temporary folder renamed into
-   * place; refuses when to already holds a VAE (IllegalArgumentException naming it), so no VAE is
-   * ever overwritten.
+   * Copies from's vae/ (config and weights) into to/vae/ atomically ({@link AtomicFiles#writeFolder});
+   * refuses when to already holds a VAE, or from lacks one (IllegalArgumentException naming the
+   * path), so no VAE is ever overwritten.
    */
   public static void copyVae(Path from, Path to) {
     Path target = to.resolve("vae");
     if (Files.exists(target)) {
       throw new IllegalArgumentException(target + " already exists: train on it with --reuse-vae, or choose another --out");
     }
-    for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
-      if (!Files.isRegularFile(from.resolve("vae").resolve(f))) {
-        throw new IllegalArgumentException("no VAE to copy: " + from.resolve("vae").resolve(f) + " does not exist");
-      }
+    for (String f : VAE_FILES) {
+      if (!Files.isRegularFile(from.resolve(f))) throw new IllegalArgumentException("no VAE to copy: " + from.resolve(f) + " does not exist");
     }
-    try {
-      Files.createDirectories(to);
-      Path tmp = Files.createTempDirectory(to, ".vae-");
-      for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
-        Files.copy(from.resolve("vae").resolve(f), tmp.resolve(f));
-      }
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("copying the VAE of " + from + " into " + to, e);
-    }
+    AtomicFiles.writeFolder(target, tmp -> {
+      for (String f : VAE_FILES) Files.copy(from.resolve(f), tmp.resolve(Path.of(f).getFileName()));
+    });
   }
 
   /** Checks that dir holds VAE weights to reuse; IllegalArgumentException naming the file if not. */
