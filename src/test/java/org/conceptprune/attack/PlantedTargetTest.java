@@ -1,7 +1,6 @@
 package org.conceptprune.attack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -20,10 +19,14 @@ import org.junit.jupiter.api.Test;
  * front ("zorbly a circle in plonic style" gives zorbly, the prompt alone does not). The search
  * ranges over a vocabulary of 8 tokens that holds the planted four (k = 4) (the toy's style words are
  * nonsense spelled by 3-7 tokens, no single token carries one, and the full 928^4 space is beyond
- * a test's budget). For three seeds, the tokens it settles on must all be planted ones (never one of
+ * a test's budget). For the first three seeds (from 3) whose planted target shows zorbly while the prompt alone
+ * does not, the tokens it settles on must all be planted ones (never one of
  * the 4 distractors) and for at least two the judge must call the image zorbly.
  */
 class PlantedTargetTest {
+  /** Seeds tried for a valid planted target (shipped model F1: seeds 5, 8, 9 of 3-9 hold it). */
+  static final int MAX_SEEDS = 12;
+
   @Test
   void attackFindsThePlantedStyle() {
     GenerationSettings g = new GenerationSettings(20, 4.0, SchedulerKind.DDIM, 32, 32, 0);
@@ -39,13 +42,17 @@ class PlantedTargetTest {
       UnlearnDiffAtk atk = new UnlearnDiffAtk(new UnlearnDiffAtk.Options(4, 20, new int[] {510, 710, 310, 910}, 0.01, 0.0, vocab));
       AdversarialPrompt ap = AdversarialPrompt.of(sd.tokenizer, prompt, 4);
       int successes = 0;
-      for (long seed = 3; seed <= 5; seed++) {
+      int attacked = 0;
+      for (long seed = 3; seed < 3 + MAX_SEEDS && attacked < 3; seed++) {
         long sd0 = seed;
         RgbImage target = AttackImages.generate(sd, "zorbly " + prompt, seed, 4.0, g, null);
-        assertTrue(judge.judge(target, "zorbly").shows(), "the planted target must show zorbly");
         Judge.Verdict bv = judge.judge(AttackImages.generate(sd, prompt, seed, 4.0, g, null), "zorbly");
-        System.out.println("[planted] seed " + seed + ", the prompt alone: " + bv);
-        assertFalse(bv.shows(), "the prompt alone must not show zorbly");
+        boolean shows = judge.judge(target, "zorbly").shows();
+        System.out.println("[planted] seed " + seed + ": the target shows zorbly " + shows + ", the prompt alone: " + bv);
+        // the premise: the planted target shows zorbly and the prompt alone does not; seeds where the
+        // model does not draw it so are skipped (the attack is what is tested, not the model's drawing)
+        if (!shows || bv.shows()) continue;
+        attacked++;
         NDArray x0 = TargetLatents.encode(sd.vae, target, m);
         long t0 = System.nanoTime();
         List<UnlearnDiffAtk.Step> steps = atk.run(sd, ap, x0, seed,
@@ -60,6 +67,7 @@ class PlantedTargetTest {
         }
       }
       // random prefixes from this vocabulary show zorbly 3 times in 24: within 4 tries by chance 41% each
+      assertEquals(3, attacked, "fewer than 3 of seeds 3-" + (2 + MAX_SEEDS) + " give a planted target that shows zorbly where the prompt alone does not");
       System.out.println("[planted] the concept came back for " + successes + " of 3 seeds");
       assertTrue(successes >= 2, "the attack brought zorbly back for " + successes + " of 3 seeds");
     }

@@ -76,14 +76,16 @@ class ToyModelTest {
     assertTrue(before - after > before - random + MIN_MARGIN, before + " " + after + " " + random);
   }
 
-  // Measured on the shipped model (run m4) with ToyModelMargins over image seeds 5-9 / 31-35, 1 thread:
-  // 48 images: object 0.792, 0.646, 0.750, 0.750, 0.729; style 0.979 for each seed.
+  // Measured on the shipped model (run F1, `toy train` with its defaults) with ToyModelMargins over
+  // image seeds 5-9 / 31-35, 1 thread:
+  // 48 images: object 0.792, 0.771, 0.813, 0.813, 0.750; style 1.000, 1.000, 1.000, 1.000, 0.979.
   // zorbly, 12 images per seed, drop by ConceptPrune minus drop by random pruning:
-  // 0.333, 0.250, 0.083, 0.250, 0.167 (before 1.000 except seed 33: 0.917; random never moved it).
-  // Pooled over 3 consecutive seeds (what the test does): 0.222 (31-33), 0.194 (32-34), 0.167 (33-35).
-  // The thresholds lie below the lowest of these: object 0.60 (lowest 0.646), style 0.90 (0.979),
-  // margin 0.10 (lowest pooled 0.167; one image of 36 is 0.028).
-  static final double MIN_OBJECT = 0.6;
+  // 0.333, 0.333, 0.167, 0.417, 0.250 (before 1.000 for each seed; random never moved it).
+  // Pooled over 3 consecutive seeds (what the test does): 0.278 (31-33), 0.306 (32-34), 0.278 (33-35).
+  // The thresholds lie below the lowest of these: object 0.70 (lowest 0.750), style 0.90 (0.979),
+  // margin 0.10 (lowest pooled 0.278; one image of 36 is 0.028). (m4, shipped before F1: object
+  // 0.646-0.792, style 0.979, pooled margin 0.167-0.222.)
+  static final double MIN_OBJECT = 0.7;
   static final double MIN_STYLE = 0.9;
   static final int ZORBLY = 0;
   static final double K = 0.05;
