@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import org.conceptprune.model.unet.UNet2DConditionModel;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.schedule.NoiseSchedule;
+import org.conceptprune.nn.Ops;
 
 /**
  * The diffusion loss both attacks minimise: noise the target latents to timestep t and compare the
@@ -55,15 +56,15 @@ public final class NoiseLoss {
     NDManager m = x0.getManager();
     float a = (float) Math.sqrt(alphasCumprod[t]);
     float b = (float) Math.sqrt(1 - alphasCumprod[t]);
-    NDArray xt = x0.mul(a).add(noise.mul(b));
+    NDArray xt = Ops.mul(x0, a).add(Ops.mul(noise, b));
     long batch = x0.getShape().get(0);
     float[] ts = new float[(int) batch];
     java.util.Arrays.fill(ts, t);
     NDArray out = unet.forward(xt, m.create(ts, new Shape(batch)), context, null);
     NDArray epsHat = switch (prediction) {
       case EPSILON -> out;
-      case V_PREDICTION -> out.mul(a).add(xt.mul(b));
-      case SAMPLE -> xt.sub(out.mul(a)).div(b);
+      case V_PREDICTION -> Ops.mul(out, a).add(Ops.mul(xt, b));
+      case SAMPLE -> Ops.div(xt.sub(Ops.mul(out, a)), b);
     };
     return noise.sub(epsHat).square().mean();
   }

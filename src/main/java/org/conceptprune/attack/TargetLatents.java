@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.model.vae.AutoencoderKL;
+import org.conceptprune.nn.Ops;
 
 /** The latents an attack aims at: {@code vae.encode(image).latent_dist.mean * scaling_factor}, as UnlearnDiffAtk's img2latent. */
 final class TargetLatents {
@@ -22,8 +23,8 @@ final class TargetLatents {
       }
     }
     NDArray mean = vae.encode(m.create(chw, new Shape(1, 3, h, w))).mean();
-    NDArray z = mean.mul((float) vae.config.scalingFactor());
-    if (vae.config.shiftFactor() != null) z = mean.sub(vae.config.shiftFactor().floatValue()).mul((float) vae.config.scalingFactor());
+    NDArray z = Ops.mul(mean, (float) vae.config.scalingFactor());
+    if (vae.config.shiftFactor() != null) z = Ops.mul(mean.sub(vae.config.shiftFactor().floatValue()), (float) vae.config.scalingFactor());
     z.attach(m);
     return z;
   }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import org.conceptprune.nn.Ops;
 
 /**
  * {@code bench MODEL}: UNet load time and peak RSS, then seconds per UNet call with the guidance batch
@@ -151,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
     int ctxDim = unet.config.crossAttentionDim()[0];
     try (NDManager s = m.newSubManager()) {
       NDArray x = s.create(TorchRandom.randn(i, 2 * 4 * lat * lat), new Shape(2, 4, lat, lat));
-      NDArray ctx = s.create(TorchRandom.randn(100 + i, 2 * 77 * ctxDim), new Shape(2, 77, ctxDim)).mul(0.1f);
+      NDArray ctx = Ops.mul(s.create(TorchRandom.randn(100 + i, 2 * 77 * ctxDim), new Shape(2, 77, ctxDim)), 0.1f);
       long cpu0 = processCpuNanos();
       long c0 = System.nanoTime();
       float[] o = unet.forward(x, s.create(new float[] {500f}, new Shape(1)), ctx, null).toType(DataType.FLOAT32, false).toFloatArray();

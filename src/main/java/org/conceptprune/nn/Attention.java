@@ -157,7 +157,7 @@ public final class Attention extends Module {
     long t0 = Profiler.start();
     // Out of place: in-place muli/addi here gave 1e29 gradients on q and k under autograd (toy CLIP training).
     NDArray raw = q.matMul(kt);
-    NDArray scores = raw.mul(scale); // [n, rows, s]
+    NDArray scores = Ops.mul(raw, scale); // [n, rows, s]
     Ops.release(raw);
     if (mask != null) {
       NDArray masked = scores.add(mask);

@@ -31,7 +31,7 @@ public final class Ops {
 
   /** CLIP's quick_gelu: x * sigmoid(1.702 x). */
   public static NDArray quickGelu(NDArray x) {
-    return x.mul(Activation.sigmoid(x.mul(1.702f)));
+    return x.mul(Activation.sigmoid(mul(x, 1.702f)));
   }
 
   /** Nearest-neighbour x2 upsampling of [N, C, H, W]. */
@@ -61,11 +61,9 @@ public final class Ops {
 
   /**
    * Frees intermediate arrays as soon as a block no longer needs them (their memory would otherwise
-   * live until the block's scope ends). Autograd keeps what it needs: libtorch tensors are ref-counted.
-   */
-  /**
-   * Closes intermediates early, except while autograd records (inside a GradientCollector): there
-   * the graph may still read them in backward, and closing them early gave garbage gradients.
+   * live until the block's scope ends), except while autograd records (inside a GradientCollector):
+   * there the graph may still read them in backward, and an array made from Java data is a view of a
+   * Java buffer that closing lets the garbage collector free (see {@link #mul(NDArray, Number)}).
    */
   public static void release(NDArray... arrays) {
     if (ai.djl.pytorch.jni.JniUtils.isGradMode()) return;
@@ -74,6 +72,56 @@ public final class Ops {
 
   public static void close(NDArray... arrays) {
     for (NDArray a : arrays) if (a != null) a.close();
+  }
+
+  /**
+   * x * c. DJL's {@code x.mul(Number)} (and {@code div}, {@code pow}, {@code maximum}, {@code minimum})
+   * wraps c in a tensor over a Java direct buffer (torch::from_blob), uses it and closes it at once.
+   * Autograd keeps that tensor for the backward pass (d(x c)/dx = c); once the garbage collector has
+   * freed the buffer, backward reads freed memory: wrong, run-to-run different and now and then
+   * non-finite gradients (OpsScalarTest: every gradient wrong with a collection between forward and
+   * backward). These helpers run the same operation on a copy libtorch owns, so results are identical
+   * without autograd and correct with it. {@code add}/{@code sub} keep no operand and need no helper.
+   */
+  public static NDArray mul(NDArray x, Number c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.mul(s);
+    }
+  }
+
+  /** x / c; see {@link #mul(NDArray, Number)}. */
+  public static NDArray div(NDArray x, Number c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.div(s);
+    }
+  }
+
+  /** x ^ c; see {@link #mul(NDArray, Number)}. */
+  public static NDArray pow(NDArray x, Number c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.pow(s);
+    }
+  }
+
+  /** max(x, c) element-wise; see {@link #mul(NDArray, Number)}. */
+  public static NDArray maximum(NDArray x, Number c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.maximum(s);
+    }
+  }
+
+  /** min(x, c) element-wise; see {@link #mul(NDArray, Number)}. */
+  public static NDArray minimum(NDArray x, Number c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.minimum(s);
+    }
+  }
+
+  /** c as a 0-d tensor of DJL's type for it (float32 for a Float, int32 for an Integer) in memory libtorch owns. */
+  static NDArray scalar(NDArray like, Number c) {
+    try (NDArray javaBacked = like.getManager().create(c)) {
+      return javaBacked.duplicate();
+    }
   }
 
   public static Shape shape(long... s) {

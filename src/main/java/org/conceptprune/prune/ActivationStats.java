@@ -14,6 +14,7 @@ import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.UserError;
+import org.conceptprune.nn.Ops;
 
 /**
  * The statistics pass (ALGORITHM.md §3): for each pair i, the target and reference prompts run as
@@ -154,7 +155,7 @@ public final class ActivationStats {
       x.tempAttach(sub);
       NDArray rows = x.toType(DataType.FLOAT32, false).reshape(b, -1, in); // [B, T, in]
       if (agg == Aggregation.TOKENNORM) {
-        NDArray norm = rows.norm(new int[] {2}, true).maximum(1e-12f); // [B, T, 1]
+        NDArray norm = Ops.maximum(rows.norm(new int[] {2}, true), 1e-12f); // [B, T, 1]
         rows = rows.div(norm);
       }
       return rows.square().sum(new int[] {1}).toFloatArray();

@@ -66,7 +66,7 @@ public final class JudgeNet extends Module {
   /** Pooled features [N, C] of images [N, 3, 32, 32] in [0,1]. */
   public NDArray features(NDArray images) {
     return Scope.run(images, () -> {
-      NDArray h = images.mul(2f).sub(1f);
+      NDArray h = Ops.mul(images, 2f).sub(1f);
       for (int i = 0; i < convs.length; i++) h = Ops.silu(norms[i].forward(convs[i].forward(h)));
       return h.mean(new int[] {3}).mean(new int[] {2});
     });

@@ -33,6 +33,7 @@ import org.conceptprune.toy.train.Ema;
 import org.conceptprune.toy.train.Grads;
 import org.conceptprune.toy.train.Losses;
 import org.conceptprune.toy.train.ParamInit;
+import org.conceptprune.nn.Ops;
 
 /**
  * Trains the toy text-to-image model in Java with DJL autograd and writes it as a diffusers folder:
@@ -251,8 +252,8 @@ public final class ToyTrainer {
           NDArray z = dist.mean().add(dist.std().mul(noise));
           NDArray rec = vae.decode(z);
           NDArray diff = rec.sub(xs);
-          NDArray kl = dist.mean().square().add(dist.std().square()).sub(1f).sub(dist.std().square().log()).mean().mul(0.5f);
-          NDArray loss = diff.square().mean().add(diff.abs().mean().mul(0.25f)).add(kl.mul(1e-4f));
+          NDArray kl = Ops.mul(dist.mean().square().add(dist.std().square()).sub(1f).sub(dist.std().square().log()).mean(), 0.5f);
+          NDArray loss = diff.square().mean().add(Ops.mul(diff.abs().mean(), 0.25f)).add(Ops.mul(kl, 1e-4f));
           gc.backward(loss);
           lv = diff.square().mean().getFloat();
         }
@@ -364,7 +365,7 @@ public final class ToyTrainer {
         NDArray x0;
         try (NDManager e = s.newSubManager()) {
           AutoencoderKL.LatentDist d = vae.encode(e.create(x, new Shape(batch, 3, 32, 32)));
-          NDArray z = d.mean().add(d.std().mul(e.create(lat, new Shape(batch, 4, 8, 8)))).mul(scaling);
+          NDArray z = Ops.mul(d.mean().add(d.std().mul(e.create(lat, new Shape(batch, 4, 8, 8)))), scaling);
           x0 = z.duplicate();
           x0.attach(s);
         }

@@ -1,6 +1,7 @@
 package org.conceptprune.eval.fid;
 
 import ai.djl.ndarray.NDArray;
+import org.conceptprune.nn.Ops;
 
 /**
  * The input transform of pytorch-fid's {@code InceptionV3(resize_input=True, normalize_input=True)}:
@@ -27,7 +28,7 @@ public final class FidPreprocess {
   /** @param x [N, 3, H, W] in [0, 1] @return [N, 3, 299, 299] in [-1, 1] */
   public static NDArray toNetworkInput(NDArray x) {
     NDArray r = x.getNDArrayInternal().interpolation(new long[] {SIZE, SIZE}, BILINEAR, false);
-    NDArray y = r.mul(2f).sub(1f);
+    NDArray y = Ops.mul(r, 2f).sub(1f);
     r.close();
     return y;
   }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.conceptprune.runtime.Runtime;
+import org.conceptprune.nn.Ops;
 
 /**
  * KID with clean-fid's estimator ({@code cleanfid/fid.py kernel_distance}): the unbiased MMD^2 of the
@@ -76,7 +77,7 @@ public final class KernelInceptionDistance {
   /** k(a, b) = (a b^T / d + 1)^3: [m, d] x [m', d] -> [m, m']. */
   static NDArray kernel(NDArray a, NDArray b) {
     double d = a.getShape().get(1);
-    return a.dot(b.transpose()).div(d).add(1).pow(3);
+    return Ops.pow(Ops.div(a.dot(b.transpose()), d).add(1), 3);
   }
 
   private static double offDiagonalSum(NDArray k) {

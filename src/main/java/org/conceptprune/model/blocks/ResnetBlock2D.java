@@ -62,7 +62,7 @@ public final class ResnetBlock2D extends Module {
       NDArray o = skip.add(h2);
       h2.close();
       if (skip != x) skip.close();
-      return outputScaleFactor == 1f ? o : o.div(outputScaleFactor);
+      return outputScaleFactor == 1f ? o : Ops.div(o, outputScaleFactor);
     });
   }
 }

@@ -33,7 +33,7 @@ public final class TimestepEmbedding extends Module {
   public static NDArray sinusoidal(NDArray t, int dim, boolean flipSinToCos, int shift) {
     NDManager m = t.getManager();
     int half = dim / 2;
-    NDArray exponent = m.arange(0, half, 1, DataType.FLOAT32).mul((float) -Math.log(10000.0)).div((float) (half - shift));
+    NDArray exponent = Ops.div(Ops.mul(m.arange(0, half, 1, DataType.FLOAT32), (float) -Math.log(10000.0)), (float) (half - shift));
     NDArray freq = exponent.exp(); // [half]
     NDArray arg = t.toType(DataType.FLOAT32, false).expandDims(1).mul(freq.expandDims(0)); // [N, half]
     NDArray sin = arg.sin();

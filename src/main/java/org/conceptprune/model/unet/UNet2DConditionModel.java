@@ -92,7 +92,7 @@ public final class UNet2DConditionModel extends Module {
       emb = emb.add(addEmbedding.forward(bf16 ? Bf16.narrow(addEmbeds) : addEmbeds));
     }
     NDArray tembAct = Ops.silu(emb);
-    if (config.centerInputSample()) sample = sample.mul(2f).sub(1f);
+    if (config.centerInputSample()) sample = Ops.mul(sample, 2f).sub(1f);
     if (bf16) {
       sample = Bf16.narrow(sample);
       context = Bf16.narrow(context);

@@ -3,6 +3,7 @@ package org.conceptprune.model.vae;
 import ai.djl.ndarray.NDArray;
 import org.conceptprune.nn.Conv2d;
 import org.conceptprune.nn.Module;
+import org.conceptprune.nn.Ops;
 
 /**
  * diffusers' AutoencoderKL. decode(z) = decoder(post_quant_conv(z)); encode(x) gives the diagonal
@@ -41,14 +42,14 @@ public final class AutoencoderKL extends Module {
     long l = config.latentChannels();
     NDArray mean = moments.get(":, 0:" + l);
     NDArray logvar = moments.get(":, " + l + ":").clip(-30f, 20f);
-    return new LatentDist(mean, logvar.mul(0.5f).exp());
+    return new LatentDist(mean, Ops.mul(logvar, 0.5f).exp());
   }
 
   /** Latents (already scaled) -> image in [0, 1], laid out [B, H, W, 3]. */
   public NDArray decodeToImage(NDArray latents) {
-    NDArray z = latents.div((float) config.scalingFactor());
+    NDArray z = Ops.div(latents, (float) config.scalingFactor());
     if (config.shiftFactor() != null) z = z.add(config.shiftFactor().floatValue());
     NDArray x = decode(z);
-    return x.div(2f).add(0.5f).clip(0f, 1f).transpose(0, 2, 3, 1);
+    return Ops.div(x, 2f).add(0.5f).clip(0f, 1f).transpose(0, 2, 3, 1);
   }
 }

@@ -2,6 +2,7 @@ package org.conceptprune.toy.clip;
 
 import ai.djl.ndarray.NDArray;
 import org.conceptprune.toy.Caption;
+import org.conceptprune.nn.Ops;
 
 /**
  * CLIP's symmetric InfoNCE loss, with every caption that fits an image counted as its positive.
@@ -37,12 +38,12 @@ public final class ContrastiveLoss {
   public static NDArray loss(NDArray logits, NDArray fits) {
     NDArray imageToText = positiveNll(logits.logSoftmax(1), fits, 1);
     NDArray textToImage = positiveNll(logits.logSoftmax(0), fits, 0);
-    return imageToText.add(textToImage).mul(0.5f);
+    return Ops.mul(imageToText.add(textToImage), 0.5f);
   }
 
   /** mean over the other axis of -log sum over axis of exp(logProbs) where fits. */
   static NDArray positiveNll(NDArray logProbs, NDArray fits, int axis) {
-    NDArray masked = logProbs.add(fits.sub(1f).mul(-NOT_A_MATCH)); // non-fitting entries ~ -1e4
+    NDArray masked = logProbs.add(Ops.mul(fits.sub(1f), -NOT_A_MATCH)); // non-fitting entries ~ -1e4
     NDArray max = masked.max(new int[] {axis}, true).stopGradient();
     NDArray lse = masked.sub(max).exp().sum(new int[] {axis}, true).log().add(max);
     return lse.mean().neg();

@@ -25,6 +25,7 @@ import org.conceptprune.toy.World;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.ParamInit;
+import org.conceptprune.nn.Ops;
 
 /**
  * Trains the toy CLIP in Java: both towers from a seeded init, on fresh renders of the toy world's
@@ -114,7 +115,7 @@ public final class ToyClipTrainer {
   static NDArray logits(ClipModel clip, NDArray pixels, NDArray ids) {
     NDArray img = normalize(clip.imageFeatures(pixels));
     NDArray txt = normalize(clip.textFeatures(ids, null));
-    NDArray scale = clip.logitScale().value().exp().minimum(MAX_SCALE);
+    NDArray scale = Ops.minimum(clip.logitScale().value().exp(), MAX_SCALE);
     return img.matMul(txt.transpose()).mul(scale);
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Parameter;
+import org.conceptprune.nn.Ops;
 
 /**
  * AdamW (decoupled weight decay, Loshchilov and Hutter; torch.optim.AdamW semantics) over a module's
@@ -133,12 +134,12 @@ public final class AdamW {
         w.tempAttach(tmp);
         a.tempAttach(tmp);
         b.tempAttach(tmp);
-        NDArray gs = scale == 1f ? g : g.mul(scale);
-        a.muli(beta1).addi(gs.mul(1f - beta1));
+        NDArray gs = scale == 1f ? g : Ops.mul(g, scale);
+        a.muli(beta1).addi(Ops.mul(gs, 1f - beta1));
         b.muli(beta2).addi(gs.square().muli(1f - beta2));
         if (weightDecay > 0 && decayed.contains(e.getKey())) w.muli(1f - lr * weightDecay);
-        NDArray denom = b.div(bc2).sqrt().addi(eps);
-        w.subi(a.mul(lr / bc1).divi(denom));
+        NDArray denom = Ops.div(b, bc2).sqrt().addi(eps);
+        w.subi(Ops.mul(a, lr / bc1).divi(denom));
         g.muli(0f); // zero .grad in place (g shares its storage)
       }
     }

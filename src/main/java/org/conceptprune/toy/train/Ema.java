@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Parameter;
+import org.conceptprune.nn.Ops;
 
 /**
  * Exponential moving average of a module's parameters: shadow = d * shadow + (1 - d) * param, with
@@ -44,7 +45,7 @@ public final class Ema {
       try (NDManager tmp = s.getManager().newSubManager()) {
         w.tempAttach(tmp);
         s.tempAttach(tmp);
-        s.muli(d).addi(w.mul(1f - d));
+        s.muli(d).addi(Ops.mul(w, 1f - d));
       }
     }
   }

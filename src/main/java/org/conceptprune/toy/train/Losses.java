@@ -1,6 +1,7 @@
 package org.conceptprune.toy.train;
 
 import ai.djl.ndarray.NDArray;
+import org.conceptprune.nn.Ops;
 
 /** Losses built from NDArray ops (differentiable through libtorch autograd). */
 public final class Losses {
@@ -10,7 +11,7 @@ public final class Losses {
   public static NDArray crossEntropy(NDArray logits, int[] labels) {
     long c = logits.getShape().get(1);
     NDArray oh = logits.getManager().create(labels).oneHot((int) c);
-    return logits.logSoftmax(1).mul(oh).sum().neg().div((float) labels.length);
+    return Ops.div(logits.logSoftmax(1).mul(oh).sum().neg(), (float) labels.length);
   }
 
   /** Mean squared error. */
