@@ -84,36 +84,32 @@ public final class Ops {
    * without autograd and correct with it. {@code add}/{@code sub} keep no operand and need no helper.
    */
   public static NDArray mul(NDArray x, Number c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.mul(s);
-    }
+    return withScalar(x, c, NDArray::mul);
   }
 
   /** x / c; see {@link #mul(NDArray, Number)}. */
   public static NDArray div(NDArray x, Number c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.div(s);
-    }
+    return withScalar(x, c, NDArray::div);
   }
 
   /** x ^ c; see {@link #mul(NDArray, Number)}. */
   public static NDArray pow(NDArray x, Number c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.pow(s);
-    }
+    return withScalar(x, c, NDArray::pow);
   }
 
   /** max(x, c) element-wise; see {@link #mul(NDArray, Number)}. */
   public static NDArray maximum(NDArray x, Number c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.maximum(s);
-    }
+    return withScalar(x, c, NDArray::maximum);
   }
 
   /** min(x, c) element-wise; see {@link #mul(NDArray, Number)}. */
   public static NDArray minimum(NDArray x, Number c) {
+    return withScalar(x, c, NDArray::minimum);
+  }
+
+  private static NDArray withScalar(NDArray x, Number c, java.util.function.BinaryOperator<NDArray> op) {
     try (NDArray s = scalar(x, c)) {
-      return x.minimum(s);
+      return op.apply(x, s);
     }
   }
 
