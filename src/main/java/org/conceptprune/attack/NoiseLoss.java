@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.conceptprune.model.unet.UNet2DConditionModel;
+import org.conceptprune.nn.Ops;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.schedule.NoiseSchedule;
-import org.conceptprune.nn.Ops;
 
 /**
  * The diffusion loss both attacks minimise: noise the target latents to timestep t and compare the

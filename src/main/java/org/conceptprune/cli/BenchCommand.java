@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.unet.UNet2DConditionModel;
+import org.conceptprune.nn.Ops;
 import org.conceptprune.nn.WeightLoader;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.TorchRandom;
@@ -25,7 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import org.conceptprune.nn.Ops;
 
 /**
  * {@code bench MODEL}: UNet load time and peak RSS, then seconds per UNet call with the guidance batch

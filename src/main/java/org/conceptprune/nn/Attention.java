@@ -155,7 +155,8 @@ public final class Attention extends Module {
    */
   private static NDArray block(NDArray q, NDArray kt, NDArray v, NDArray mask, float scale) {
     long t0 = Profiler.start();
-    // Out of place: in-place muli/addi here gave 1e29 gradients on q and k under autograd (toy CLIP training).
+    // Out of place, the scale through Ops.mul: 1e29 gradients on q and k once seen here under autograd (toy
+    // CLIP training) came from DJL's number operand, which autograd read after it was freed (see Ops.mul).
     NDArray raw = q.matMul(kt);
     NDArray scores = Ops.mul(raw, scale); // [n, rows, s]
     Ops.release(raw);

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import org.conceptprune.nn.Linear;
 import org.conceptprune.nn.Module;
+import org.conceptprune.nn.Ops;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.UserError;
-import org.conceptprune.nn.Ops;
 
 /**
  * The statistics pass (ALGORITHM.md §3): for each pair i, the target and reference prompts run as

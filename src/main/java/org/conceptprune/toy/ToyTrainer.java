@@ -22,6 +22,7 @@ import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.conceptprune.model.unet.UNet2DConditionModel;
 import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
+import org.conceptprune.nn.Ops;
 import org.conceptprune.pipeline.Conditioning;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.util.AtomicFiles;
@@ -33,7 +34,6 @@ import org.conceptprune.toy.train.Ema;
 import org.conceptprune.toy.train.Grads;
 import org.conceptprune.toy.train.Losses;
 import org.conceptprune.toy.train.ParamInit;
-import org.conceptprune.nn.Ops;
 
 /**
  * Trains the toy text-to-image model in Java with DJL autograd and writes it as a diffusers folder:

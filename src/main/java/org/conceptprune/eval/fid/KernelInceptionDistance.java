@@ -6,8 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.conceptprune.runtime.Runtime;
 import org.conceptprune.nn.Ops;
+import org.conceptprune.runtime.Runtime;
 
 /**
  * KID with clean-fid's estimator ({@code cleanfid/fid.py kernel_distance}): the unbiased MMD^2 of the

@@ -1,8 +1,8 @@
 package org.conceptprune.toy.clip;
 
 import ai.djl.ndarray.NDArray;
-import org.conceptprune.toy.Caption;
 import org.conceptprune.nn.Ops;
+import org.conceptprune.toy.Caption;
 
 /**
  * CLIP's symmetric InfoNCE loss, with every caption that fits an image counted as its positive.

@@ -17,6 +17,7 @@ import org.conceptprune.model.clip.ClipModel;
 import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.model.clip.ClipVisionConfig;
+import org.conceptprune.nn.Ops;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.toy.Caption;
 import org.conceptprune.toy.ToyRenderer;
@@ -25,7 +26,6 @@ import org.conceptprune.toy.World;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.ParamInit;
-import org.conceptprune.nn.Ops;
 
 /**
  * Trains the toy CLIP in Java: both towers from a seeded init, on fresh renders of the toy world's

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.conceptprune.nn.Module;
-import org.conceptprune.nn.Parameter;
 import org.conceptprune.nn.Ops;
+import org.conceptprune.nn.Parameter;
 
 /**
  * AdamW (decoupled weight decay, Loshchilov and Hutter; torch.optim.AdamW semantics) over a module's

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.conceptprune.nn.Module;
-import org.conceptprune.nn.Parameter;
 import org.conceptprune.nn.Ops;
+import org.conceptprune.nn.Parameter;
 
 /**
  * Exponential moving average of a module's parameters: shadow = d * shadow + (1 - d) * param, with
