@@ -66,8 +66,9 @@ class ToyClipTest {
   @Test
   void theShippedToyClipKnowsStylesAndSomeObjects() {
     // 1 render per pair of fresh seeds: 88 training pairs, 8 held-out pairs never seen in training.
-    // Measured at release (4 renders per pair, `toy clip eval`): styles 1.000 on both; objects 0.457 on
-    // training pairs (chance 1/6) and 0.000 on held-out ones: it tells styles apart, shapes hardly.
+    // Measured on the shipped toy CLIP (4 renders per pair, `toy clip eval`): styles 0.997 / 1.000;
+    // objects 0.452 on training pairs (chance 1/6) and 0.000 on held-out ones: it tells styles apart,
+    // shapes hardly. This test's draw: styles 1.000 / 1.000, objects 0.455 / 0.125.
     ToyClipEval.Report r = ToyClipEval.run(ToyClip.extractBundled(), 4242, 1, System.out::println);
     assertTrue(r.style() >= MIN_STYLE && r.heldOutStyle() >= MIN_STYLE, r.describe());
     assertTrue(r.object() >= MIN_OBJECT, r.describe());
