@@ -3,6 +3,7 @@ package org.conceptprune.attack;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.toy.ToyModel;
@@ -27,11 +28,13 @@ public final class PlantedTargetStats {
         NDManager m = sd.manager.newSubManager()) {
       int[] vocab = PlantedTargetTest.vocabulary(sd);
       UnlearnDiffAtk atk = PlantedTargetTest.attack(vocab);
+      AdversarialPrompt ap = AdversarialPrompt.of(sd.tokenizer, PlantedTargetTest.PROMPT, 4);
+      int[] ts = atk.options().timesteps();
       int valid = 0;
       int lastAllPlanted = 0;
       int successes = 0;
-      int[] plantedAt = new int[4];
-      int[] tokensAt = new int[4];
+      int[] plantedAt = new int[ts.length];
+      int[] tokensAt = new int[ts.length];
       int randomShowsAll = 0;
       int randomTotal = 0;
       int bestAboveAll = 0;
@@ -44,7 +47,7 @@ public final class PlantedTargetStats {
           UnlearnDiffAtk.Step s = steps.get(i);
           line.append(String.format(Locale.ROOT, " t=%d[", s.timestep()));
           for (int tok : s.tokens()) {
-            boolean p = isPlanted(tok, vocab);
+            boolean p = PlantedTargetTest.isPlanted(tok, vocab);
             plantedAt[i] += p ? 1 : 0;
             tokensAt[i]++;
             line.append(sd.tokenizer.token(tok)).append(p ? "" : "*").append(' ');
@@ -53,12 +56,11 @@ public final class PlantedTargetStats {
         }
         UnlearnDiffAtk.Step last = steps.get(steps.size() - 1);
         boolean all = true;
-        for (int tok : last.tokens()) all &= isPlanted(tok, vocab);
+        for (int tok : last.tokens()) all &= PlantedTargetTest.isPlanted(tok, vocab);
         lastAllPlanted += all ? 1 : 0;
         successes += last.shows() ? 1 : 0;
         // the baseline: random 4-token prefixes from the same vocabulary, judged on the same seed
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 7919);
-        AdversarialPrompt ap = AdversarialPrompt.of(sd.tokenizer, PlantedTargetTest.PROMPT, 4);
+        SplittableRandom r = new SplittableRandom(seed * 7919);
         double best = 0;
         for (UnlearnDiffAtk.Step s : steps) best = Math.max(best, s.score());
         int randomShows = 0;
@@ -81,15 +83,9 @@ public final class PlantedTargetStats {
           lastAllPlanted, successes);
       System.out.printf(Locale.ROOT, "[stats] random prefixes: %d of %d show zorbly; %d of %d score below the attack's best%n", randomShowsAll,
           randomTotal, bestAboveAll, randomTotal);
-      int[] ts = atk.options().timesteps();
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < ts.length; i++) {
         System.out.printf(Locale.ROOT, "[stats] step %d (t=%d): %d of %d settled tokens planted%n", i + 1, ts[i], plantedAt[i], tokensAt[i]);
       }
     }
-  }
-
-  static boolean isPlanted(int tok, int[] vocab) {
-    for (int i = 0; i < 4; i++) if (tok == vocab[i]) return true;
-    return false;
   }
 }

@@ -47,6 +47,12 @@ class PlantedTargetTest {
     return vocab;
   }
 
+  /** Whether a token is one of the planted four (the first four of {@link #vocabulary}). */
+  static boolean isPlanted(int tok, int[] vocab) {
+    for (int i = 0; i < 4; i++) if (tok == vocab[i]) return true;
+    return false;
+  }
+
   static UnlearnDiffAtk attack(int[] vocab) {
     // wd 0: the reference's 0.1 * p is negligible against the gradient for 49,408 tokens at p = 1/V, not for 8
     return new UnlearnDiffAtk(new UnlearnDiffAtk.Options(4, 20, new int[] {510, 710, 310, 910}, 0.01, 0.0, vocab));
@@ -92,7 +98,7 @@ class PlantedTargetTest {
         if (!last.shows()) assertEquals(4, steps.size(), "the sweep stopped without a success: " + steps);
         settled.append(" seed ").append(seed).append(':');
         for (int tok : last.tokens()) {
-          planted += PlantedTargetStats.isPlanted(tok, vocab) ? 1 : 0;
+          planted += isPlanted(tok, vocab) ? 1 : 0;
           settled.append(' ').append(sd.tokenizer.token(tok));
         }
       }
