@@ -6,6 +6,7 @@ import java.util.List;
 import org.conceptprune.prune.Aggregation;
 import org.conceptprune.prune.ConceptFamily;
 import org.conceptprune.prune.ConceptSpec;
+import org.conceptprune.prune.FiaPrompts;
 import org.conceptprune.prune.ProbeSite;
 import org.conceptprune.prune.StatsSettings;
 import org.conceptprune.schedule.SchedulerKind;
@@ -44,6 +45,14 @@ public final class ConceptOptions {
   @Option(names = "--aggregation", paramLabel = "A", defaultValue = "tokennorm", description = "tokennorm (the authors' code, default) or raw (the paper's Eq. 3).")
   String aggregation;
 
+  @Option(names = "--method", paramLabel = "M", defaultValue = "conceptprune", converter = MethodKind.Converter.class,
+      description = "conceptprune (default) or fia (Forget-It-All: its prompt templates, seed 1244 unless --seed, t̂ 10, per-prompt statistics).")
+  MethodKind method;
+
+  @Option(names = "--latent-seeds", paramLabel = "N", defaultValue = "1",
+      description = "Run every prompt pair from N latents (seed, seed+1, ...) and average: masks that do not hang on one noise draw (default 1, the authors').")
+  int latentSeeds;
+
   @Option(names = "--seed-per-pair", description = "Pair i starts from seed+i (default: every pair from --seed, as the authors' code does).")
   boolean seedPerPair;
 
@@ -66,10 +75,10 @@ public final class ConceptOptions {
             ConceptFamily.readPromptFile(referencePrompts.get(custom)));
         custom++;
       } else {
-        p = f.prompts(concepts.get(i), wordList);
+        p = method == MethodKind.FIA ? FiaPrompts.prompts(f, concepts.get(i), wordList) : f.prompts(concepts.get(i), wordList);
       }
-      out.add(new ConceptSpec(concepts.get(i), f, p, k != null ? k : f.defaultK,
-          timesteps != null ? timesteps : f.defaultTimesteps));
+      int tHat = timesteps != null ? timesteps : method == MethodKind.FIA ? FiaPrompts.TIMESTEPS : f.defaultTimesteps;
+      out.add(new ConceptSpec(concepts.get(i), f, p, k != null ? k : f.defaultK, tHat));
     }
     return out;
   }
@@ -77,8 +86,9 @@ public final class ConceptOptions {
   /** The statistics pass's settings; its sampler is {@link StatsSettings#DEFAULT_SCHEDULER} unless --scheduler. */
   StatsSettings settings(ConceptSpec c, SamplingOptions s) {
     SchedulerKind scheduler = s.scheduler == null ? StatsSettings.DEFAULT_SCHEDULER : s.schedulerKind();
+    boolean fia = method == MethodKind.FIA;
     return new StatsSettings(ProbeSite.fromCli(site), Aggregation.fromCli(aggregation), c.timesteps(), scheduler,
-        s.steps, s.guidance, s.seed, seedPerPair, s.width, s.height);
+        s.steps, s.guidance, s.seedOr(fia ? FiaPrompts.SEED : 0), seedPerPair, s.width, s.height, fia, latentSeeds);
   }
 
   /** The probe site (checked). */

@@ -4,10 +4,14 @@ import java.nio.file.Path;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.util.UserError;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Mixin: the sampler's settings, shared by generate, stats and prune. */
 public final class SamplingOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
   @Option(names = "--steps", paramLabel = "N", defaultValue = "50", description = "Inference steps (default ${DEFAULT-VALUE}).")
   int steps;
 
@@ -31,6 +35,11 @@ public final class SamplingOptions {
   @Option(names = "--latents", paramLabel = "FILE",
       description = "Initial latents: safetensors with a tensor 'latents' [N,C,h,w] (or [1,C,h,w]); scaled by the scheduler's init sigma as diffusers does.")
   Path latents;
+
+  /** --seed if given, else the method's own default (FIA's reference reseeds with 1244). */
+  long seedOr(long methodDefault) {
+    return mixee.commandLine().getParseResult().hasMatchedOption("--seed") ? seed : methodDefault;
+  }
 
   SchedulerKind schedulerKind() {
     return scheduler == null ? null : SchedulerKind.fromCli(scheduler);

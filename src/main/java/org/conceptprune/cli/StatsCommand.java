@@ -38,7 +38,7 @@ public final class StatsCommand implements Callable<Integer> {
       long total = 0;
       for (ConceptSpec c : specs) {
         job.checkTimesteps(c.timesteps(), concepts.settings(c, sampling));
-        total += (long) c.prompts().target().size() * c.timesteps();
+        total += (long) c.prompts().target().size() * concepts.latentSeeds * c.timesteps();
       }
       Progress progress = new Progress("statistics (prompt pairs x UNet calls)", total, err);
       List<StatsSettings> settings = specs.stream().map(c -> concepts.settings(c, sampling)).toList();

@@ -20,7 +20,9 @@ import org.conceptprune.util.UserError;
  * The statistics pass (ALGORITHM.md §3): for each pair i, the target and reference prompts run as
  * one batch from the same initial latent; a probe on every selected Linear adds, per UNet call t and
  * per prompt, the column sums of squares of its input rows (both guidance halves pooled, token-norm
- * or raw) into float64 accumulators keyed by (layer, t). The sampler stops after call t̂-1.
+ * or raw) into float64 accumulators keyed by (layer, t). The sampler stops after call t̂-1. With
+ * per-prompt recording (FIA) each prompt's own sums are kept too; with several latent seeds every pair
+ * runs once per latent (run r = n·pairs + i).
  */
 public final class ActivationStats {
   private ActivationStats() {}
@@ -57,19 +59,27 @@ public final class ActivationStats {
       Progress progress, Path partial) {
     long start = System.nanoTime();
     int pairs = prompts.target().size();
+    int runs = pairs * s.latentSeeds(); // run r = n * pairs + i: pair i from latent n
     Map<String, Linear> layers = layers(sd, s.site());
     int calls = s.site().inUnet ? s.timesteps() : 1;
     Map<String, double[][]> target = new LinkedHashMap<>(); // layer -> [calls][in]
     Map<String, double[][]> reference = new LinkedHashMap<>();
+    Map<String, float[][]> promptTarget = new LinkedHashMap<>(); // layer -> [runs][calls * in], when per prompt
+    Map<String, float[][]> promptReference = new LinkedHashMap<>();
     layers.forEach((k, l) -> {
       target.put(k, new double[calls][l.in]);
       reference.put(k, new double[calls][l.in]);
+      if (s.perPrompt()) {
+        promptTarget.put(k, new float[runs][calls * l.in]);
+        promptReference.put(k, new float[runs][calls * l.in]);
+      }
     });
-    int[] current = {0};
+    PartialStats.Sums sums = new PartialStats.Sums(target, reference, promptTarget, promptReference);
+    int[] current = {0, 0}; // call, run
     int[] unetCalls = {0};
-    int firstPair = partial == null ? 0 : PartialStats.resume(partial, target, reference, unetCalls);
-    if (firstPair > 0) {
-      progress.advance((long) firstPair * (s.site().inUnet ? s.timesteps() : 1));
+    int firstRun = partial == null ? 0 : PartialStats.resume(partial, sums, unetCalls);
+    if (firstRun > 0) {
+      progress.advance((long) firstRun * (s.site().inUnet ? s.timesteps() : 1));
     }
     layers.forEach((key, l) -> l.setProbe(x -> {
       if (current[0] >= calls) return;
@@ -77,15 +87,21 @@ public final class ActivationStats {
       int b = sq.length / l.in;
       // batch rows: [uncond target, uncond reference, cond target, cond reference] with guidance
       for (int row = 0; row < b; row++) {
-        double[] acc = (row % 2 == 0 ? target : reference).get(key)[current[0]];
+        boolean isTarget = row % 2 == 0;
+        double[] acc = (isTarget ? target : reference).get(key)[current[0]];
         for (int j = 0; j < l.in; j++) acc[j] += sq[row * l.in + j];
+        if (!s.perPrompt()) continue;
+        float[] pp = (isTarget ? promptTarget : promptReference).get(key)[current[1]];
+        for (int j = 0, off = current[0] * l.in; j < l.in; j++) pp[off + j] += sq[row * l.in + j];
       }
     }));
     try {
       int per = latentSize(sd, s);
-      for (int i = firstPair; i < pairs; i++) {
-        if (partial != null && i > firstPair) PartialStats.save(partial, i, target, reference, unetCalls[0]);
-        var req = request(prompts, i, s, pairLatent(latents, i, pairs, per, s));
+      for (int r = firstRun; r < runs; r++) {
+        if (partial != null && r > firstRun) PartialStats.save(partial, r, sums, unetCalls[0]);
+        int i = r % pairs;
+        current[1] = r;
+        var req = request(prompts, i, s, pairLatent(latents, i, r / pairs, pairs, per, s));
         if (!s.site().inUnet) {
           // The text encoder runs once per prompt: record it, skip the sampler.
           current[0] = 0;
@@ -119,6 +135,9 @@ public final class ActivationStats {
     for (String k : layers.keySet()) {
       int in = layers.get(k).in;
       stats.put(k, new PruneStats.Layer(calls, in, flatten(target.get(k), in), flatten(reference.get(k), in)));
+      if (s.perPrompt()) {
+        stats.putPerPrompt(k, new PruneStats.PerPrompt(runs, calls, in, PartialStats.concat(promptTarget.get(k)), PartialStats.concat(promptReference.get(k))));
+      }
     }
     return new Result(stats, unetCalls[0], pairs, (System.nanoTime() - start) / 1e9);
   }
@@ -176,10 +195,16 @@ public final class ActivationStats {
     return sd.unet.config.inChannels() * h * w;
   }
 
-  static float[] pairLatent(float[] latents, int i, int pairs, int per, StatsSettings s) {
+  /**
+   * Pair i's initial latent from latent draw n: seed (+ i with seed-per-pair) + n·pairs... or the given
+   * latents; with --latents only n = 0 exists.
+   */
+  static float[] pairLatent(float[] latents, int i, int n, int pairs, int per, StatsSettings s) {
     if (latents == null) {
-      return org.conceptprune.pipeline.TorchRandom.randn(s.seedPerPair() ? s.seed() + i : s.seed(), per);
+      long seed = (s.seedPerPair() ? s.seed() + i : s.seed()) + (long) n * (s.seedPerPair() ? pairs : 1);
+      return org.conceptprune.pipeline.TorchRandom.randn(seed, per);
     }
+    if (n > 0) throw new UserError("--latent-seeds > 1 draws its own latents; it cannot be combined with --latents");
     if (latents.length == per) return latents;
     if (latents.length == (long) pairs * per) return java.util.Arrays.copyOfRange(latents, i * per, (i + 1) * per);
     throw new UserError("--latents holds " + latents.length + " values; expected " + per + " ([1,C,h,w]) or "

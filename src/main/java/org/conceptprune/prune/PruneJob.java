@@ -94,7 +94,7 @@ public final class PruneJob implements AutoCloseable {
       PruneStats cached = cache == null ? null : cache.find(c, meta, s.timesteps());
       if (cached != null) {
         log.println("statistics of '" + c.name() + "' from the cache (" + cache.file(c, meta).getFileName() + ")");
-        progress.advance((long) c.prompts().target().size() * s.timesteps());
+        progress.advance((long) c.prompts().target().size() * s.latentSeeds() * s.timesteps());
         out.set(i, cached);
       } else {
         todo.add(i);
@@ -145,6 +145,7 @@ public final class PruneJob implements AutoCloseable {
   private static PruneStats withMeta(PruneStats s, Map<String, String> meta) {
     PruneStats out = new PruneStats();
     for (String l : s.layers()) out.put(l, s.layer(l));
+    if (s.hasPerPrompt()) for (String l : s.layers()) out.putPerPrompt(l, s.perPrompt(l));
     out.putMetadata(meta);
     return out;
   }

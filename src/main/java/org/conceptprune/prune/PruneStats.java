@@ -18,7 +18,9 @@ import org.conceptprune.util.UserError;
  * any k, t̂ <= calls and rho are derived from them without running the UNet again.
  *
  * <p>File format (safetensors): {@code target.<layer>} and {@code reference.<layer>}, F32 [calls, in],
- * row t = call t; {@code __metadata__} free-form (model hash, prompts, sampler, ...).
+ * row t = call t; {@code __metadata__} free-form (model hash, prompts, sampler, ...). A pass that
+ * recorded per-prompt sums (FIA) adds {@code prompt_target.<layer>} and {@code prompt_reference.<layer>},
+ * F32 [runs, calls, in]: run r = n·P + i is pair i from latent n (metadata {@code latent_seeds}).
  */
 public final class PruneStats {
   /** sumsq of one layer: target and reference, each [calls, in] row-major. */
@@ -31,10 +33,35 @@ public final class PruneStats {
     }
   }
 
+  /**
+   * Per-prompt sums of one layer: run r's target and reference prompt, each [runs, calls, in]
+   * row-major, Σ over both guidance halves and all tokens of the token-normalised rows squared.
+   */
+  public record PerPrompt(int runs, int calls, int in, float[] target, float[] reference) {
+    public PerPrompt {
+      if ((long) runs * calls * in != target.length || target.length != reference.length) {
+        throw new IllegalArgumentException("per-prompt statistics of " + target.length + " / " + reference.length
+            + " values are not [" + runs + ", " + calls + ", " + in + "]");
+      }
+    }
+
+    /** Column norms sqrt(sumsq) of run r at call t, target or reference: [in]. */
+    public double[] norms(boolean ofTarget, int r, int t) {
+      float[] v = ofTarget ? target : reference;
+      double[] out = new double[in];
+      int off = (r * calls + t) * in;
+      for (int j = 0; j < in; j++) out[j] = Math.sqrt(v[off + j]);
+      return out;
+    }
+  }
+
   public static final String TARGET = "target.";
   public static final String REFERENCE = "reference.";
+  public static final String PROMPT_TARGET = "prompt_target.";
+  public static final String PROMPT_REFERENCE = "prompt_reference.";
 
   private final Map<String, Layer> layers = new TreeMap<>();
+  private final Map<String, PerPrompt> perPrompt = new TreeMap<>();
   private final Map<String, String> metadata = new TreeMap<>();
 
   public PruneStats put(String layer, Layer stats) {
@@ -46,6 +73,23 @@ public final class PruneStats {
     Layer l = layers.get(name);
     if (l == null) throw new IllegalArgumentException("no statistics for layer " + name);
     return l;
+  }
+
+  public PruneStats putPerPrompt(String layer, PerPrompt stats) {
+    perPrompt.put(layer, stats);
+    return this;
+  }
+
+  /** True when the pass recorded every prompt's own sums (for every layer). */
+  public boolean hasPerPrompt() {
+    return !perPrompt.isEmpty() && perPrompt.keySet().equals(layers.keySet());
+  }
+
+  public PerPrompt perPrompt(String name) {
+    PerPrompt p = perPrompt.get(name);
+    if (p == null) throw new UserError("the statistics hold no per-prompt sums for layer " + name
+        + "; FIA needs them: recompute with prune/stats --method fia");
+    return p;
   }
 
   public Set<String> layers() {
@@ -69,6 +113,11 @@ public final class PruneStats {
       w.addFloats(TARGET + name, shape, l.target());
       w.addFloats(REFERENCE + name, shape, l.reference());
     });
+    perPrompt.forEach((name, p) -> {
+      long[] shape = {p.runs(), p.calls(), p.in()};
+      w.addFloats(PROMPT_TARGET + name, shape, p.target());
+      w.addFloats(PROMPT_REFERENCE + name, shape, p.reference());
+    });
     w.write(file);
   }
 
@@ -78,8 +127,12 @@ public final class PruneStats {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       s.metadata.putAll(f.metadata());
       for (String n : f.names()) {
+        if (n.startsWith(PROMPT_TARGET) || n.startsWith(PROMPT_REFERENCE)) {
+          readPerPrompt(f, file, n, s);
+          continue;
+        }
         if (!n.startsWith(TARGET) && !n.startsWith(REFERENCE)) {
-          throw bad(file, n, "unexpected tensor (expected target.<layer> / reference.<layer>)");
+          throw bad(file, n, "unexpected tensor (expected target.<layer> / reference.<layer>, or their prompt_ forms)");
         }
         String layer = n.substring(n.indexOf('.') + 1);
         String other = (n.startsWith(TARGET) ? REFERENCE : TARGET) + layer;
@@ -101,6 +154,30 @@ public final class PruneStats {
       }
     }
     return s;
+  }
+
+  private static void readPerPrompt(SafetensorsFile f, Path file, String n, PruneStats s) {
+    if (n.startsWith(PROMPT_REFERENCE)) {
+      String t = PROMPT_TARGET + n.substring(PROMPT_REFERENCE.length());
+      if (!f.tensors().containsKey(t)) throw bad(file, n, "has no matching '" + t + "'");
+      return;
+    }
+    String layer = n.substring(PROMPT_TARGET.length());
+    String other = PROMPT_REFERENCE + layer;
+    if (!f.tensors().containsKey(other)) throw bad(file, n, "has no matching '" + other + "'");
+    TensorInfo t = f.info(n);
+    TensorInfo r = f.info(other);
+    for (TensorInfo x : List.of(t, r)) {
+      if (x.dtype() != DType.F32 || x.shape().length != 3) {
+        throw bad(file, x.name(), "must be F32 [runs, calls, in], is " + x.dtype() + " " + x.shapeString());
+      }
+    }
+    if (!java.util.Arrays.equals(t.shape(), r.shape())) {
+      throw bad(file, other, "shape " + r.shapeString() + " differs from " + n + " " + t.shapeString());
+    }
+    int[] shape = t.intShape();
+    s.putPerPrompt(layer, new PerPrompt(shape[0], shape[1], shape[2], checked(file, n, f.floats(n)),
+        checked(file, other, f.floats(other))));
   }
 
   private static float[] checked(Path file, String tensor, float[] sumsq) {

@@ -12,15 +12,29 @@ import org.conceptprune.util.UserError;
  *
  * @param timesteps t̂: the number of UNet calls recorded; the sampler stops after call t̂-1
  * @param steps the sampler's inference steps (PNDM 50 makes 51 calls)
+ * @param perPrompt also record each prompt's own sums ({@link PruneStats.PerPrompt}; FIA needs them)
+ * @param latentSeeds every pair runs from this many latents (seed, seed+1, ...; 1 = the authors' single
+ *     latent); the sums pool them, the per-prompt records keep them apart
  */
 public record StatsSettings(ProbeSite site, Aggregation aggregation, int timesteps, SchedulerKind scheduler,
-    int steps, double guidance, long seed, boolean seedPerPair, int width, int height) {
+    int steps, double guidance, long seed, boolean seedPerPair, int width, int height, boolean perPrompt,
+    int latentSeeds) {
   /** The statistics pass samples with PNDM unless told otherwise: the authors' pipeline does. */
   public static final SchedulerKind DEFAULT_SCHEDULER = SchedulerKind.PNDM;
 
   public StatsSettings {
     if (timesteps < 1) throw new UserError("--timesteps (t̂) must be >= 1, got " + timesteps);
     if (steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
+    if (latentSeeds < 1) throw new UserError("--latent-seeds must be >= 1, got " + latentSeeds);
+    if (perPrompt && aggregation != Aggregation.TOKENNORM) {
+      throw new UserError("per-prompt statistics (FIA) use token-normalised rows; --aggregation raw is not supported there");
+    }
+  }
+
+  /** ConceptPrune's pass: pooled sums only, one latent per pair. */
+  public StatsSettings(ProbeSite site, Aggregation aggregation, int timesteps, SchedulerKind scheduler, int steps,
+      double guidance, long seed, boolean seedPerPair, int width, int height) {
+    this(site, aggregation, timesteps, scheduler, steps, guidance, seed, seedPerPair, width, height, false, 1);
   }
 
   /** The settings as strings for safetensors metadata. */
@@ -36,6 +50,9 @@ public record StatsSettings(ProbeSite site, Aggregation aggregation, int timeste
     m.put("seed_per_pair", Boolean.toString(seedPerPair));
     m.put("width", Integer.toString(width));
     m.put("height", Integer.toString(height));
+    // Written only when not the default, so ConceptPrune's statistics (and their cache keys) stay as they were.
+    if (perPrompt) m.put("per_prompt", "true");
+    if (latentSeeds != 1) m.put("latent_seeds", Integer.toString(latentSeeds));
     return m;
   }
 }
