@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.conceptprune.experiment.ArtStyleExperiment;
@@ -80,6 +82,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--images-per-concept", paramLabel = "N", description = "toy: images per prompt variant asking for an erased concept (default 2).")
   Integer perConcept;
+
+  @Option(names = "--fia", description = "toy: also erase every concept with FIA (r1 0.05, r2 chosen to prune as many weights as ConceptPrune), from the same statistics pass.")
+  boolean fia;
+
+  @Option(names = "--group", paramLabel = "NAME=C1+C2+...", description = "toy: concepts erased together (repeatable; each among --target): ConceptPrune's union, FIA's fusion (r2 0.05, and r2 at the union's size), random pruning.")
+  Map<String, String> group = new LinkedHashMap<>();
 
   @Option(names = "--sweep-k", paramLabel = "K,...", split = ",", description = "toy: k values of the sweep of the first concept (e.g. 0.01,0.02,0.05,0.1).")
   List<Double> sweepK;
@@ -235,6 +243,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     return r != null && r.has(key) ? Path.of(r.get(key).asText()) : null;
   }
 
+  /** --group NAME=C1+C2 (or the recipe's "group": {"NAME": "C1+C2"}) as name -> concepts. */
+  private Map<String, List<String>> groups(JsonNode recipe) {
+    Map<String, String> g = new LinkedHashMap<>(group);
+    if (g.isEmpty() && recipe != null && recipe.has("group")) recipe.get("group").fields().forEachRemaining(e -> g.put(e.getKey(), e.getValue().asText()));
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    g.forEach((k, v) -> out.put(k, List.of(v.split("\\+"))));
+    return out;
+  }
+
   /** @param specs the models given (the first is the base; none: the shipped toy model) */
   private Experiment create(String name, JsonNode recipe, List<Evaluation.ModelSpec> specs) {
     EvalOptions opts = options(recipe);
@@ -248,7 +265,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
             sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
             specs.isEmpty() ? null : specs.get(0).model(), // its toy_world.json and judge/, if any
-            opts.clip() != null ? opts.clip() : ToyClip.forModel(specs.isEmpty() ? null : specs.get(0).model())));
+            opts.clip() != null ? opts.clip() : ToyClip.forModel(specs.isEmpty() ? null : specs.get(0).model()),
+            fia || recipe != null && recipe.path("fia").asBoolean(false), groups(recipe)));
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);

@@ -6,11 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.nio.file.Path;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.FiaMethod;
 import org.conceptprune.prune.MaskSet;
+import org.conceptprune.prune.ModelWeights;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
@@ -40,20 +41,30 @@ public final class ToyExperiment implements Experiment {
    * @param sweepK, sweepT the grid of the first concept (empty: no sweep)
    * @param model the base toy model folder, whose world ({@link ToyModel#world}) and judge
    *     ({@link ToyModel#judge}) the experiment uses; null: the shipped model's (classic, the bundled judge)
+   * @param fia also erase every concept with FIA (r1 0.05, r2 matched to ConceptPrune's count), from the
+   *     same statistics pass
+   * @param groups name -> concepts erased together (each among {@code concepts}): ConceptPrune's union,
+   *     FIA's fusion at r2 0.05 and at ConceptPrune's count, and random pruning of as many weights
    */
   public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-      List<Integer> sweepT, boolean ablation, Path model, Path clip) {
+      List<Integer> sweepT, boolean ablation, Path model, Path clip, boolean fia, Map<String, List<String>> groups) {
     public Options {
       if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
       World w = worldOf(model);
       for (String c : concepts) kindOf(w, c);
       if (perConcept < 1) throw new UserError("images per concept must be >= 1");
+      groups.forEach((g, members) -> {
+        if (concepts.contains(g)) throw new UserError("group name '" + g + "' is also a concept");
+        for (String m : members) {
+          if (!concepts.contains(m)) throw new UserError("group '" + g + "': '" + m + "' is not one of the --target concepts " + concepts);
+        }
+      });
     }
 
-    /** The shipped model (classic world, bundled judge), without CLIP metrics. */
+    /** The shipped model (classic world, bundled judge), without CLIP metrics, FIA or groups. */
     public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
         List<Integer> sweepT, boolean ablation) {
-      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null);
+      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null, false, Map.of());
     }
   }
 
@@ -143,6 +154,8 @@ public final class ToyExperiment implements Experiment {
     m.put("seed", Long.toString(o.seed()));
     m.put("sweep_k", o.sweepK().toString());
     m.put("sweep_t_hat", o.sweepT().toString());
+    if (o.fia()) m.put("fia", "r1 " + ToyMethods.R1 + ", r2 matched to ConceptPrune's count");
+    if (!o.groups().isEmpty()) m.put("groups", o.groups().toString());
     // the CLIP by content, not path: the shipped one is extracted to a new temporary folder every run
     if (clip != null) m.put("clip_sha256", clipHash());
     return m;
@@ -154,12 +167,22 @@ public final class ToyExperiment implements Experiment {
     ToyEval.Sampling s = ToyEval.Sampling.defaults();
     int tMax = o.tHat();
     for (int t : o.sweepT()) tMax = Math.max(tMax, t);
+    boolean perPrompt = o.fia() || !o.groups().isEmpty();
+    Map<String, MaskSet> cpOf = new LinkedHashMap<>();
+    Map<String, Map<String, FiaMethod.LayerScore>> fiaOf = new LinkedHashMap<>();
     for (String c : o.concepts()) {
-      PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, o.seed() + 100);
+      PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, o.seed() + 100, perPrompt);
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
+      cpOf.put(c, m);
       String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
       out.add(new ModelVariant(c + "-cp", base.model(), m, how));
       out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, o.seed() + 11), "random, as many weights per layer"));
+      if (perPrompt) fiaOf.put(c, FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1));
+      if (o.fia()) {
+        ToyMethods.Chosen f = ToyMethods.matched(fiaOf.get(c), ToyMethods.count(m));
+        out.add(new ModelVariant(c + "-fia", base.model(), f.mask(), String.format(Locale.ROOT,
+            "FIA r1=%s r2=%.5f (as many weights as ConceptPrune) t̂=%d", ToyMethods.R1, f.r2(), o.tHat())));
+      }
       if (c.equals(o.concepts().get(0))) {
         for (double k : o.sweepK()) {
           for (int t : o.sweepT()) {
@@ -171,8 +194,24 @@ public final class ToyExperiment implements Experiment {
         }
       }
     }
+    o.groups().forEach((g, members) -> out.addAll(groupModels(base, g, members, cpOf, fiaOf)));
     if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyEval.all(sd, ".ff.net.2"), "every ff.net.2 weight zeroed"));
     return out;
+  }
+
+  /** A group's ConceptPrune union, FIA fusion at r2 0.05 and at the union's count, and random pruning. */
+  private List<ModelVariant> groupModels(ModelVariant base, String g, List<String> members, Map<String, MaskSet> cpOf,
+      Map<String, Map<String, FiaMethod.LayerScore>> fiaOf) {
+    MaskSet union = ToyMethods.union(members.stream().map(cpOf::get).toList());
+    var scores = members.stream().map(fiaOf::get).toList();
+    MaskSet fused = ToyMethods.fused(scores, ToyMethods.GROUP_R2, ToyMethods.ALPHA);
+    ToyMethods.Chosen eq = ToyMethods.fusedMatched(scores, ToyMethods.count(union), ToyMethods.ALPHA);
+    String fia = "FIA fusion (paper rule) r1=" + ToyMethods.R1 + " alpha=" + ToyMethods.ALPHA;
+    return List.of(
+        new ModelVariant(g + "-cp", base.model(), union, "ConceptPrune union k=" + o.k() + " t̂=" + o.tHat()),
+        new ModelVariant(g + "-fia", base.model(), fused, fia + " r2=" + ToyMethods.GROUP_R2),
+        new ModelVariant(g + "-fia-eq", base.model(), eq.mask(), String.format(Locale.ROOT, "%s r2=%.5f (as many weights as the union)", fia, eq.r2())),
+        new ModelVariant(g + "-random", base.model(), ToyEval.randomLike(union, o.seed() + 11), "random, as many weights per layer as the union"));
   }
 
   @Override
@@ -180,9 +219,15 @@ public final class ToyExperiment implements Experiment {
     return sweep;
   }
 
-  /** The concept a derived model belongs to, or null for the base model, the ablation and user masks. */
+  /** The concept a derived model belongs to, or null for the base model, the ablation, groups and user masks. */
   private String conceptOf(String label) {
     for (String c : o.concepts()) if (label.startsWith(c + "-")) return c;
+    return null;
+  }
+
+  /** The concepts a group's model erases, or null when the label is no group's. */
+  private List<String> groupOf(String label) {
+    for (var g : o.groups().entrySet()) if (label.startsWith(g.getKey() + "-")) return g.getValue();
     return null;
   }
 
@@ -191,6 +236,8 @@ public final class ToyExperiment implements Experiment {
     String c = conceptOf(model.label());
     String set = row.field("set");
     if (model.label().equals("all-ff.net.2")) return set.equals(PAIRS);
+    List<String> group = groupOf(model.label());
+    if (group != null) return set.equals(PAIRS) || group.stream().anyMatch(m -> set.equals(ASKING + m));
     return c == null || set.equals(PAIRS) || set.equals(ASKING + c);
   }
 
@@ -286,13 +333,14 @@ public final class ToyExperiment implements Experiment {
     for (String m : models) {
       List<ImageScore> mine = scores.stream().filter(s -> s.model().equals(m)).toList();
       List<ImageScore> pairs = mine.stream().filter(s -> byIndex.get(s.row()).field("set").equals(PAIRS)).toList();
-      if (conceptOf(m) == null) {
+      if (conceptOf(m) == null) { // groups too: all pairs, those of their own concepts included
         out.add(Bootstrap.row(m, name(), "", "object_acc", values(pairs, "object_correct")));
         out.add(Bootstrap.row(m, name(), "", "style_acc", values(pairs, "style_correct")));
         if (clip != null) out.add(Bootstrap.row(m, name(), "", "style_clip_acc", values(pairs, STYLE_CLIP_CORRECT)));
       }
       // the base model is the "before" of every concept; a concept's masks speak of it alone
-      List<String> subjects = conceptOf(m) == null ? (m.equals(base) ? o.concepts() : List.of()) : List.of(conceptOf(m));
+      List<String> subjects = conceptOf(m) != null ? List.of(conceptOf(m))
+          : groupOf(m) != null ? groupOf(m) : m.equals(base) ? o.concepts() : List.of();
       for (String c : subjects) {
         boolean style = kindOf(c);
         int idx = indexOf(c);

@@ -70,11 +70,20 @@ public record FiaMethod(double r1, double r2, Map<String, Double> r2For, double 
 
   @Override
   public MaskSet conceptMask(PruneStats stats, WeightSource weights, ConceptSpec c, int tHat) {
+    return select(scores(stats, weights, c.name(), tHat, r1), r2Of(c));
+  }
+
+  /** One layer's time-integrated score A, [out, in] row-major. */
+  public record LayerScore(double[] a, int out, int in) {}
+
+  /** A of every layer (independent of r2, so an r2 sweep computes it once). */
+  public static java.util.Map<String, LayerScore> scores(PruneStats stats, WeightSource weights, String concept, int tHat,
+      double r1) {
     if (!stats.hasPerPrompt()) {
-      throw new UserError("the statistics of '" + c.name() + "' hold no per-prompt sums; FIA needs them: recompute with --method fia");
+      throw new UserError("the statistics of '" + concept + "' hold no per-prompt sums; FIA needs them: recompute with --method fia");
     }
     int seeds = Integer.parseInt(stats.metadata().getOrDefault("latent_seeds", "1"));
-    MaskSet out = new MaskSet();
+    java.util.Map<String, LayerScore> out = new TreeMap<>();
     for (String layer : stats.layers()) {
       PruneStats.PerPrompt pp = stats.perPrompt(layer);
       if (tHat > pp.calls()) {
@@ -87,9 +96,15 @@ public record FiaMethod(double r1, double r2, Map<String, Double> r2For, double 
       }
       double[][] contrasts = new double[tHat][];
       for (int t = 0; t < tHat; t++) contrasts[t] = Fia.contrast(norms(pp, true, t, seeds), norms(pp, false, t, seeds));
-      Fia.Integrated it = Fia.integrate(w.w(), w.out(), w.in(), contrasts, r1);
-      out.put(layer, Fia.select(it.a(), w.out(), w.in(), r2Of(c)));
+      out.put(layer, new LayerScore(Fia.integrate(w.w(), w.out(), w.in(), contrasts, r1).a(), w.out(), w.in()));
     }
+    return out;
+  }
+
+  /** Q of every layer at r2. */
+  public static MaskSet select(java.util.Map<String, LayerScore> scores, double r2) {
+    MaskSet out = new MaskSet();
+    scores.forEach((layer, s) -> out.put(layer, Fia.select(s.a(), s.out(), s.in(), r2)));
     return out;
   }
 

@@ -189,8 +189,14 @@ public final class ToyEval {
 
   /** Statistics of a concept over the first tMax UNet calls (DDIM, the evaluation's sampling). */
   public static PruneStats stats(World w, StableDiffusion sd, boolean style, int c, int tMax, Sampling s, long seed) {
+    return stats(w, sd, style, c, tMax, s, seed, false);
+  }
+
+  /** As above; with {@code perPrompt} the same pass also keeps every prompt's own sums (FIA's statistics). */
+  public static PruneStats stats(World w, StableDiffusion sd, boolean style, int c, int tMax, Sampling s, long seed,
+      boolean perPrompt) {
     StatsSettings st = new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, tMax, SchedulerKind.DDIM, s.steps(),
-        s.guidance(), seed, true, 32, 32);
+        s.guidance(), seed, true, 32, 32, perPrompt, 1);
     var prompts = calibration(w, style, c);
     Progress quiet = new Progress("stats", (long) prompts.target().size() * tMax, new java.io.PrintWriter(java.io.Writer.nullWriter()));
     return ActivationStats.collect(sd, prompts, st, null, quiet).stats();
