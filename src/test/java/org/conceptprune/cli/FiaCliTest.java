@@ -180,6 +180,64 @@ class FiaCliTest {
   }
 
   @Test
+  void anFiaPatchAppliesLikeAnyOther() throws Exception {
+    Path out = tmp.resolve("church-apply");
+    CliRun p = run(cmd("prune", pass("single", CHURCH)), "-o", out.toString());
+    assertEquals(0, p.code(), p.err());
+    Path applied = tmp.resolve("church-applied");
+    CliRun a = CliRun.of("apply-mask", model.toString(), "--mask", tmp.resolve("church-apply.mask.safetensors").toString(), "-o",
+        applied.toString());
+    assertEquals(0, a.code(), a.err());
+    try (SafetensorsFile pruned = SafetensorsFile.open(out.resolve("unet/diffusion_pytorch_model.safetensors"));
+        SafetensorsFile app = SafetensorsFile.open(applied.resolve("unet/diffusion_pytorch_model.safetensors"))) {
+      assertEquals(pruned.names(), app.names());
+      int zeros = 0;
+      for (String n : pruned.names()) {
+        float[] x = pruned.floats(n);
+        float[] y = app.floats(n);
+        for (int i = 0; i < x.length; i++) {
+          assertEquals(Float.floatToIntBits(x[i]), Float.floatToIntBits(y[i]), n + "[" + i + "]");
+          if (n.endsWith("ff.net.2.weight") && y[i] == 0) zeros++;
+        }
+      }
+      assertTrue(zeros >= 565, zeros + " zeros in ff.net.2");
+    }
+  }
+
+  /** --latent-seeds 2 runs every pair from seed and seed+1: its per-prompt records are those of the two single-seed passes. */
+  @Test
+  void latentSeedsRunEveryPairFromEachLatent() throws Exception {
+    List<String> head = new ArrayList<>(List.of("stats", model.toString(), "--method", "fia", "--family", "custom", "--steps", "20",
+        "--timesteps", "2"));
+    head.addAll(concept(CHURCH));
+    PruneStats[] one = new PruneStats[2];
+    for (int n = 0; n < 2; n++) {
+      Path f = tmp.resolve("seed" + (5 + n) + ".safetensors");
+      assertEquals(0, run(head, "--seed", Integer.toString(5 + n), "-o", f.toString()).code());
+      one[n] = PruneStats.read(f);
+    }
+    Path both = tmp.resolve("seeds5-6.safetensors");
+    CliRun r = run(head, "--seed", "5", "--latent-seeds", "2", "-o", both.toString());
+    assertEquals(0, r.code(), r.err());
+    PruneStats two = PruneStats.read(both);
+    assertEquals("2", two.metadata().get("latent_seeds"));
+    for (String l : two.layers()) {
+      PruneStats.PerPrompt pp = two.perPrompt(l);
+      assertEquals(8, pp.runs());
+      int half = pp.target().length / 2;
+      for (int n = 0; n < 2; n++) {
+        float[] single = one[n].perPrompt(l).target();
+        for (int i = 0; i < half; i++) assertEquals(single[i], pp.target()[n * half + i], 1e-6f * Math.abs(single[i]), l);
+      }
+      float[] pooled = two.layer(l).target();
+      for (int i = 0; i < pooled.length; i++) {
+        float sum = one[0].layer(l).target()[i] + one[1].layer(l).target()[i];
+        assertEquals(sum, pooled[i], 1e-5f * sum, "ConceptPrune's pooled sums add both latents: " + l);
+      }
+    }
+  }
+
+  @Test
   void badSettingsAreOneErrorLineAndWriteNothing() throws Exception {
     Path out = tmp.resolve("bad");
     List<String> base = cmd("prune", pass("single", CHURCH));
