@@ -175,13 +175,14 @@ public final class ToyExperiment implements Experiment {
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       cpOf.put(c, m);
       String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
+      if (perPrompt) how += weights(m); // the method comparison reads the sizes from the descriptions
       out.add(new ModelVariant(c + "-cp", base.model(), m, how));
       out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, o.seed() + 11), "random, as many weights per layer"));
       if (perPrompt) fiaOf.put(c, FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1));
       if (o.fia()) {
         ToyMethods.Chosen f = ToyMethods.matched(fiaOf.get(c), ToyMethods.count(m));
         out.add(new ModelVariant(c + "-fia", base.model(), f.mask(), String.format(Locale.ROOT,
-            "FIA r1=%s r2=%.5f (as many weights as ConceptPrune) t̂=%d", ToyMethods.R1, f.r2(), o.tHat())));
+            "FIA r1=%s r2=%.5f (as many weights as ConceptPrune) t̂=%d", ToyMethods.R1, f.r2(), o.tHat()) + weights(f.mask())));
       }
       if (c.equals(o.concepts().get(0))) {
         for (double k : o.sweepK()) {
@@ -208,10 +209,18 @@ public final class ToyExperiment implements Experiment {
     ToyMethods.Chosen eq = ToyMethods.fusedMatched(scores, ToyMethods.count(union), ToyMethods.ALPHA);
     String fia = "FIA fusion (paper rule) r1=" + ToyMethods.R1 + " alpha=" + ToyMethods.ALPHA;
     return List.of(
-        new ModelVariant(g + "-cp", base.model(), union, "ConceptPrune union k=" + o.k() + " t̂=" + o.tHat()),
-        new ModelVariant(g + "-fia", base.model(), fused, fia + " r2=" + ToyMethods.GROUP_R2),
-        new ModelVariant(g + "-fia-eq", base.model(), eq.mask(), String.format(Locale.ROOT, "%s r2=%.5f (as many weights as the union)", fia, eq.r2())),
-        new ModelVariant(g + "-random", base.model(), ToyEval.randomLike(union, o.seed() + 11), "random, as many weights per layer as the union"));
+        new ModelVariant(g + "-cp", base.model(), union, "ConceptPrune union k=" + o.k() + " t̂=" + o.tHat() + weights(union)),
+        new ModelVariant(g + "-fia", base.model(), fused, fia + " r2=" + ToyMethods.GROUP_R2 + weights(fused)),
+        new ModelVariant(g + "-fia-eq", base.model(), eq.mask(),
+            String.format(Locale.ROOT, "%s r2=%.5f (as many weights as the union)", fia, eq.r2()) + weights(eq.mask())),
+        new ModelVariant(g + "-random", base.model(), ToyEval.randomLike(union, o.seed() + 11),
+            "random, as many weights per layer as the union" + weights(union)));
+  }
+
+  /** ", N of M ff.net.2 weights": a mask's size in a model's description. */
+  private static String weights(MaskSet m) {
+    MaskSet.Density d = m.overall();
+    return String.format(Locale.ROOT, ", %d of %d ff.net.2 weights", d.pruned(), d.total());
   }
 
   @Override
