@@ -57,18 +57,9 @@ public final class TorchRandom {
    * float32(2π)·u2 in float32; n < 16 the scalar double path, one value at a time with the cache.
    */
   public float[] normal(int n) {
+    if (n >= 16) return vector(n, true);
     float[] d = new float[n];
-    if (n >= 16) {
-      for (int i = 0; i < n; i++) d[i] = uniform();
-      for (int i = 0; i + 16 <= n; i += 16) boxMuller16Float(d, i);
-      if (n % 16 != 0) {
-        int off = n - 16;
-        for (int i = 0; i < 16; i++) d[off + i] = uniform();
-        boxMuller16Float(d, off);
-      }
-    } else {
-      for (int i = 0; i < n; i++) d[i] = (float) scalarNormal();
-    }
+    for (int i = 0; i < n; i++) d[i] = (float) scalarNormal();
     return d;
   }
 
@@ -97,37 +88,31 @@ public final class TorchRandom {
     return ((hi << 32 | lo) & ((1L << 53) - 1)) * 0x1.0p-53;
   }
 
-  private static void boxMuller16Float(float[] d, int off) {
-    for (int j = 0; j < 8; j++) {
-      float u1 = 1 - d[off + j];
-      float u2 = d[off + j + 8];
-      float radius = (float) Math.sqrt(-2 * (float) Math.log(u1));
-      float theta = (float) (2.0 * Math.PI) * u2;
-      d[off + j] = radius * (float) Math.cos(theta);
-      d[off + j + 8] = radius * (float) Math.sin(theta);
-    }
-  }
-
   /** n standard normal floats, as torch.randn(n) would draw them from this generator (n >= 16, θ in double). */
   public float[] randn(int n) {
-    if (n < 16) throw new IllegalArgumentException("torch's scalar path for fewer than 16 values is not reproduced");
+    if (n < 16) throw new IllegalArgumentException("randn(n) is the vector path (n >= 16); normal(n) has the scalar path");
+    return vector(n, false);
+  }
+
+  /** The vector path: uniforms, Box-Muller per block of 16, the tail block redrawn; θ in float32 or in double. */
+  private float[] vector(int n, boolean floatTheta) {
     float[] d = new float[n];
     for (int i = 0; i < n; i++) d[i] = uniform();
-    for (int i = 0; i + 16 <= n; i += 16) boxMuller16(d, i);
+    for (int i = 0; i + 16 <= n; i += 16) boxMuller16(d, i, floatTheta);
     if (n % 16 != 0) {
       int off = n - 16;
       for (int i = 0; i < 16; i++) d[off + i] = uniform();
-      boxMuller16(d, off);
+      boxMuller16(d, off, floatTheta);
     }
     return d;
   }
 
-  private static void boxMuller16(float[] d, int off) {
+  private static void boxMuller16(float[] d, int off, boolean floatTheta) {
     for (int j = 0; j < 8; j++) {
       float u1 = 1 - d[off + j];
       float u2 = d[off + j + 8];
       float radius = (float) Math.sqrt(-2 * (float) Math.log(u1));
-      float theta = (float) (2.0 * Math.PI * u2);
+      float theta = floatTheta ? (float) (2.0 * Math.PI) * u2 : (float) (2.0 * Math.PI * u2);
       d[off + j] = radius * (float) Math.cos(theta);
       d[off + j + 8] = radius * (float) Math.sin(theta);
     }

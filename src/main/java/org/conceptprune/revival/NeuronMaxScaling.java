@@ -37,32 +37,34 @@ public final class NeuronMaxScaling {
     long filled = 0;
     long draws = 0;
     int[] cols = new int[n];
+    float[] kept = new float[n]; // the row's surviving weights, in column order (as W[i][mask] gives them)
+    float[] keptAbs = new float[n];
     for (int i = 0; i < m; i++) {
       int c = 0;
-      double sum = 0;
-      double sumAbs = 0;
+      int nk = 0;
       float rowMax = 0;
       for (int j = 0; j < n; j++) {
         int p = i * n + j;
         if (locations.get(p)) {
           cols[c++] = j;
         } else {
-          sum += w[p];
-          sumAbs += Math.abs(w[p]);
+          kept[nk] = w[p];
+          keptAbs[nk++] = Math.abs(w[p]);
           rowMax = Math.max(rowMax, Math.abs(w[p]));
         }
       }
       if (c == 0) continue;
-      int kept = n - c; // > 0: checked by requireSurvivors before any work
-      float mu = (float) (sum / kept);
+      // nk > 0: checked by requireSurvivors before any work. μ as torch's float32 mean(); σ as its std over all
+      // elements (std_var_all_cpu: squares about the float mean summed in double, sqrt in double, then float).
+      float mu = TorchSum.mean(kept, nk);
       double sq = 0;
-      for (int j = 0; j < n; j++) if (!locations.get(i * n + j)) sq += (w[i * n + j] - (double) mu) * (w[i * n + j] - (double) mu);
-      float sigma = (float) Math.sqrt(sq / kept);
+      for (int q = 0; q < nk; q++) sq += (kept[q] - (double) mu) * (kept[q] - (double) mu);
+      float sigma = (float) Math.sqrt(sq / nk);
       if (sigma == 0f) sigma = 1e-8f;
       float[] noise = g.normal(c);
       draws += c;
       float h = (float) (rowMax + Math.max(1e-12, rowMax * 1e-6));
-      float ave = (float) (sumAbs / kept);
+      float ave = TorchSum.mean(keptAbs, nk);
       for (int q = 0; q < c; q++) {
         int p = i * n + cols[q];
         float sample = Math.abs(noise[q] * sigma + mu);
