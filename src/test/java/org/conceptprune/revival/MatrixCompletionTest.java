@@ -11,20 +11,40 @@ import org.conceptprune.Fixtures;
 import org.conceptprune.prune.LayerMask;
 import org.conceptprune.prune.LayerWeight;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Step 1 against completed_f64 (main and dense cases): values within 1e-10, iteration counts equal to report.json. */
 class MatrixCompletionTest {
-  @Test
-  void mainCase() throws IOException {
-    check("", "main");
+  @ParameterizedTest
+  @EnumSource(MatrixCompletion.Method.class)
+  void mainCase(MatrixCompletion.Method method) throws IOException {
+    check("", "main", method);
   }
 
-  @Test
-  void denseCase() throws IOException {
-    check("dense/", "dense");
+  @ParameterizedTest
+  @EnumSource(MatrixCompletion.Method.class)
+  void denseCase(MatrixCompletion.Method method) throws IOException {
+    check("dense/", "dense", method);
   }
 
-  private static void check(String dir, String reportCase) throws IOException {
+  /** The Gram-matrix step against the SVD step on a wider matrix of SD-like scale (0.02) with 5% missing. */
+  @Test
+  void gramAgreesWithTheSvd() {
+    int m = 96;
+    int n = 384;
+    LayerMask missing = new LayerMask(m, n);
+    double[] a = RevivalBench.randomWeights(m, n, 0.05, 7, missing);
+    var svd = MatrixCompletion.complete(a, m, n, missing, 500, 1e-5, MatrixCompletion.Method.SVD, null);
+    var gram = MatrixCompletion.complete(a, m, n, missing, 500, 1e-5, MatrixCompletion.Method.GRAM, null);
+    double worst = 0;
+    for (int p = 0; p < a.length; p++) worst = Math.max(worst, Math.abs(svd.c64()[p] - gram.c64()[p]));
+    System.out.printf("gram vs svd, [%d, %d], %d iterations: max |diff| = %.3g%n", m, n, svd.iterations(), worst);
+    assertEquals(svd.iterations(), gram.iterations());
+    assertTrue(worst <= 1e-12, "max diff " + worst);
+  }
+
+  private static void check(String dir, String reportCase, MatrixCompletion.Method method) throws IOException {
     JsonNode report = new ObjectMapper().readTree(Fixtures.path(RevivalFixture.DIR + "report.json").toFile())
         .path("cases").path(reportCase).path("layers");
     Map<String, LayerWeight> pruned = RevivalFixture.weights(dir + "pruned_ffn2.safetensors");
@@ -33,7 +53,7 @@ class MatrixCompletionTest {
     for (var e : pruned.entrySet()) {
       LayerWeight w = e.getValue();
       LayerMask zeros = Revival.zeros(w);
-      var c = MatrixCompletion.complete(RevivalFixture.widen(w.w()), w.out(), w.in(), zeros, 500, 1e-5, null);
+      var c = MatrixCompletion.complete(RevivalFixture.widen(w.w()), w.out(), w.in(), zeros, 500, 1e-5, method, null);
       JsonNode r = report.path(e.getKey() + ".weight");
       assertEquals(r.path("iterations").asInt(), c.iterations(), e.getKey() + " iterations");
       assertEquals(r.path("final_rel_change").asDouble(), c.delta(), 1e-9, e.getKey() + " final δ");
@@ -41,7 +61,7 @@ class MatrixCompletionTest {
       double[] g = golden.get(e.getKey());
       for (int p = 0; p < g.length; p++) worst = Math.max(worst, Math.abs(g[p] - c.c64()[p]));
     }
-    System.out.printf("completion %s: max |C64 - golden| = %.3g%n", reportCase, worst);
+    System.out.printf("completion %s (%s): max |C64 - golden| = %.3g%n", reportCase, method, worst);
     assertTrue(worst <= 1e-10, "max abs error " + worst);
   }
 }
