@@ -63,7 +63,11 @@ public final class ReviveCommand implements Callable<Integer> {
   static final class MagnitudeConverter implements ITypeConverter<Magnitude> {
     @Override
     public Magnitude convert(String s) {
-      return Magnitude.parse(s);
+      try {
+        return Magnitude.parse(s);
+      } catch (org.conceptprune.util.UserError e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 

@@ -88,6 +88,27 @@ class RevivalUnitsTest {
   }
 
   @Test
+  void theCacheGivesBackACompletionOnlyForTheSameInputs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    float[] w = {0.5f, 0, -0.3f, 0.2f, 0.7f, 0.1f, -0.4f, 0, 0.6f, 0.3f, -0.2f, 0.25f};
+    LayerWeight weight = new LayerWeight(w, 4, 3);
+    LayerMask zeros = Revival.zeros(weight);
+    CompletionCache cache = new CompletionCache(dir);
+    var done = MatrixCompletion.complete(Revival.widen(w), 4, 3, zeros, 500, 1e-5, null);
+    cache.store("blk.ff.net.2", weight, zeros, RevivalSettings.PAPER, new CompletionCache.Entry(done, 1.5));
+    var found = cache.find("blk.ff.net.2", weight, zeros, RevivalSettings.PAPER);
+    assertEquals(done.iterations(), found.completion().iterations());
+    assertEquals(1.5, found.seconds());
+    for (int p = 0; p < w.length; p++) assertEquals(done.c64()[p], found.completion().c64()[p], 0.0);
+    // Another tolerance, another weight: not the same completion.
+    assertEquals(null, cache.find("blk.ff.net.2", weight, zeros, new RevivalSettings(0.6, Magnitude.MAX, 2021, 500, 1e-6)));
+    float[] other = w.clone();
+    other[0] = 0.51f;
+    assertEquals(null, cache.find("blk.ff.net.2", new LayerWeight(other, 4, 3), zeros, RevivalSettings.PAPER));
+    // Another seed, ratio or magnitude does not change the completion: found.
+    assertTrue(cache.find("blk.ff.net.2", weight, zeros, new RevivalSettings(0.8, Magnitude.AVE, 1, 500, 1e-5)) != null);
+  }
+
+  @Test
   void badSettingsAreUserErrors() {
     assertThrows(UserError.class, () -> new RevivalSettings(0, Magnitude.MAX, 1, 1, 1e-5));
     assertThrows(UserError.class, () -> new RevivalSettings(1.5, Magnitude.MAX, 1, 1, 1e-5));
