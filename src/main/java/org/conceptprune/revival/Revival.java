@@ -54,10 +54,12 @@ public final class Revival {
    * @param locations layer -> candidate locations; a layer missing from the map has none
    * @param original null, or layer -> the unpruned weight whose signs to use (§4)
    * @param cache null, or where completions are kept between runs
+   * @param events null, or who hears of the progress
    * @throws UserError when a row is all locations (its statistics are undefined), before any work
    */
   public static Revived revive(Map<String, LayerWeight> weights, Map<String, LayerMask> locations,
-      Map<String, LayerWeight> original, RevivalSettings settings, CompletionCache cache, RevivalListener listener) {
+      Map<String, LayerWeight> original, RevivalSettings settings, CompletionCache cache, RevivalListener events) {
+    RevivalListener listener = events == null ? RevivalListener.NONE : events;
     Map<String, LayerWeight> sorted = new TreeMap<>(ORDER);
     sorted.putAll(weights);
     Map<String, LayerMask> locs = new TreeMap<>(ORDER);

@@ -44,6 +44,25 @@ class MatrixCompletionTest {
     assertTrue(worst <= 1e-12, "max diff " + worst);
   }
 
+  /** Two equal, fully observed rows keep every iterate singular: the Gram step must fall back to the SVD. */
+  @Test
+  void aSingularIterateFallsBackToTheSvd() {
+    int m = 6;
+    int n = 16;
+    LayerMask missing = new LayerMask(m, n);
+    double[] a = RevivalBench.randomWeights(m, n, 0.0, 3, missing);
+    System.arraycopy(a, 0, a, n, n); // row 1 = row 0
+    for (int p = 2 * n; p < a.length; p += 5) {
+      missing.set(p);
+      a[p] = 0;
+    }
+    var svd = MatrixCompletion.complete(a, m, n, missing, 30, 0, MatrixCompletion.Method.SVD, null);
+    var gram = MatrixCompletion.complete(a, m, n, missing, 30, 0, MatrixCompletion.Method.GRAM, null);
+    double worst = 0;
+    for (int p = 0; p < a.length; p++) worst = Math.max(worst, Math.abs(svd.c64()[p] - gram.c64()[p]));
+    assertTrue(worst <= 1e-15, "max diff " + worst);
+  }
+
   private static void check(String dir, String reportCase, MatrixCompletion.Method method) throws IOException {
     JsonNode report = new ObjectMapper().readTree(Fixtures.path(RevivalFixture.DIR + "report.json").toFile())
         .path("cases").path(reportCase).path("layers");
