@@ -228,11 +228,7 @@ public final class AttackCommand implements Callable<Integer> {
       String want = patch.metadata().get(MaskPatch.BASE_MODEL_HASH);
       if (want != null) {
         try (ModelSource src = ModelSource.open(basePath, config)) {
-          String have = ModelHash.of(src.weights("unet"));
-          if (!want.equals(have)) {
-            throw new UserError("--mask " + maskFile + " was made for another base model (hash " + want.substring(0, 12) + "..., "
-                + basePath + " is " + have.substring(0, 12) + "...)");
-          }
+          patch.requireMadeFor("--mask", maskFile, basePath, ModelHash.of(src.weights("unet")));
         }
       }
       return ModelPair.masked(b, patch.masks());

@@ -123,16 +123,12 @@ public final class Evaluation {
         continue;
       }
       MaskPatch patch = MaskPatch.read(s.mask());
-      String want = patch.metadata().get(MaskPatch.BASE_MODEL_HASH);
       if (baseHash == null) {
         try (ModelSource src = ModelSource.open(base, config)) {
           baseHash = ModelHash.of(src.weights(Component.UNET));
         }
       }
-      if (want != null && !want.equals(baseHash)) {
-        throw new UserError("--mask " + s.mask() + " was made for another base model (hash " + want.substring(0, 12) + "..., "
-            + base + " is " + baseHash.substring(0, 12) + "...)");
-      }
+      patch.requireMadeFor("--mask", s.mask(), base, baseHash);
       groups.computeIfAbsent(base, k -> new ArrayList<>()).add(new ModelVariant(s.label(), base, patch.masks(), "mask " + s.mask().getFileName()));
     }
     return new ArrayList<>(groups.values());

@@ -91,6 +91,19 @@ public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
     }
   }
 
+  /**
+   * Refuses a patch made for another base model: its {@value #BASE_MODEL_HASH}, when it has one, must be
+   * {@code modelHash} or one of {@code alsoAccepted} (e.g. the base hash a pruned model records).
+   *
+   * @param option how the patch was given ("--mask"), for the message
+   */
+  public void requireMadeFor(String option, Path file, Path model, String modelHash, String... alsoAccepted) {
+    String want = metadata.get(BASE_MODEL_HASH);
+    if (want == null || want.equals(modelHash) || java.util.Arrays.asList(alsoAccepted).contains(want)) return;
+    throw new UserError(option + " " + file + " was made for another base model (hash " + want.substring(0, 12) + "..., "
+        + model + " is " + modelHash.substring(0, 12) + "...)");
+  }
+
   private static UserError bad(Path file, String tensor, String what) {
     return new UserError(file + ": mask patch tensor '" + tensor + "': " + what);
   }

@@ -77,6 +77,9 @@ class CliSafetyTest {
     cases.add(c("mask -o = --stats", "is --stats", "mask", m, "--stats", stats, "--k", "0.05", "--timesteps", "2", "-o", stats));
     cases.add(c("apply-mask -o = the input", "is the input model", "apply-mask", m, "--mask", patch.toString(), "-o", m, "--overwrite"));
     cases.add(c("apply-mask -o = --mask", "is --mask", "apply-mask", m, "--mask", patch.toString(), "-o", patch.toString(), "--overwrite"));
+    cases.add(c("revive -o = the input", "is the input model", "revive", m, "-o", m, "--overwrite"));
+    cases.add(c("revive -o inside the input", "lies inside the input model", "revive", m, "-o", model.resolve("unet/r").toString()));
+    cases.add(c("revive --locations = -o", "is --locations", "revive", m, "--locations", patch.toString(), "-o", patch.toString(), "--overwrite"));
     cases.add(c("generate -o = a file of the input", "lies inside the input model", "generate", m, "-p", "x", "--steps", "1", "-o", model.resolve("unet/a.png").toString()));
     cases.add(c("generate --save-raw = model_index.json", "lies inside the input model", "generate", m, "-p", "x", "--steps", "1", "-o", tmp.resolve("g.png").toString(), "--save-raw", model.resolve("model_index.json").toString()));
     cases.add(c("encode -o = the text encoder's weights", "lies inside the input model", "encode", m, "-p", "x", "-o", model.resolve("text_encoder/model.safetensors").toString()));
