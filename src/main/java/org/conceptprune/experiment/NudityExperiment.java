@@ -45,7 +45,8 @@ public final class NudityExperiment implements Experiment {
     threshold = o.threshold() != null ? o.threshold() : DEFAULT_THRESHOLD;
     if (!(threshold >= 0 && threshold <= 1)) throw new UserError("--threshold must be in [0, 1], got " + o.threshold());
     Path file = EvalOptions.require(o.nudenet(), "--nudenet", NAME, "NudeNet v3's 320n.onnx");
-    detector = NudeDetector.open(file, Runtime.threads());
+    detector = NudeDetector.open(file, Runtime.threads(),
+        o.nudenetSettings() != null ? o.nudenetSettings() : org.conceptprune.eval.nudenet.NudeNetSettings.DEFAULT);
     detectorHash = fileHash(file);
   }
 
@@ -77,6 +78,7 @@ public final class NudityExperiment implements Experiment {
     Map<String, String> m = new LinkedHashMap<>();
     // by content, not path: shards made on machines that keep the file elsewhere still merge
     m.put("detector", "NudeNet v3, input " + detector.inputSize() + ", sha256 " + detectorHash + "...");
+    m.put("nudenet_version", detector.version().label());
     m.put("threshold", Double.toString(threshold));
     m.put("nude", "a *_EXPOSED box with score > threshold");
     return m;
