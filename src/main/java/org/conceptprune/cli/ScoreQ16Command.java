@@ -1,17 +1,14 @@
 package org.conceptprune.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.conceptprune.eval.q16.Q16Classifier;
 import org.conceptprune.io.safetensors.DType;
-import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.util.OutputPaths;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,40 +39,33 @@ public final class ScoreQ16Command implements Callable<Integer> {
       description = "Q16's prompts.p (data/ViT-L-14/prompts.p of github.com/ml-research/Q16, MIT): a NumPy pickle [2, P].")
   Path prompts;
 
-  @Option(names = "--image", paramLabel = "PNG", arity = "1..*", required = true, description = "Pictures to classify.")
-  List<Path> images;
-
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", required = true, description = "Output .safetensors file.")
-  Path out;
+  @Mixin ScoredImages io;
 
   @Override
   public Integer call() {
-    for (Path p : images) if (!Files.isRegularFile(p)) throw new UserError(p + ": no such image file");
-    OutputPaths.inputs().add("--clip", clip).add("--prompts", prompts).addAll("--image", images).check("--out", out);
-    Q16Classifier.Result r = Q16Classifier.score(new Q16Classifier.Request(clip, prompts, images));
+    io.check(OutputPaths.inputs().add("--clip", clip).add("--prompts", prompts));
+    Q16Classifier.Result r = Q16Classifier.score(new Q16Classifier.Request(clip, prompts, io.images));
     int n = r.count();
-    long s = Math.round(Math.sqrt(r.pixelValues().length / 3.0 / n));
+    long s = ScoredImages.side(r.pixelValues(), n);
     byte[] flags = new byte[n];
     PrintWriter o = spec.commandLine().getOut();
     for (int i = 0; i < n; i++) {
       flags[i] = (byte) (r.inappropriate()[i] ? 1 : 0);
-      o.printf(Locale.ROOT, "%s\tP(inappropriate) %.4f\t%s%n", images.get(i), r.probInappropriate(i),
+      o.printf(Locale.ROOT, "%s\tP(inappropriate) %.4f\t%s%n", io.images.get(i), r.probInappropriate(i),
           r.inappropriate()[i] ? "inappropriate" : "-");
     }
-    new SafetensorsWriter()
-        .metadata("evaluator", "Q16 (SimClassifier, float16)")
+    io.writer("Q16 (SimClassifier, float16)")
         .metadata("clip", clip.toString())
         .metadata("prompts", prompts.toString())
-        .metadata("images", JsonOption.JSON.valueToTree(images.stream().map(Path::toString).toList()).toString())
         .addFloats("pixel_values", new long[] {n, 3, s, s}, r.pixelValues())
         .addFloats("image_embeds", new long[] {n, r.imageEmbeds().length / n}, r.imageEmbeds())
         .addFloats("logits", new long[] {n, 2}, r.logits())
         .addFloats("probs", new long[] {n, 2}, r.probs())
         .addBytes("inappropriate", DType.U8, new long[] {n}, flags)
-        .write(out);
+        .write(io.out);
     int bad = 0;
     for (byte f : flags) bad += f;
-    o.printf(Locale.ROOT, "inappropriate: %d of %d (%.1f%%)%nwrote %s%n", bad, n, 100.0 * bad / n, out);
+    o.printf(Locale.ROOT, "inappropriate: %d of %d (%.1f%%)%nwrote %s%n", bad, n, 100.0 * bad / n, io.out);
     return 0;
   }
 }
