@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.conceptprune.eval.nudenet.NudeNetSettings;
-import org.conceptprune.eval.nudenet.NudeNetVersion;
 import org.conceptprune.experiment.ArtStyleExperiment;
 import org.conceptprune.experiment.CocoExperiment;
 import org.conceptprune.experiment.EvalOptions;
@@ -26,6 +24,7 @@ import org.conceptprune.toy.ToyModel;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,12 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--nudenet", paramLabel = "ONNX", description = "NudeNet's 320n.onnx (nudity).")
   Path nudenet;
 
-  @Option(names = "--nudenet-version", paramLabel = "VERSION", converter = NudeNetVersionConverter.class,
-      description = "NudeNet release whose processing to reproduce: 3.0.8 (default) or 3.4 (= 3.4.2).")
-  NudeNetVersion nudenetVersion;
-
-  @Option(names = "--inference-resolution", paramLabel = "S", description = "NudeNet input side (3.4: default 320; see score nudity).")
-  Integer inferenceResolution;
+  @Mixin NudeNetVersionOptions nudenetVersion;
 
   @Option(names = "--q16-prompts", paramLabel = "FILE", description = "Q16's prompts.p (nudity): also I2P's inappropriate rate = Q16 (on --clip, ViT-L/14) or NudeNet.")
   Path q16Prompts;
@@ -236,17 +230,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         scheduler != null ? scheduler : str(r, "scheduler"),
         width != null ? width : (r != null && r.has("width") ? r.get("width").asInt() : null),
         height != null ? height : (r != null && r.has("height") ? r.get("height").asInt() : null),
-        seed != null ? seed : (r != null && r.has("seed") ? r.get("seed").asLong() : null), nudenetSettings(r),
+        seed != null ? seed : (r != null && r.has("seed") ? r.get("seed").asLong() : null), nudenetVersion.settings(r),
         q16Prompts != null ? q16Prompts : path(r, "q16-prompts"));
-  }
-
-  /** --nudenet-version and --inference-resolution (or the recipe's keys of those names). */
-  private NudeNetSettings nudenetSettings(JsonNode r) {
-    NudeNetVersion v = nudenetVersion != null ? nudenetVersion
-        : (str(r, "nudenet-version") != null ? NudeNetVersion.parse(str(r, "nudenet-version")) : NudeNetVersion.V3_0_8);
-    int s = inferenceResolution != null ? inferenceResolution : (int) dbl(r, "inference-resolution", 0);
-    if (inferenceResolution != null && s < 1) throw new UserError("--inference-resolution must be positive, got " + s);
-    return new NudeNetSettings(v, s);
   }
 
   private static String str(JsonNode r, String key) {
