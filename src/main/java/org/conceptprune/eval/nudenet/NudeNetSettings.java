@@ -17,9 +17,4 @@ public record NudeNetSettings(NudeNetVersion version, int inferenceResolution) {
       throw new org.conceptprune.util.UserError("--inference-resolution must be in 1..8192, got " + inferenceResolution);
     }
   }
-
-  /** {@code "NudeNet 3.4.2 (inference_resolution 640)"}: what result files record. */
-  public String describe(int size) {
-    return "NudeNet " + version.label() + " (input " + size + "x" + size + ")";
-  }
 }

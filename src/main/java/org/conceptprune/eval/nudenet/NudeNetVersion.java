@@ -1,7 +1,5 @@
 package org.conceptprune.eval.nudenet;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import org.conceptprune.util.UserError;
 
 /**
@@ -45,7 +43,7 @@ public enum NudeNetVersion {
 
   /** The accepted spellings, for messages and help. */
   public static String choices() {
-    return Arrays.stream(new String[] {"3.0.8", "3.4 (= 3.4.2)"}).collect(Collectors.joining(", "));
+    return "3.0.8, 3.4 (= 3.4.2)";
   }
 
   @Override

@@ -62,11 +62,6 @@ public final class Q16Classifier implements AutoCloseable {
     }
   }
 
-  /** S, the side of the CLIP pictures. */
-  public int imageSize() {
-    return clip.imageSize();
-  }
-
   public Result classify(List<RgbImage> images) {
     int n = images.size();
     int s = clip.imageSize();
