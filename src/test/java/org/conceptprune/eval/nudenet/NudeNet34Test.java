@@ -77,6 +77,21 @@ class NudeNet34Test {
   }
 
   @Test
+  void inputBytesEqualNudeNets() throws Exception {
+    // blob-sha256.json: the hashes of 3.4.2's blobs ([3, S, S] bytes, channel 0 = blue) for 6 pictures x 2 sizes
+    JsonNode blobs = json("blob-sha256.json").get("blobs");
+    for (int i = 0; i < 6; i++) {
+      for (int s : new int[] {320, 640}) {
+        SquarePad p = SquarePad.of(RgbImage.read(image(i)), s);
+        byte[] chw = new byte[3 * s * s];
+        for (int c = 0; c < 3; c++) for (int q = 0; q < s * s; q++) chw[c * s * s + q] = p.bgr()[q * 3 + c];
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(chw));
+        assertEquals(blobs.get("img" + i + ".png@" + s).get("sha256").asText(), sha, "img" + i + " at " + s);
+      }
+    }
+  }
+
+  @Test
   void theVersionsDiffer() {
     // the same detector through 3.0.8's processing finds other boxes (README: 964 vs 408 at 320)
     RgbImage img = RgbImage.read(image(1));
