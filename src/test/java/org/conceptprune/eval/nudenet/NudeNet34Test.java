@@ -13,9 +13,9 @@ import java.util.Locale;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.util.UserError;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * NudeNet 3.4.2's processing on the synthetic detectors of {@code fixtures/eval2/nudenet34} against what

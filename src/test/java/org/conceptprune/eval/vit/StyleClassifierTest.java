@@ -13,9 +13,9 @@ import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.util.UserError;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * UnlearnDiffAtk's style ViT (tiny, random, both file formats) against transformers'
