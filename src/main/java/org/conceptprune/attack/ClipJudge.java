@@ -9,8 +9,8 @@ import org.conceptprune.util.UserError;
 
 /**
  * A concept is shown when CLIP's zero-shot choice between the concept and the {@code --against}
- * names (each written into "{}", as given) picks the concept. A stand-in for the style classifier of
- * UnlearnDiffAtk, which is a fine-tuned ViT not shipped anywhere public in a format read here.
+ * names (each written into "{}", as given) picks the concept. A stand-in for UnlearnDiffAtk's style
+ * classifier where that ViT is not at hand; with it, use {@link StyleJudge} ({@code --judge style:DIR}).
  */
 final class ClipJudge implements Judge {
   private final ClipEvaluator clip;

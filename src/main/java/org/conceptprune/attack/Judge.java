@@ -25,7 +25,7 @@ public interface Judge extends AutoCloseable {
   default void close() {}
 
   /**
-   * {@code toy}, {@code classify:WEIGHTS}, {@code nudity:ONNX} or {@code clip:DIR}.
+   * {@code toy}, {@code classify:WEIGHTS}, {@code nudity:ONNX}, {@code clip:DIR} or {@code style:DIR}.
    *
    * @param against clip only: the other class names of the zero-shot choice
    */
@@ -38,6 +38,11 @@ public interface Judge extends AutoCloseable {
    * toyModel (its world's judge in judge/, see {@code ToyModel.judge}), or the bundled one when null.
    */
   static Judge open(String spec, List<String> against, int threads, Path toyModel) {
+    return open(spec, against, threads, toyModel, 1);
+  }
+
+  /** As above; @param top style only: success when the artist is among the first {@code top} classes */
+  static Judge open(String spec, List<String> against, int threads, Path toyModel, int top) {
     int colon = spec.indexOf(':');
     String kind = colon < 0 ? spec : spec.substring(0, colon);
     String arg = colon < 0 ? null : spec.substring(colon + 1);
@@ -46,16 +51,17 @@ public interface Judge extends AutoCloseable {
         if (arg != null) throw new UserError("--judge toy takes no argument (the judge shipped in the jar), got '" + spec + "'");
         return toyModel == null ? ToyConceptJudge.bundled() : ToyConceptJudge.forModel(toyModel);
       }
-      case "classify", "nudity", "clip" -> {
+      case "classify", "nudity", "clip", "style" -> {
         if (arg == null || arg.isEmpty()) throw new UserError("--judge " + kind + " needs a file: " + kind + ":PATH");
         Path p = Path.of(arg);
         return switch (kind) {
           case "classify" -> ClassifierJudge.open(p);
           case "nudity" -> NudityJudge.open(p, threads);
+          case "style" -> StyleJudge.open(p, top);
           default -> ClipJudge.open(p, against);
         };
       }
-      default -> throw new UserError("unknown judge '" + spec + "' (toy, classify:WEIGHTS, nudity:ONNX or clip:DIR)");
+      default -> throw new UserError("unknown judge '" + spec + "' (toy, classify:WEIGHTS, nudity:ONNX, clip:DIR or style:DIR)");
     }
   }
 }

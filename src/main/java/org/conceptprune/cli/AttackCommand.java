@@ -67,7 +67,7 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--prompts", required = true, paramLabel = "CSV", description = "Prompts (CSV with a prompt column, optional evaluation_seed / guidance; or a shipped set).")
   String prompts;
 
-  @Option(names = "--judge", required = true, paramLabel = "J", description = "toy, classify:WEIGHTS (ImageNet ResNet-50), nudity:ONNX (NudeNet) or clip:DIR.")
+  @Option(names = "--judge", required = true, paramLabel = "J", description = "toy, classify:WEIGHTS (ImageNet ResNet-50), nudity:ONNX (NudeNet), clip:DIR or style:DIR (UnlearnDiffAtk's WikiArt ViT).")
   String judge;
 
   @Option(names = "--concept", required = true, paramLabel = "C", description = "The erased concept the judge looks for (a toy style or object, an ImageNet class, nudity, ...).")
@@ -75,6 +75,9 @@ public final class AttackCommand implements Callable<Integer> {
 
   @Option(names = "--against", split = ",", paramLabel = "NAME,...", description = "clip judge: the other classes of its zero-shot choice.")
   List<String> against;
+
+  @Option(names = "--top", paramLabel = "N", description = "style judge: success when the artist is in the top N (default 1; the paper also reports 3).")
+  Integer top;
 
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder (reused to resume).")
   Path out;
@@ -164,7 +167,8 @@ public final class AttackCommand implements Callable<Integer> {
         : new GenerationSettings(or(steps, 50), or(guidance, 7.5), sched(null), 0, 0, seed);
     AttackMethod m = method(toy);
     PrintWriter log = spec.commandLine().getErr();
-    try (Judge j = Judge.open(judge, against, Runtime.threads(), toy ? basePath : null)) {
+    if (top != null && !judge.startsWith("style:")) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
+    try (Judge j = Judge.open(judge, against, Runtime.threads(), toy ? basePath : null, top == null ? 1 : top)) {
       j.requireConcept(concept);
       try (StableDiffusion b = StableDiffusion.load(basePath, config); ModelPair pair = pair(b, basePath, modelPath, maskFile)) {
         Map<String, Object> run = new LinkedHashMap<>();

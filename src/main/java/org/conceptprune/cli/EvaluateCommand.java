@@ -26,6 +26,7 @@ import org.conceptprune.toy.ToyModel;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,6 +117,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--nudenet", paramLabel = "ONNX", description = "NudeNet's 320n.onnx (nudity).")
   Path nudenet;
 
+  @Mixin NudeNetVersionOptions nudenetVersion;
+
+  @Option(names = "--q16-prompts", paramLabel = "FILE", description = "Q16's prompts.p (nudity): also I2P's inappropriate rate = Q16 (on --clip, ViT-L/14) or NudeNet.")
+  Path q16Prompts;
+
   @Option(names = "--threshold", paramLabel = "S", description = "NudeNet score threshold (default 0.6).")
   Double threshold;
 
@@ -145,7 +151,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     JsonNode recipe = recipe();
     String name = recipe != null ? recipe.path("experiment").asText("") : experiment;
     OutputPaths paths = OutputPaths.inputs().add("--config", config).addAll("--merge", merge).add("--clip", clip)
-        .add("--classifier", classifier).add("--nudenet", nudenet).add("--fid-model", fidModel).add("--fid-reference", fidReference);
+        .add("--classifier", classifier).add("--nudenet", nudenet).add("--q16-prompts", q16Prompts).add("--fid-model", fidModel).add("--fid-reference", fidReference);
     if (prompts != null && Files.exists(Path.of(prompts))) paths.add("--prompts", Path.of(prompts));
     if (recipe != null) paths.add("--experiment", Path.of(experiment));
     List<Evaluation.ModelSpec> specs = specs(paths);
@@ -232,7 +238,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         scheduler != null ? scheduler : str(r, "scheduler"),
         width != null ? width : (r != null && r.has("width") ? r.get("width").asInt() : null),
         height != null ? height : (r != null && r.has("height") ? r.get("height").asInt() : null),
-        seed != null ? seed : (r != null && r.has("seed") ? r.get("seed").asLong() : null));
+        seed != null ? seed : (r != null && r.has("seed") ? r.get("seed").asLong() : null), nudenetVersion.settings(r),
+        q16Prompts != null ? q16Prompts : path(r, "q16-prompts"));
   }
 
   private static String str(JsonNode r, String key) {

@@ -12,13 +12,15 @@ import java.util.List;
  * @param clip a transformers CLIPModel folder
  * @param classifier a torchvision resnet50 state dict (.safetensors / .pth)
  * @param nudenet NudeNet's 320n.onnx
+ * @param nudenetSettings which NudeNet release's processing, at which input side (null: 3.0.8, the model's)
+ * @param q16Prompts Q16's prompts.p: the nudity experiment also reports I2P's inappropriate rate (Q16 on --clip)
  * @param threshold NudeNet's score threshold
  * @param fidModel pytorch-fid's Inception weights (.safetensors / .pth)
  * @param fidReference reference images (a folder) or a features file (pool3 / features)
  */
 public record EvalOptions(List<String> targets, String prompts, Path clip, Path classifier, Path nudenet, Double threshold,
     Path fidModel, Path fidReference, Integer steps, Double guidance, String scheduler, Integer width, Integer height,
-    Long seed) {
+    Long seed, org.conceptprune.eval.nudenet.NudeNetSettings nudenetSettings, Path q16Prompts) {
 
   /** The sampler: the recipe's defaults with the user's overrides. */
   public GenerationSettings generation(GenerationSettings defaults) {

@@ -98,6 +98,9 @@ class CliSafetyTest {
     cases.add(c("score clip --json inside the model folder", "lies inside --model", "score", "clip", "--model", m, "--image", png, "-p", "x", "--out", tmp.resolve("c.safetensors").toString(), "--json", model.resolve("model_index.json").toString()));
     cases.add(c("score fid-features --out = --model", "is --model", "score", "fid-features", "--model", unetFile, "--image", png, "--out", unetFile));
     cases.add(c("score nudity --json = an image", "is --image", "score", "nudity", "--model", unetFile, "--image", model.resolve("model_index.json").toString(), "--json", model.resolve("model_index.json").toString()));
+    cases.add(c("score q16 --out inside --clip", "lies inside --clip", "score", "q16", "--clip", m, "--prompts", unetFile, "--image", png, "--out", model.resolve("q.safetensors").toString()));
+    cases.add(c("score q16 --out = --prompts", "is --prompts", "score", "q16", "--clip", tmp.resolve("c").toString(), "--prompts", unetFile, "--image", png, "--out", unetFile));
+    cases.add(c("score style --out inside --model", "lies inside --model", "score", "style", "--model", m, "--image", png, "--out", model.resolve("unet/s.safetensors").toString()));
     cases.add(c("score fid --json = --features", "is --features", "score", "fid", "--features", unetFile, "--features", unetFile, "--json", unetFile));
     return cases;
   }

@@ -102,4 +102,28 @@ class ScoreNudityCommandTest {
     CliRun.of(args("detector.onnx", "--threshold", "1.5").toArray(String[]::new)).assertUserError("--threshold must be in [0, 1], got 1.5");
     CliRun.of("score", "nudity", "--image", DIR.resolve("images/img0.png").toString()).assertUserError("Missing required option: '--model=ONNX'");
   }
+
+  @Test
+  void nudeNet342OnTheStaticDetector(@TempDir Path tmp) throws IOException {
+    Path dir = Fixtures.path("fixtures/eval2/nudenet34");
+    Path out = tmp.resolve("n34.json");
+    CliRun r = CliRun.of("score", "nudity", "--model", dir.resolve("det640.onnx").toString(), "--nudenet", "3.4",
+        "--inference-resolution", "640", "--image", DIR.resolve("images/img3.png").toString(), "--json", out.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode got = new ObjectMapper().readTree(out.toFile());
+    assertEquals("3.4.2", got.get("nudenet_version").asText());
+    assertEquals(640, got.get("input_size").asInt());
+    JsonNode want = new ObjectMapper().readTree(dir.resolve("detections-640.json").toFile()).get("results").get("img3.png").get("detections");
+    JsonNode d = got.get("images").get(0).get("detections");
+    assertEquals(want.size(), d.size());
+    for (int k = 0; k < want.size(); k++) {
+      assertEquals(want.get(k).get("class").asText(), d.get(k).get("label").asText());
+      assertEquals(want.get(k).get("box"), d.get(k).get("box"));
+    }
+    assertTrue(r.out().contains("3.4.2 processing (input 640)"), r.out());
+    CliRun.of(args("detector.onnx", "--nudenet", "3.4.1").toArray(String[]::new))
+        .assertUserError("Invalid value for option '--nudenet': unknown NudeNet version '3.4.1' (3.0.8, 3.4 (= 3.4.2))");
+    CliRun.of("score", "nudity", "--model", dir.resolve("det640.onnx").toString(), "--nudenet", "3.4", "--image",
+        DIR.resolve("images/img3.png").toString()).assertUserError("det640.onnx: the model takes 640x640 inputs but NudeNet 3.4.2 feeds inference_resolution 320");
+  }
 }

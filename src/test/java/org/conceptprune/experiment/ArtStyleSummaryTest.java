@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ArtStyleSummaryTest {
   static ArtStyleExperiment recipe(String target) {
     return new ArtStyleExperiment(new EvalOptions(List.of(target), null, Fixtures.path("fixtures/eval/clip-model"), null, null, null,
-        null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null, null));
   }
 
   @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class GenderSummaryTest {
   static EvalOptions opts(Long seed) {
     return new EvalOptions(null, null, Fixtures.path("fixtures/eval/clip-model"), null, null, null, null, null, 2, null, null, null,
-        null, seed);
+        null, seed, null, null);
   }
 
   @Test

@@ -60,7 +60,7 @@ public record ClipImageProcessor(boolean doResize, int shortestEdge, PilResize.F
     return new int[] {crop.get("width").asInt(), crop.get("height").asInt()};
   }
 
-  private static float[] triple(ConfigNode c, String key) {
+  static float[] triple(ConfigNode c, String key) {
     JsonNode v = c.json().get(key);
     if (v == null || !v.isArray() || v.size() != 3) {
       throw new UserError(c.file() + ": key '" + key + "' should be a list of 3 numbers, found " + v);
@@ -69,7 +69,7 @@ public record ClipImageProcessor(boolean doResize, int shortestEdge, PilResize.F
   }
 
   /** PIL's resampling codes as transformers stores them. */
-  private static PilResize.Filter filter(ConfigNode c, int code) {
+  static PilResize.Filter filter(ConfigNode c, int code) {
     return switch (code) {
       case 1 -> PilResize.Filter.LANCZOS;
       case 2 -> PilResize.Filter.BILINEAR;

@@ -5,8 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * OpenCV's {@code cv2.dnn.NMSBoxes(boxes, scores, scoreThreshold, nmsThreshold)} on integer
- * rectangles (eta 1, no top-k): class-agnostic greedy suppression.
+ * OpenCV's {@code cv2.dnn.NMSBoxes(boxes, scores, scoreThreshold, nmsThreshold)} (eta 1, no top-k):
+ * class-agnostic greedy suppression, on integer {@code Rect}s (NudeNet 3.0.8) or float {@code Rect2d}s
+ * (NudeNet 3.4.2); integers held as doubles give the {@code Rect} results exactly.
  * <ol>
  *   <li>keep the indices with {@code score > scoreThreshold} (strict), stable-sorted by score,
  *       highest first (ties keep their input order);
@@ -15,14 +16,15 @@ import java.util.List;
  * </ol>
  * Overlap is {@code 1 - (float) jaccardDistance(a, b)} with OpenCV's {@code Rect} semantics: area =
  * width x height; the intersection is empty when either rectangle is (width or height <= 0) or they
- * do not overlap; when the two areas add up to <= 0 the distance is 0 (overlap 1).
+ * do not overlap; when the two areas add up to <= 0 ({@code Rect2d}: {@code <= DBL_EPSILON}) the
+ * distance is 0 (overlap 1: two empty boxes suppress each other).
  */
 public final class NmsBoxes {
   private NmsBoxes() {}
 
-  /** An OpenCV {@code Rect}: top-left corner and size in pixels. */
-  public record Rect(int x, int y, int width, int height) {
-    int area() {
+  /** An OpenCV {@code Rect} / {@code Rect2d}: top-left corner and size in pixels. */
+  public record Rect(double x, double y, double width, double height) {
+    double area() {
       return width * height;
     }
 
@@ -52,19 +54,26 @@ public final class NmsBoxes {
 
   /** {@code rectOverlap}: intersection over union as OpenCV computes it (double, then float). */
   static float overlap(Rect a, Rect b) {
-    int aa = a.area();
-    int ab = b.area();
-    if (aa + ab <= 0) return 1f; // jaccardDistance returns 0 for two empty areas
+    double aa = a.area();
+    double ab = b.area();
+    if (aa + ab <= Math.ulp(1.0)) return 1f; // jaccardDistance returns 0 for two empty areas (int Rect: <= 0)
     double inter = intersectionArea(a, b);
     double distance = 1.0 - inter / ((aa + ab) - inter);
     return 1f - (float) distance;
   }
 
-  /** {@code (a & b).area()}. */
-  static int intersectionArea(Rect a, Rect b) {
+  /**
+   * {@code (a & b).area()} as OpenCV 4's {@code operator&=} computes it: the rectangle further left
+   * (top) decides, {@code width = min(left.width - (right.x - left.x), right.width)}.
+   */
+  static double intersectionArea(Rect a, Rect b) {
     if (a.empty() || b.empty()) return 0;
-    int w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-    int h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+    Rect x0 = a.x < b.x ? a : b;
+    Rect x1 = a.x < b.x ? b : a;
+    Rect y0 = a.y < b.y ? a : b;
+    Rect y1 = a.y < b.y ? b : a;
+    double w = Math.min(x0.width - (x1.x - x0.x), x1.width);
+    double h = Math.min(y0.height - (y1.y - y0.y), y1.height);
     return w > 0 && h > 0 ? w * h : 0;
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * NudeNet 3.x's {@code _postprocess}: from the raw output {@code [1, 4 + 18, A]} (per anchor cx, cy, w,
- * h in detector pixels, then 18 class scores) to boxes in the original picture.
+ * h in detector pixels, then 18 class scores) to boxes in the original picture. 3.0.8:
  * <ol>
  *   <li>per anchor the best class (first on ties) and its score; anchors scoring {@code >= 0.2} are
  *       candidates;
@@ -14,6 +14,8 @@ import java.util.List;
  *       floats and ints are cast to float32), Python's round (half to even);
  *   <li>{@link NmsBoxes} with score threshold 0.25 and IoU threshold 0.45, over all classes together.
  * </ol>
+ * 3.4.2 keeps steps 1 and 3; its boxes are float32, clipped to the picture ({@link SquarePad#box}), go
+ * through NMS as float {@code Rect2d}s and are truncated to ints afterwards.
  */
 public final class NudeNetDecoder {
   private NudeNetDecoder() {}
@@ -29,9 +31,26 @@ public final class NudeNetDecoder {
    * @param output {@code [4 + 18, A]} row-major (the batch dimension dropped)
    */
   public static Decoded decode(float[] output, int anchors, Letterbox box) {
+    float rf = (float) box.resizeFactor();
+    return decode(output, anchors, (cx, cy, w, h) -> new NmsBoxes.Rect(corner(cx, w, box.padLeft(), rf),
+        corner(cy, h, box.padTop(), rf), round(w * rf), round(h * rf)));
+  }
+
+  /** NudeNet 3.4.2's {@code _postprocess} of the output for a {@link SquarePad}ded picture. */
+  public static Decoded decode(float[] output, int anchors, SquarePad pad) {
+    return decode(output, anchors, pad::box);
+  }
+
+  /** A detector box (centre and size, detector pixels) in the original picture. */
+  @FunctionalInterface
+  interface BoxMap {
+    NmsBoxes.Rect map(float cx, float cy, float w, float h);
+  }
+
+  /** Candidates, their boxes by {@code map}, NMS; kept boxes truncated to ints ({@code int(x)}). */
+  static Decoded decode(float[] output, int anchors, BoxMap map) {
     int rows = 4 + NudeNetLabel.COUNT;
     if (output.length != rows * anchors) throw new IllegalArgumentException("output holds " + output.length + " values, not " + rows + "x" + anchors);
-    float rf = (float) box.resizeFactor();
     List<NmsBoxes.Rect> rects = new ArrayList<>();
     List<NudeNetLabel> labels = new ArrayList<>();
     float[] scores = new float[anchors];
@@ -54,8 +73,7 @@ public final class NudeNetDecoder {
       float cy = output[anchors + a];
       float w = output[2 * anchors + a];
       float h = output[3 * anchors + a];
-      rects.add(new NmsBoxes.Rect(corner(cx, w, box.padLeft(), rf), corner(cy, h, box.padTop(), rf),
-          round(w * rf), round(h * rf)));
+      rects.add(map.map(cx, cy, w, h));
       labels.add(NudeNetLabel.ofClassId(best));
       scores[n++] = max;
     }
@@ -63,7 +81,7 @@ public final class NudeNetDecoder {
     List<Detection> out = new ArrayList<>();
     for (int i : NmsBoxes.keep(rects, candidateScores, NMS_SCORE, NMS_IOU)) {
       NmsBoxes.Rect r = rects.get(i);
-      out.add(new Detection(labels.get(i), candidateScores[i], r.x(), r.y(), r.width(), r.height()));
+      out.add(new Detection(labels.get(i), candidateScores[i], (int) r.x(), (int) r.y(), (int) r.width(), (int) r.height()));
     }
     return new Decoded(n, out);
   }
