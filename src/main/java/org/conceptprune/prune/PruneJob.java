@@ -14,7 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.io.checkpoint.Component;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
