@@ -29,6 +29,7 @@ final class LocalSlurm implements AutoCloseable {
   final Path dir;
   final Path conf;
   private final List<Process> daemons = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
 
   private LocalSlurm(Path dir) {
     this.dir = dir;
@@ -160,6 +161,7 @@ final class LocalSlurm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(dir.resolve(daemon + ".out").toFile());
     pb.environment().put("SLURM_CONF", conf.toString());
     daemons.add(pb.start());
+    names.add(daemon);
   }
 
   interface Check {
@@ -170,8 +172,9 @@ final class LocalSlurm implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       if (c.ok()) return;
-      for (Process p : daemons) {
-        if (!p.isAlive()) skipUnless(false, "Slurm could not start: a daemon exited with " + p.exitValue() + tails(logs));
+      for (int i = 0; i < daemons.size(); i++) {
+        Process p = daemons.get(i);
+        if (!p.isAlive()) skipUnless(false, "Slurm could not start: " + names.get(i) + " exited with " + p.exitValue() + tails(logs));
       }
       Thread.sleep(200);
     }
@@ -223,7 +226,7 @@ final class LocalSlurm implements AutoCloseable {
   /** Cancels this cluster's jobs and stops the daemons, slurmd first, munged last. */
   @Override
   public void close() {
-    if (daemons.size() == DAEMONS.size()) {
+    if (daemons.size() == DAEMONS.size() && daemons.stream().allMatch(Process::isAlive)) {
       client(List.of("scancel", "-u", System.getProperty("user.name")), dir, Map.of(), 10);
     }
     for (int i = daemons.size() - 1; i >= 0; i--) {
@@ -237,5 +240,6 @@ final class LocalSlurm implements AutoCloseable {
       }
     }
     daemons.clear();
+    names.clear();
   }
 }
