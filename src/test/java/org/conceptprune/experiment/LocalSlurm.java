@@ -114,6 +114,17 @@ final class LocalSlurm implements AutoCloseable {
     return Map.of("SLURM_CONF", conf.toString());
   }
 
+  /**
+   * The environment in which the launcher (./conceptprune) runs this test's classes ({@code mvn test}
+   * has built no jar yet) with the java that runs this test.
+   */
+  static Map<String, String> launcherEnv() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("CONCEPTPRUNE_CLASSPATH", System.getProperty("java.class.path"));
+    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + System.getenv("PATH"));
+    return env;
+  }
+
   record Run(int code, String out) {}
 
   /**

@@ -32,10 +32,7 @@ class SlurmJobArrayTest {
     long t0 = System.nanoTime();
     Path checkout = Path.of("").toAbsolutePath();
     Path root = tmp.resolve("runs");
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
-        "CONCEPTPRUNE_CLASSPATH", System.getProperty("java.class.path"),
-        // the java that runs this test, for the launcher in the job
-        "PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + System.getenv("PATH")));
+    Map<String, String> env = LocalSlurm.launcherEnv();
     try (LocalSlurm slurm = LocalSlurm.start(tmp.resolve("slurm"))) {
       long started = System.nanoTime();
       List<String> sbatch = new ArrayList<>(List.of("sbatch", "--array=0-1", "--cpus-per-task=1", "--wait",
