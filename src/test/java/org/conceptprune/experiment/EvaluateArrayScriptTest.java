@@ -53,6 +53,10 @@ class EvaluateArrayScriptTest {
     assertTrue(lost.out().strip().equals("error: cannot find the conceptprune checkout: call sbatch from it, or set CONCEPTPRUNE_HOME"), lost.out());
     env.put("CONCEPTPRUNE_HOME", CHECKOUT.toString());
     assertEquals(0, script(spooled, tmp, env, "runs", "--", "--help").code());
+    // I N given (a rerun of one shard, PBS, ssh) win over the array's variables
+    LocalSlurm.Run explicit = script(spooled, tmp, env, "2", "4", "runs", "--", "--help");
+    assertEquals(0, explicit.code(), explicit.out());
+    assertTrue(explicit.out().contains("conceptprune: shard 2/4 into runs/shard-2"), explicit.out());
   }
 
   @Test
