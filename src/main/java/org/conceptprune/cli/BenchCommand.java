@@ -19,7 +19,7 @@ import org.conceptprune.nn.Ops;
 import org.conceptprune.nn.WeightLoader;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.TorchRandom;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,12 +65,12 @@ public final class BenchCommand implements Callable<Integer> {
     model.inputs().check("--json", json);
     var out = spec.commandLine().getOut();
     ObjectNode r = new ObjectMapper().createObjectNode();
-    r.put("runtime", Runtime.describe());
+    r.put("runtime", TorchRuntime.describe());
     r.put("model", model.model.toString());
     r.put("cpu", cpuName());
     r.put("rss_before_load_mb", rssMb("VmRSS"));
     if (sizes.isEmpty() || sizes.get(0) <= 0) sizes = List.of();
-    r.put("precision", Runtime.precision().cliName());
+    r.put("precision", TorchRuntime.precision().cliName());
     r.put("loadavg_before", loadAvg());
     if (comparePrecision) {
       PrecisionBench.run(model.model, model.config, sizes, calls, r, out);
@@ -86,11 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Load time and peak RSS, then seconds per call at each size, in the configured precision. */
   private void timeUnet(ObjectNode r, java.io.PrintWriter out) {
-    try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = Runtime.newManager()) {
+    try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = TorchRuntime.newManager()) {
       long t0 = System.nanoTime();
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
       TensorSource w = src.weights(Component.UNET);
-      WeightLoader.load("unet", unet, w, m, k -> false, Runtime.unetType());
+      WeightLoader.load("unet", unet, w, m, k -> false, TorchRuntime.unetType());
       double load = (System.nanoTime() - t0) / 1e9;
       long params = unet.parameterCount();
       String dtypes = w.tensors().values().stream().map(i -> i.dtype().name()).distinct().sorted().toList().toString();
@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
       r.put("peak_rss_after_load_mb", rssMb("VmHWM"));
       r.put("peak_rss_after_load_over_fp32_size", rssMb("VmHWM") / (params * 4 / 1e6));
       out.printf("runtime: %s%nUNet: %,d parameters %s, fp32 size %.0f MB, loaded in %.1f s, peak RSS %.0f MB (%.2fx fp32 size)%n",
-          Runtime.describe(), params, dtypes, params * 4 / 1e6, load, rssMb("VmHWM"), rssMb("VmHWM") / (params * 4 / 1e6));
+          TorchRuntime.describe(), params, dtypes, params * 4 / 1e6, load, rssMb("VmHWM"), rssMb("VmHWM") / (params * 4 / 1e6));
       ArrayNode rows = r.putArray("sizes");
       for (int size : sizes) {
         int lat = size / 8;

@@ -28,7 +28,7 @@ final class PrecisionBench {
   static void run(Path model, Path config, List<Integer> sizes, int calls, ObjectNode r, PrintWriter out) {
     Precision.Choice auto = Precision.resolve(Precision.AUTO, Precision.cpuFlags());
     r.put("auto_precision_here", auto.precision().cliName());
-    try (ModelSource src = ModelSource.open(model, config); NDManager m = org.conceptprune.runtime.Runtime.newManager()) {
+    try (ModelSource src = ModelSource.open(model, config); NDManager m = org.conceptprune.runtime.TorchRuntime.newManager()) {
       UNet2DConditionModel fp32 = new UNet2DConditionModel(src.unetConfig());
       WeightLoader.load("unet", fp32, src.weights(Component.UNET), m, k -> false, DataType.FLOAT32);
       UNet2DConditionModel bf16 = new UNet2DConditionModel(src.unetConfig());

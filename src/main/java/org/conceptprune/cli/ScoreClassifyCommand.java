@@ -24,7 +24,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -83,12 +83,12 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     float[] logits;
     int classes;
     // The checkpoint is opened (its header checked) before the pictures are read.
-    try (TensorSource src = WeightFiles.open(model); NDManager m = Runtime.newManager()) {
+    try (TensorSource src = WeightFiles.open(model); NDManager m = TorchRuntime.newManager()) {
       for (int i = 0; i < n; i++) {
         System.arraycopy(ImageNetTransforms.apply(RgbImage.read(files.get(i))), 0, pixels, i * PIXELS, PIXELS);
       }
-      ResNet50 net = ResNet50.load(src, m, Runtime.computeType());
-      err.println("runtime: " + Runtime.describe());
+      ResNet50 net = ResNet50.load(src, m, TorchRuntime.computeType());
+      err.println("runtime: " + TorchRuntime.describe());
       classes = net.classes();
       logits = new float[n * classes];
       long t0 = System.nanoTime();

@@ -17,7 +17,7 @@ import org.conceptprune.eval.clip.ClipScoreState;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -95,7 +95,7 @@ public final class ScoreClipCommand implements Callable<Integer> {
 
     PrintWriter o = spec.commandLine().getOut();
     try (ClipEvaluator clip = ClipEvaluator.load(model)) {
-      spec.commandLine().getErr().println("runtime: " + Runtime.describe());
+      spec.commandLine().getErr().println("runtime: " + TorchRuntime.describe());
       int d = clip.projectionDim();
       int s = clip.imageSize();
       float[] pixels = noPixelValues ? null : new float[pixelFloats(n, s)];

@@ -24,7 +24,7 @@ import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.nn.Ops;
 import org.conceptprune.pipeline.Conditioning;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
@@ -146,7 +146,7 @@ public final class ToyTrainer {
 
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
-    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
+    log.accept("runtime: " + TorchRuntime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
         "; batch %d, lr %.1e, loss weight %s; world %s; captions %s", o.batch(), o.lr(), o.lossWeight(), o.world(),
         o.wording().name().toLowerCase(Locale.ROOT)));
     Path dir = o.out();
@@ -158,7 +158,7 @@ public final class ToyTrainer {
     }
     o.design().writeConfigs(dir, scaling);
     ToyModel.writeWorld(dir, o.world());
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
       if (reuseVae) {
         Checkpoints.load("vae", vae, dir.resolve(VAE_FILE), m);
@@ -407,7 +407,7 @@ public final class ToyTrainer {
     meta.put("toy_seed", Long.toString(o.seed()));
     meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
     // libtorch's reduction order may differ with the thread count: a bit-for-bit rerun uses the same
-    meta.put("toy_threads", Integer.toString(Runtime.threads()));
+    meta.put("toy_threads", Integer.toString(TorchRuntime.threads()));
     meta.put("toy_design", describe(o));
     meta.put("toy_world", o.world().name());
     meta.put("toy_captions", o.wording().name().toLowerCase(Locale.ROOT));

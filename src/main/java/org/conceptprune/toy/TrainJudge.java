@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Ema;
 import org.conceptprune.toy.train.Grads;
@@ -70,8 +70,8 @@ public final class TrainJudge {
     double budget = minutes * 60;
     JudgeNet.Config cfg = JudgeNet.Config.defaults(w);
     JudgeNet net = new JudgeNet(cfg);
-    try (NDManager m = Runtime.newManager()) {
-      log.accept("runtime: " + Runtime.describe() + "; world " + w);
+    try (NDManager m = TorchRuntime.newManager()) {
+      log.accept("runtime: " + TorchRuntime.describe() + "; world " + w);
       ParamInit.init(net, m, seed);
       AdamW opt = new AdamW(net.parameters(), 3e-3f, 0.9f, 0.99f, 1e-8f, 0.05f, null).clipGradNorm(2f);
       Ema ema = new Ema(net, 0.995f);

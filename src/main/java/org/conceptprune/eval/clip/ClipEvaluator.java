@@ -19,7 +19,7 @@ import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.model.clip.ClipVisionConfig;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -70,9 +70,9 @@ public final class ClipEvaluator implements AutoCloseable {
       throw new UserError(dir.resolve(PREPROCESSOR) + ": crop_size " + processor.cropWidth() + "x" + processor.cropHeight()
           + " does not match the model's image_size " + s + " (config.json vision_config)");
     }
-    NDManager m = Runtime.newManager();
+    NDManager m = TorchRuntime.newManager();
     try (TensorSource w = ShardedSafetensors.open(dir)) {
-      WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, Runtime.computeType());
+      WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, TorchRuntime.computeType());
     } catch (RuntimeException e) {
       m.close();
       throw e;
@@ -156,7 +156,7 @@ public final class ClipEvaluator implements AutoCloseable {
       int b = Math.min(BATCH, n - b0);
       try (NDManager bm = manager.newSubManager()) {
         NDArray x = bm.create(Arrays.copyOfRange(pixelValues, b0 * per, (b0 + b) * per), new Shape(b, 3, s, s))
-            .toType(Runtime.computeType(), false);
+            .toType(TorchRuntime.computeType(), false);
         float[] e = model.imageFeatures(x).toType(DataType.FLOAT32, false).toFloatArray();
         System.arraycopy(e, 0, out, b0 * p, b * p);
       }
