@@ -231,4 +231,35 @@ public final class ClipEvaluator implements AutoCloseable {
   public void close() {
     manager.close();
   }
+
+  /**
+   * Reads, preprocesses and embeds image files a batch at a time: image_embeds [N, P]; the pixel
+   * values [N, 3, S, S] are copied into {@code pixels} when it is not null.
+   */
+  public float[] embedImages(List<Path> images, float[] pixels) {
+    int n = images.size();
+    int s = imageSize();
+    int per = 3 * s * s;
+    int d = projectionDim();
+    float[] embeds = new float[n * d];
+    for (int b0 = 0; b0 < n; b0 += BATCH) {
+      int b = Math.min(BATCH, n - b0);
+      float[] batch = new float[b * per];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(pixelValues(RgbImage.read(images.get(b0 + i))), 0, batch, i * per, per);
+      }
+      if (pixels != null) System.arraycopy(batch, 0, pixels, b0 * per, b * per);
+      System.arraycopy(imageEmbeds(batch), 0, embeds, b0 * d, b * d);
+    }
+    return embeds;
+  }
+
+  /** N * 3 * S * S, which must fit one Java array (and one safetensors buffer). */
+  public static int pixelFloats(int n, int s) {
+    long f = (long) n * 3 * s * s;
+    if (f > Integer.MAX_VALUE - 8) {
+      throw new UserError(n + " images make " + (f * 4 >> 30) + " GiB of pixel_values; pass --no-pixel-values");
+    }
+    return (int) f;
+  }
 }
