@@ -78,10 +78,6 @@ public final class ToyTrainer {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipText, Wording.GRAMMAR);
     }
 
-    public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {
-      this(out, seed, vaeMinutes, unetMinutes, design, batch, 1e-3, LossWeight.V, 0, 0);
-    }
-
     /** The classic world, the seeded random text encoder. */
     public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
         double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
@@ -130,19 +126,6 @@ public final class ToyTrainer {
   }
   static final String UNET_FILE = "unet/diffusion_pytorch_model.safetensors";
   static final String TEXT_FILE = "text_encoder/model.safetensors";
-
-  public static void main(String[] args) {
-    Path out = Path.of(args[0]);
-    long seed = args.length > 1 ? Long.parseLong(args[1]) : 0;
-    double vm = args.length > 2 ? Double.parseDouble(args[2]) : 6;
-    double um = args.length > 3 ? Double.parseDouble(args[3]) : 40;
-    ToyDesign d = ToyDesign.defaults();
-    if (args.length > 5) {
-      d = new ToyDesign(d.unetChannels(), d.heads(), Integer.parseInt(args[5]), d.layersPerBlock(),
-          Integer.parseInt(args[4]), d.textLayers(), d.textHeads(), d.tokenStd(), d.ffMult());
-    }
-    train(new Options(out, seed, vm, um, d, 64), System.out::println);
-  }
 
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
