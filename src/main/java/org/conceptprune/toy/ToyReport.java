@@ -260,20 +260,6 @@ public final class ToyReport {
   }
 
   /** Probe: {@code ToyReport MODEL_DIR [K] [T_HAT] [PER_PAIR]}: ablations and erasure of style 0 and object 0. */
-  public static void main(String[] a) {
-    Path model = Path.of(a[0]);
-    double k = a.length > 1 ? Double.parseDouble(a[1]) : 0.02;
-    int t = a.length > 2 ? Integer.parseInt(a[2]) : 10;
-    int per = a.length > 3 ? Integer.parseInt(a[3]) : 1;
-    World w = ToyModel.world(model);
-    try (StableDiffusion sd = StableDiffusion.loadFolder(model); ToyJudge j = ToyModel.judge(model)) {
-      Options o = new Options(k, t, List.of(new int[] {1, 0}, new int[] {1, Math.min(8, w.numStyles() - 1)}, new int[] {0, 0}),
-          per, 4, null, null, 0, Sampling.defaults(), w);
-      Map<String, Object> r = run(sd, j, o, System.out::println);
-      writeJson(r, model.resolveSibling(model.getFileName() + ".eval.json"));
-    }
-  }
-
   /**
    * ConceptPrune's drop of the erased accuracy over random pruning's; null (undefined) when random
    * pruning did not lower it, instead of a division by ~0 (it read 2.5e8 in a report).
