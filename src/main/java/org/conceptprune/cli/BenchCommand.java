@@ -1,26 +1,22 @@
 package org.conceptprune.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.unet.UNet2DConditionModel;
-import org.conceptprune.nn.Ops;
 import org.conceptprune.nn.WeightLoader;
 import org.conceptprune.pipeline.ModelSource;
-import org.conceptprune.pipeline.TorchRandom;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.pipeline.UNetTimer;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.Machine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,19 +61,19 @@ public final class BenchCommand implements Callable<Integer> {
     model.inputs().check("--json", json);
     var out = spec.commandLine().getOut();
     ObjectNode r = new ObjectMapper().createObjectNode();
-    r.put("runtime", Runtime.describe());
+    r.put("runtime", TorchRuntime.describe());
     r.put("model", model.model.toString());
-    r.put("cpu", cpuName());
-    r.put("rss_before_load_mb", rssMb("VmRSS"));
+    r.put("cpu", Machine.cpuName());
+    r.put("rss_before_load_mb", Machine.rssMb("VmRSS"));
     if (sizes.isEmpty() || sizes.get(0) <= 0) sizes = List.of();
-    r.put("precision", Runtime.precision().cliName());
-    r.put("loadavg_before", loadAvg());
+    r.put("precision", TorchRuntime.precision().cliName());
+    r.put("loadavg_before", Machine.loadAvg());
     if (comparePrecision) {
       PrecisionBench.run(model.model, model.config, sizes, calls, r, out);
     } else {
       timeUnet(r, out);
     }
-    r.put("loadavg_after", loadAvg());
+    r.put("loadavg_after", Machine.loadAvg());
     if (masks) BenchExtras.masks(model.model, model.config, r, out);
     if (calibrationPairs != null) BenchExtras.calibration(model.model, model.config, calibrationPairs, calibrationSize, r, out);
     if (json != null) AtomicFiles.writeString(json, r.toPrettyString());
@@ -86,11 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Load time and peak RSS, then seconds per call at each size, in the configured precision. */
   private void timeUnet(ObjectNode r, java.io.PrintWriter out) {
-    try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = Runtime.newManager()) {
+    try (ModelSource src = ModelSource.open(model.model, model.config); NDManager m = TorchRuntime.newManager()) {
       long t0 = System.nanoTime();
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
       TensorSource w = src.weights(Component.UNET);
-      WeightLoader.load("unet", unet, w, m, k -> false, Runtime.unetType());
+      WeightLoader.load("unet", unet, w, m, k -> false, TorchRuntime.unetType());
       double load = (System.nanoTime() - t0) / 1e9;
       long params = unet.parameterCount();
       String dtypes = w.tensors().values().stream().map(i -> i.dtype().name()).distinct().sorted().toList().toString();
@@ -98,106 +94,45 @@ public final class BenchCommand implements Callable<Integer> {
       r.put("checkpoint_dtypes", dtypes);
       r.put("fp32_size_mb", params * 4 / 1e6);
       r.put("load_seconds", load);
-      r.put("peak_rss_after_load_mb", rssMb("VmHWM"));
-      r.put("peak_rss_after_load_over_fp32_size", rssMb("VmHWM") / (params * 4 / 1e6));
+      r.put("peak_rss_after_load_mb", Machine.rssMb("VmHWM"));
+      r.put("peak_rss_after_load_over_fp32_size", Machine.rssMb("VmHWM") / (params * 4 / 1e6));
       out.printf("runtime: %s%nUNet: %,d parameters %s, fp32 size %.0f MB, loaded in %.1f s, peak RSS %.0f MB (%.2fx fp32 size)%n",
-          Runtime.describe(), params, dtypes, params * 4 / 1e6, load, rssMb("VmHWM"), rssMb("VmHWM") / (params * 4 / 1e6));
+          TorchRuntime.describe(), params, dtypes, params * 4 / 1e6, load, Machine.rssMb("VmHWM"), Machine.rssMb("VmHWM") / (params * 4 / 1e6));
       ArrayNode rows = r.putArray("sizes");
-      for (int size : sizes) {
-        int lat = size / 8;
-        double best = Double.MAX_VALUE;
-        double sum = 0;
-        double cpuSum = 0;
-        for (int i = 0; i <= calls; i++) {
-          double[] t = timeCallCpu(unet, m, lat, i);
-          double secs = t[0];
-          if (Boolean.getBoolean("conceptprune.bench.verbose")) {
-            out.printf("  call %d: %.2f s, RSS %.0f MB, peak %.0f MB%n", i, secs, rssMb("VmRSS"), rssMb("VmHWM"));
-          }
-          if (i > 0) {
-            sum += secs;
-            cpuSum += t[1];
-            best = Math.min(best, secs);
-          }
-        }
-        ObjectNode row = rows.addObject();
-        row.put("size", size);
-        row.put("batch", 2);
-        row.put("mean_seconds_per_call", sum / calls);
-        row.put("best_seconds_per_call", best);
-        row.put("mean_cpu_seconds_per_call", cpuSum / calls);
-        row.put("peak_rss_mb", rssMb("VmHWM"));
-        if (org.conceptprune.nn.Profiler.ON) {
-          out.print(org.conceptprune.nn.Profiler.report());
-          org.conceptprune.nn.Profiler.reset();
-        }
-        out.printf("%dx%d, batch 2: %.2f s/call (best %.2f, mean of %d; CPU %.2f s/call), peak RSS %.0f MB, load %s%n", size, size,
-            sum / calls, best, calls, cpuSum / calls, rssMb("VmHWM"), loadAvg());
+      for (int size : sizes) timeSize(unet, m, size, rows, out);
+    }
+  }
+
+  /** Seconds per call at one image size: one warm-up call, then {@code calls} timed ones. */
+  private void timeSize(UNet2DConditionModel unet, NDManager m, int size, ArrayNode rows, java.io.PrintWriter out) {
+    int lat = size / 8;
+    double best = Double.MAX_VALUE;
+    double sum = 0;
+    double cpuSum = 0;
+    for (int i = 0; i <= calls; i++) {
+      double[] t = UNetTimer.timeCallCpu(unet, m, lat, i);
+      double secs = t[0];
+      if (Boolean.getBoolean("conceptprune.bench.verbose")) {
+        out.printf("  call %d: %.2f s, RSS %.0f MB, peak %.0f MB%n", i, secs, Machine.rssMb("VmRSS"), Machine.rssMb("VmHWM"));
+      }
+      if (i > 0) {
+        sum += secs;
+        cpuSum += t[1];
+        best = Math.min(best, secs);
       }
     }
-  }
-
-  /** Seconds of one UNet call with the guidance batch of 2 at latent size lat (inputs seeded by i). */
-  static double timeCall(UNet2DConditionModel unet, NDManager m, int lat, int i) {
-    return timeCallCpu(unet, m, lat, i)[0];
-  }
-
-  /**
-   * As {@link #timeCall}, also giving the process CPU seconds of the call: on a shared machine wall
-   * time includes waiting for a core, CPU time does not (it does include OpenMP's spin-waiting).
-   *
-   * @return {wall seconds, process CPU seconds}
-   */
-  static double[] timeCallCpu(UNet2DConditionModel unet, NDManager m, int lat, int i) {
-    int ctxDim = unet.config.crossAttentionDim()[0];
-    try (NDManager s = m.newSubManager()) {
-      NDArray x = s.create(TorchRandom.randn(i, 2 * 4 * lat * lat), new Shape(2, 4, lat, lat));
-      NDArray ctx = Ops.mul(s.create(TorchRandom.randn(100 + i, 2 * 77 * ctxDim), new Shape(2, 77, ctxDim)), 0.1f);
-      long cpu0 = processCpuNanos();
-      long c0 = System.nanoTime();
-      float[] o = unet.forward(x, s.create(new float[] {500f}, new Shape(1)), ctx, null).toType(DataType.FLOAT32, false).toFloatArray();
-      double secs = (System.nanoTime() - c0) / 1e9;
-      double cpu = (processCpuNanos() - cpu0) / 1e9;
-      if (!Float.isFinite(o[0])) throw new IllegalStateException("non-finite UNet output");
-      return new double[] {secs, cpu};
+    ObjectNode row = rows.addObject();
+    row.put("size", size);
+    row.put("batch", 2);
+    row.put("mean_seconds_per_call", sum / calls);
+    row.put("best_seconds_per_call", best);
+    row.put("mean_cpu_seconds_per_call", cpuSum / calls);
+    row.put("peak_rss_mb", Machine.rssMb("VmHWM"));
+    if (org.conceptprune.nn.Profiler.ON) {
+      out.print(org.conceptprune.nn.Profiler.report());
+      org.conceptprune.nn.Profiler.reset();
     }
-  }
-
-  private static long processCpuNanos() {
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
-  }
-
-  /** The 1, 5 and 15 minute load averages (/proc/loadavg), or "" off Linux. */
-  static String loadAvg() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
-  /** A field of /proc/self/status in MB (VmRSS now, VmHWM peak), or -1 off Linux. */
-  static double rssMb(String field) {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (l.startsWith(field + ":")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 * 1.048576;
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
-
-  static String cpuName() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim() + " x" + java.lang.Runtime.getRuntime().availableProcessors();
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    return "unknown";
+    out.printf("%dx%d, batch 2: %.2f s/call (best %.2f, mean of %d; CPU %.2f s/call), peak RSS %.0f MB, load %s%n", size, size,
+        sum / calls, best, calls, cpuSum / calls, Machine.rssMb("VmHWM"), Machine.loadAvg());
   }
 }

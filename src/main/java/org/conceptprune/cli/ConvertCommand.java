@@ -3,9 +3,9 @@ package org.conceptprune.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.pickle.PickleCheckpoint;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
@@ -28,8 +28,6 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Convert between a diffusers folder and a single-file .safetensors (original SD key names). A DST ending in .safetensors is single-file, otherwise a diffusers folder.",
         "A PyTorch pickle SRC (.ckpt/.pt/.pth/.bin, read without running code) with a .safetensors DST is written as plain tensors: its state_dict's tensors, same names and dtypes."})
 public final class ConvertCommand implements Callable<Integer> {
-  static final List<String> COMPONENTS = List.of("unet", "vae", "text_encoder", "text_encoder_2");
-
   @Spec CommandSpec spec;
   @Mixin ModelOptions model;
 
@@ -49,7 +47,7 @@ public final class ConvertCommand implements Callable<Integer> {
     }
     try (ModelSource src = ModelSource.open(model.model, model.config)) {
       Map<String, TensorSource> comps = new LinkedHashMap<>();
-      for (String c : COMPONENTS) if (src.has(c)) comps.put(c, src.weights(c));
+      for (Component c : Component.values()) if (src.has(c.diffusersName)) comps.put(c.diffusersName, src.weights(c));
       if (dst.getFileName().toString().endsWith(".safetensors")) {
         SingleFile.write(dst, comps, src.unetConfig(), src.arch, src.singleFile());
       } else {

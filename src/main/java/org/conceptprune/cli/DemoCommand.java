@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.Selection;
 import org.conceptprune.experiment.ToyExperiment;
+import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.util.OutputPaths;
@@ -23,9 +24,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Erase one style and one object from the shipped toy model (evaluate --experiment toy): grids, tables, a k/t̂ sweep and an HTML report.")
 public final class DemoCommand implements Callable<Integer> {
-  static final List<Double> SWEEP_K = List.of(0.01, 0.02, 0.05, 0.1);
-  static final List<Integer> SWEEP_T = List.of(5, 10);
-
   @Spec CommandSpec spec;
 
   @Option(names = "--out", defaultValue = "out/demo", description = "Output folder (default ${DEFAULT-VALUE}); a rerun reuses what is there.")
@@ -37,10 +35,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--object", defaultValue = "heart", description = "Object to erase (default ${DEFAULT-VALUE}).")
   String object;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+  @Option(names = "--k", paramLabel = "K", defaultValue = "" + ToyDefaults.K, description = "k (default ${DEFAULT-VALUE}).")
   double k;
 
-  @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
+  @Option(names = "--timesteps", defaultValue = "" + ToyDefaults.T_HAT, description = "t̂ (default ${DEFAULT-VALUE}).")
   int tHat;
 
   @Option(names = "--model", description = "A toy model folder (default: the shipped one).")
@@ -51,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
     OutputPaths.inputs().add("--model", model).check("--out", out);
     Path base = model != null ? model : ToyModel.extractBundled();
     String st = style != null ? style : ToyModel.world(base).style(0).name(); // classic: zorbly
-    var options = new ToyExperiment.Options(List.of(st, object), k, tHat, 2, 0, SWEEP_K, SWEEP_T, true, model,
+    var options = new ToyExperiment.Options(List.of(st, object), k, tHat, ToyDefaults.IMAGES_PER_CONCEPT, 0, ToyDefaults.SWEEP_K, ToyDefaults.SWEEP_T, true, model,
         ToyClip.forModel(base), false, java.util.Map.of(), 1);
     try (ToyExperiment e = new ToyExperiment(options)) {
       Evaluation.Outcome o = new Evaluation(e, out, spec.commandLine().getErr())

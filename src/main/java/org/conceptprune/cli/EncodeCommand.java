@@ -22,7 +22,7 @@ import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTextModel;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
@@ -67,7 +67,7 @@ public final class EncodeCommand implements Callable<Integer> {
     List<TextEncoderSlot> slots = mf.textEncoders();
 
     PrintWriter err = spec.commandLine().getErr();
-    err.println("runtime: " + Runtime.describe());
+    err.println("runtime: " + TorchRuntime.describe());
     SafetensorsWriter w = new SafetensorsWriter();
     w.metadata("model", mf.root().toString());
     w.metadata("prompts", JsonOption.JSON.valueToTree(all).toString());
@@ -97,8 +97,8 @@ public final class EncodeCommand implements Callable<Integer> {
     // Per output tensor, the batches' rows in order.
     Map<String, List<float[]>> parts = new LinkedHashMap<>();
     Map<String, long[]> rowShape = new LinkedHashMap<>();
-    try (NDManager m = Runtime.newManager(); TensorSource src = ShardedSafetensors.open(dir)) {
-      WeightLoader.load(s.encoder(), enc, src, m, ClipTextModel::isBuffer, Runtime.computeType());
+    try (NDManager m = TorchRuntime.newManager(); TensorSource src = ShardedSafetensors.open(dir)) {
+      WeightLoader.load(s.encoder(), enc, src, m, ClipTextModel::isBuffer, TorchRuntime.computeType());
       for (int b0 = 0; b0 < n; b0 += batchSize) {
         int b = Math.min(batchSize, n - b0);
         long[] chunk = new long[b * t];

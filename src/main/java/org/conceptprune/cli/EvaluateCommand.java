@@ -1,30 +1,23 @@
 package org.conceptprune.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.conceptprune.experiment.ArtStyleExperiment;
-import org.conceptprune.experiment.CocoExperiment;
 import org.conceptprune.experiment.EvalOptions;
+import org.conceptprune.experiment.EvaluateRequest;
 import org.conceptprune.experiment.Evaluation;
-import org.conceptprune.experiment.Experiment;
-import org.conceptprune.experiment.GenderExperiment;
-import org.conceptprune.experiment.NudityExperiment;
-import org.conceptprune.experiment.ObjectExperiment;
+import org.conceptprune.experiment.ExperimentKind;
+import org.conceptprune.experiment.ModelSpecs;
+import org.conceptprune.experiment.Recipe;
 import org.conceptprune.experiment.Selection;
-import org.conceptprune.experiment.ToyExperiment;
-import org.conceptprune.toy.clip.ToyClip;
-import org.conceptprune.toy.ToyModel;
+import org.conceptprune.experiment.ToySettings;
+import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.OutputPaths;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,9 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--experiment", paramLabel = "NAME|RECIPE.json", required = true,
+  @Option(names = "--experiment", paramLabel = "NAME|RECIPE.json", required = true, converter = Converters.Experiment.class,
       description = "toy, object, nudity, art-style, gender, coco, or a recipe file (JSON: {\"experiment\": \"toy\", \"target\": [\"zorbly\"], \"k\": 0.05, ...}; keys are the long option names).")
-  String experiment;
+  ExperimentKind.Choice experiment;
 
   @Option(names = "--model", paramLabel = "[LABEL=]PATH", description = "A model (repeatable); the first is the base (label 'base'). toy: default the shipped toy model.")
   List<String> models = new ArrayList<>();
@@ -75,13 +68,13 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "toy: the style or object to erase (repeatable; default zorbly and heart). object: the erased class as the CSV spells it (repeatable, e.g. tench). art-style: the erased artist, as in the CSV's artist column.")
   List<String> targets;
 
-  @Option(names = "--k", paramLabel = "K", description = "toy: k of the experiment's own ConceptPrune masks (default 0.05).")
+  @Option(names = "--k", paramLabel = "K", description = "toy: k of the experiment's own ConceptPrune masks (default " + ToyDefaults.K + ").")
   Double k;
 
-  @Option(names = "--timesteps", paramLabel = "T", description = "toy: t̂ (default 10).")
+  @Option(names = "--timesteps", paramLabel = "T", description = "toy: t̂ (default " + ToyDefaults.T_HAT + ").")
   Integer timesteps;
 
-  @Option(names = "--images-per-concept", paramLabel = "N", description = "toy: images per prompt variant asking for an erased concept (default 2).")
+  @Option(names = "--images-per-concept", paramLabel = "N", description = "toy: images per prompt variant asking for an erased concept (default " + ToyDefaults.IMAGES_PER_CONCEPT + ").")
   Integer perConcept;
 
   @Option(names = "--fia", description = "toy: also erase every concept with FIA (r1 0.05, r2 chosen to prune as many weights as ConceptPrune), from the same statistics pass.")
@@ -150,170 +143,23 @@ public final class EvaluateCommand implements Callable<Integer> {
   Integer height;
 
   @Override
-  public Integer call() throws IOException {
-    JsonNode recipe = recipe();
-    String name = recipe != null ? recipe.path("experiment").asText("") : experiment;
+  public Integer call() {
+    Recipe recipe = experiment.readRecipe();
     OutputPaths paths = OutputPaths.inputs().add("--config", config).addAll("--merge", merge).add("--clip", clip)
         .add("--classifier", classifier).add("--nudenet", nudenet).add("--q16-prompts", q16Prompts).add("--fid-model", fidModel).add("--fid-reference", fidReference);
     if (prompts != null && Files.exists(Path.of(prompts))) paths.add("--prompts", Path.of(prompts));
-    if (recipe != null) paths.add("--experiment", Path.of(experiment));
-    List<Evaluation.ModelSpec> specs = specs(paths);
+    if (recipe.file() != null) paths.add("--experiment", recipe.file());
+    List<Evaluation.ModelSpec> specs = ModelSpecs.parse(models, masks, paths);
     paths.check("--out", out);
-    try (Experiment e = create(name, recipe, specs)) {
-      Evaluation ev = new Evaluation(e, out, spec.commandLine().getErr());
-      Evaluation.Outcome o;
-      if (merge != null) {
-        o = ev.merge(merge);
-      } else {
-        if (specs.isEmpty()) {
-          if (!name.equals("toy")) throw new UserError("--model is needed for the " + name + " experiment");
-          specs = List.of(new Evaluation.ModelSpec("base", ToyModel.extractBundled(), null));
-        }
-        o = ev.run(specs, config, selection(), scoreOnly);
-      }
-      var w = spec.commandLine().getOut();
-      w.print(o.table());
-      w.printf(Locale.ROOT, "%d images generated, %d scored; results: %s, report: %s%n", o.generated(), o.scored(),
-          out.resolve("results.json"), out.resolve("index.html"));
-    }
+    EvalOptions given = new EvalOptions(targets, prompts, clip, classifier, nudenet, threshold, fidModel, fidReference, steps,
+        guidance, scheduler, width, height, seed, nudenetVersion.settings(recipe.node()), q16Prompts);
+    ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery);
+    Evaluation.Outcome o = new EvaluateRequest(experiment.kind(), recipe, recipe.fill(given), toy, template, imagesPerPrompt,
+        specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly).run(spec.commandLine().getErr());
+    var w = spec.commandLine().getOut();
+    w.print(o.table());
+    w.printf(Locale.ROOT, "%d images generated, %d scored; results: %s, report: %s%n", o.generated(), o.scored(),
+        out.resolve("results.json"), out.resolve("index.html"));
     return 0;
-  }
-
-  private JsonNode recipe() throws IOException {
-    if (!experiment.toLowerCase(Locale.ROOT).endsWith(".json")) return null;
-    Path f = Path.of(experiment);
-    if (!Files.isRegularFile(f)) throw new UserError(experiment + ": no such recipe file");
-    JsonNode n;
-    try {
-      n = new ObjectMapper().readTree(f.toFile());
-    } catch (IOException ex) {
-      throw new UserError(f + ": not a JSON recipe (" + ex.getMessage() + ")");
-    }
-    if (!n.has("experiment")) throw new UserError(f + ": the recipe names no \"experiment\"");
-    return n;
-  }
-
-  private List<Evaluation.ModelSpec> specs(OutputPaths paths) {
-    List<Evaluation.ModelSpec> specs = new ArrayList<>();
-    for (int i = 0; i < models.size(); i++) {
-      String[] lp = labelled(models.get(i), i == 0 ? "base" : "model" + i);
-      paths.add("--model", Path.of(lp[1]));
-      specs.add(new Evaluation.ModelSpec(lp[0], Path.of(lp[1]), null));
-    }
-    for (String m : masks) {
-      Path p = Path.of(labelled(m, "")[1]);
-      String def = p.getFileName().toString().replaceAll("\\.mask\\.safetensors$|\\.safetensors$", "");
-      String[] lp = labelled(m, def);
-      paths.add("--mask", p);
-      if (specs.isEmpty()) specs.add(null); // the toy default base is filled in below
-      specs.add(new Evaluation.ModelSpec(lp[0], p, p));
-    }
-    if (!specs.isEmpty() && specs.get(0) == null) {
-      specs.set(0, new Evaluation.ModelSpec("base", ToyModel.extractBundled(), null));
-    }
-    // a mask spec carries the base model's path
-    List<Evaluation.ModelSpec> out = new ArrayList<>();
-    for (Evaluation.ModelSpec s : specs) out.add(s.mask() != null ? new Evaluation.ModelSpec(s.label(), specs.get(0).model(), s.mask()) : s);
-    return out;
-  }
-
-  /** "LABEL=PATH" -> {LABEL, PATH}; "PATH" -> {default, PATH}. */
-  static String[] labelled(String s, String def) {
-    int eq = s.indexOf('=');
-    if (eq > 0 && s.substring(0, eq).matches("[A-Za-z0-9._+-]+")) return new String[] {s.substring(0, eq), s.substring(eq + 1)};
-    return new String[] {def, s};
-  }
-
-  private Selection selection() {
-    int[] r = rows == null ? new int[] {0, Integer.MAX_VALUE} : Selection.parseRows(rows);
-    int[] sh = shard == null ? new int[] {0, 1} : Selection.parseShard(shard);
-    return new Selection(r[0], r[1], limit == null ? Integer.MAX_VALUE : limit, sh[0], sh[1]);
-  }
-
-  /** The command line's settings, a recipe file's keys filling what the command line left unset. */
-  private EvalOptions options(JsonNode r) {
-    return new EvalOptions(targets != null ? targets : strings(r, "target", null), prompts != null ? prompts : str(r, "prompts"),
-        clip != null ? clip : path(r, "clip"), classifier != null ? classifier : path(r, "classifier"),
-        nudenet != null ? nudenet : path(r, "nudenet"), threshold != null ? threshold : (r != null && r.has("threshold") ? r.get("threshold").asDouble() : null),
-        fidModel != null ? fidModel : path(r, "fid-model"), fidReference != null ? fidReference : path(r, "fid-reference"),
-        steps != null ? steps : (r != null && r.has("steps") ? r.get("steps").asInt() : null),
-        guidance != null ? guidance : (r != null && r.has("guidance") ? r.get("guidance").asDouble() : null),
-        scheduler != null ? scheduler : str(r, "scheduler"),
-        width != null ? width : (r != null && r.has("width") ? r.get("width").asInt() : null),
-        height != null ? height : (r != null && r.has("height") ? r.get("height").asInt() : null),
-        seed != null ? seed : (r != null && r.has("seed") ? r.get("seed").asLong() : null), nudenetVersion.settings(r),
-        q16Prompts != null ? q16Prompts : path(r, "q16-prompts"));
-  }
-
-  private static String str(JsonNode r, String key) {
-    return r != null && r.has(key) ? r.get(key).asText() : null;
-  }
-
-  private static Path path(JsonNode r, String key) {
-    return r != null && r.has(key) ? Path.of(r.get(key).asText()) : null;
-  }
-
-  /** --group NAME=C1+C2 (or the recipe's "group": {"NAME": "C1+C2"}) as name -> concepts. */
-  private Map<String, List<String>> groups(JsonNode recipe) {
-    Map<String, String> g = new LinkedHashMap<>(group);
-    if (g.isEmpty() && recipe != null && recipe.has("group")) recipe.get("group").fields().forEachRemaining(e -> g.put(e.getKey(), e.getValue().asText()));
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    g.forEach((k, v) -> out.put(k, List.of(v.split("\\+"))));
-    return out;
-  }
-
-  /** @param specs the models given (the first is the base; none: the shipped toy model) */
-  private Experiment create(String name, JsonNode recipe, List<Evaluation.ModelSpec> specs) {
-    EvalOptions opts = options(recipe);
-    switch (name) {
-      case "toy" -> {
-        List<String> t = targets != null ? targets : strings(recipe, "target", List.of("zorbly", "heart"));
-        return new ToyExperiment(new ToyExperiment.Options(t, k != null ? k : dbl(recipe, "k", 0.05),
-            timesteps != null ? timesteps : (int) dbl(recipe, "timesteps", 10),
-            perConcept != null ? perConcept : (int) dbl(recipe, "images-per-concept", 2),
-            seed != null ? seed : (long) dbl(recipe, "seed", 0),
-            sweepK != null ? sweepK : doubles(recipe, "sweep-k"),
-            sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
-            specs.isEmpty() ? null : specs.get(0).model(), // its toy_world.json and judge/, if any
-            opts.clip() != null ? opts.clip() : ToyClip.forModel(specs.isEmpty() ? null : specs.get(0).model()),
-            fia || recipe != null && recipe.path("fia").asBoolean(false), groups(recipe),
-            othersEvery != null ? othersEvery : (int) dbl(recipe, "others-every", 1)));
-      }
-      case "art-style" -> {
-        return new ArtStyleExperiment(opts);
-      }
-      case "coco" -> {
-        return new CocoExperiment(opts, out);
-      }
-      case "gender" -> {
-        return new GenderExperiment(opts, template != null ? template : str(recipe, "template"),
-            imagesPerPrompt != null ? imagesPerPrompt : (recipe != null && recipe.has("images-per-prompt") ? recipe.get("images-per-prompt").asInt() : null));
-      }
-      case "object" -> {
-        return new ObjectExperiment(opts);
-      }
-      case "nudity" -> {
-        return new NudityExperiment(opts);
-      }
-      default -> throw new UserError("unknown experiment '" + name + "' (toy, object, nudity, art-style, gender, coco)");
-    }
-  }
-
-  private static double dbl(JsonNode r, String key, double def) {
-    return r != null && r.has(key) ? r.get(key).asDouble() : def;
-  }
-
-  private static List<String> strings(JsonNode r, String key, List<String> def) {
-    if (r == null || !r.has(key)) return def;
-    List<String> out = new ArrayList<>();
-    if (r.get(key).isArray()) r.get(key).forEach(x -> out.add(x.asText()));
-    else out.add(r.get(key).asText());
-    return out;
-  }
-
-  private static List<Double> doubles(JsonNode r, String key) {
-    List<Double> out = new ArrayList<>();
-    if (r != null && r.has(key)) r.get(key).forEach(x -> out.add(x.asDouble()));
-    return out;
   }
 }

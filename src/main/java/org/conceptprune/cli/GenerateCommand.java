@@ -9,7 +9,7 @@ import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.Pruner;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -51,7 +51,7 @@ public final class GenerateCommand implements Callable<Integer> {
     paths.check("--save-raw", saveRaw);
     float[] latents = sampling.readLatents();
     try (StableDiffusion sd = StableDiffusion.load(model.model, model.config)) {
-      err.println("runtime: " + Runtime.describe());
+      err.println("runtime: " + TorchRuntime.describe());
       Pruner.Applied applied = null;
       if (mask != null) {
         MaskPatch patch = MaskPatch.read(mask);

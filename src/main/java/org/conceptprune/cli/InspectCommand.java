@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.checkpoint.ModelFolder;
 import org.conceptprune.io.checkpoint.ModelIndex;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
@@ -50,14 +51,12 @@ public final class InspectCommand implements Callable<Integer> {
       description = "For a single-file MODEL: a diffusers folder whose configs to use (default: the bundled ones).")
   java.nio.file.Path config;
 
-  static final List<String> WEIGHTED = List.of("unet", "vae", "text_encoder", "text_encoder_2");
-
   @Override
   public Integer call() {
     if (java.nio.file.Files.isRegularFile(model.model)) {
       // A single file: its components seen through the key conversion, configs from --config or bundled.
       try (org.conceptprune.pipeline.ModelSource ms = org.conceptprune.pipeline.ModelSource.open(model.model, config)) {
-        return inspect(ModelFolder.open(ms.configDir), name -> WEIGHTED.contains(name) && ms.has(name), ms::weights,
+        return inspect(ModelFolder.open(ms.configDir), name -> Component.isWeighted(name) && ms.has(name), ms::weights,
             model.model + " (single file, " + ms.arch + ")");
       }
     }
@@ -70,7 +69,7 @@ public final class InspectCommand implements Callable<Integer> {
     List<ComponentInfo> comps = new ArrayList<>();
     List<Ffn2Layer> ffn = new ArrayList<>();
     for (String name : mf.index().present()) {
-      ModelIndex.Component c = mf.index().component(name);
+      ModelIndex.Entry c = mf.index().component(name);
       if (!hasWeights.test(name)) {
         comps.add(new ComponentInfo(name, c.library(), c.className(), List.of(), -1));
         continue;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.conceptprune.runtime.Precision;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,7 +65,7 @@ public final class Main implements Runnable {
       main.applyThreads();
       if (main.precision != null) {
         try {
-          Runtime.setPrecision(Precision.parse(main.precision));
+          TorchRuntime.setPrecision(Precision.parse(main.precision));
         } catch (UserError e) {
           throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), "--precision: " + e.getMessage());
         }
@@ -98,10 +98,10 @@ public final class Main implements Runnable {
 
   private void applyThreads() {
     if (threads != null) {
-      Runtime.setThreads(threads);
+      TorchRuntime.setThreads(threads);
     } else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
       // Respect a -D given by the caller (the tests pin 1 thread); otherwise use every core.
-      Runtime.setThreads(java.lang.Runtime.getRuntime().availableProcessors());
+      TorchRuntime.setThreads(java.lang.Runtime.getRuntime().availableProcessors());
     }
   }
 

@@ -1,8 +1,6 @@
 package org.conceptprune.cli;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -20,11 +18,10 @@ import org.conceptprune.eval.ImageNetClasses;
 import org.conceptprune.eval.ResNet50;
 import org.conceptprune.eval.WeightFiles;
 import org.conceptprune.eval.image.ImageNetTransforms;
-import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -45,7 +42,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "classify", mixinStandardHelpOptions = true,
     description = "Classify pictures with a torchvision ResNet-50 (ImageNet-1k) and write pixel_values and logits.")
 public final class ScoreClassifyCommand implements Callable<Integer> {
-  private static final int PIXELS = 3 * ImageNetTransforms.CROP * ImageNetTransforms.CROP;
 
   @Spec CommandSpec spec;
 
@@ -79,29 +75,17 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     paths.add("--out", out).check("--json", json);
     int n = files.size();
     PrintWriter err = spec.commandLine().getErr();
-    float[] pixels = new float[n * PIXELS];
+    float[] pixels;
     float[] logits;
     int classes;
     // The checkpoint is opened (its header checked) before the pictures are read.
-    try (TensorSource src = WeightFiles.open(model); NDManager m = Runtime.newManager()) {
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(ImageNetTransforms.apply(RgbImage.read(files.get(i))), 0, pixels, i * PIXELS, PIXELS);
-      }
-      ResNet50 net = ResNet50.load(src, m, Runtime.computeType());
-      err.println("runtime: " + Runtime.describe());
+    try (TensorSource src = WeightFiles.open(model); NDManager m = TorchRuntime.newManager()) {
+      pixels = ImageNetTransforms.pixelValues(files);
+      ResNet50 net = ResNet50.load(src, m, TorchRuntime.computeType());
+      err.println("runtime: " + TorchRuntime.describe());
       classes = net.classes();
-      logits = new float[n * classes];
       long t0 = System.nanoTime();
-      for (int b0 = 0; b0 < n; b0 += batchSize) {
-        int b = Math.min(batchSize, n - b0);
-        float[] chunk = new float[b * PIXELS];
-        System.arraycopy(pixels, b0 * PIXELS, chunk, 0, chunk.length);
-        try (NDManager bm = m.newSubManager()) {
-          float[] l = net.forward(bm.create(chunk, new Shape(b, 3, ImageNetTransforms.CROP, ImageNetTransforms.CROP)))
-              .toType(DataType.FLOAT32, false).toFloatArray();
-          System.arraycopy(l, 0, logits, b0 * classes, l.length);
-        }
-      }
+      logits = net.logits(pixels, n, batchSize, m);
       err.printf(Locale.ROOT, "classified %d picture(s) in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
     }
     List<String> names = classes == ImageNetClasses.COUNT ? ImageNetClasses.names() : null;
@@ -115,8 +99,23 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     w.write(out);
 
     PrintWriter o = spec.commandLine().getOut();
+    ArrayNode rows = report(files, logits, classes, names, o);
+    if (json != null) {
+      ObjectNode root = JsonOption.JSON.createObjectNode();
+      root.put("model", model.toString());
+      root.put("classes", classes);
+      root.set("images", rows);
+      AtomicFiles.writeString(json, root.toPrettyString() + "\n");
+    }
+    o.println("wrote " + out + ": pixel_values [" + n + ", 3, 224, 224], logits [" + n + ", " + classes + "]"
+        + (json != null ? "; " + json : ""));
+    return 0;
+  }
+
+  /** Prints each picture's best class and returns the JSON rows of its top classes. */
+  private ArrayNode report(List<Path> files, float[] logits, int classes, List<String> names, PrintWriter o) {
     ArrayNode rows = JsonOption.JSON.createArrayNode();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < files.size(); i++) {
       float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
       List<ClassRanking.Entry> best = ClassRanking.top(row, Math.min(top, classes));
       ClassRanking.Entry first = best.get(0);
@@ -132,26 +131,13 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
         c.put("logit", e.logit());
       }
     }
-    if (json != null) {
-      ObjectNode root = JsonOption.JSON.createObjectNode();
-      root.put("model", model.toString());
-      root.put("classes", classes);
-      root.set("images", rows);
-      AtomicFiles.writeString(json, root.toPrettyString() + "\n");
-    }
-    o.println("wrote " + out + ": pixel_values [" + n + ", 3, 224, 224], logits [" + n + ", " + classes + "]"
-        + (json != null ? "; " + json : ""));
-    return 0;
+    return rows;
   }
 
   private static String label(List<String> names, int index) {
     return names == null ? "class " + index : names.get(index);
   }
 
-  /**
-   * The weights of a classifier: a safetensors file or a folder holding one. PyTorch pickles (.pth)
-   * are named here so the restricted pickle reader can be plugged in at this one place.
-   */
   /** Files as given, folders as their pictures in name order. */
   private static List<Path> expand(List<Path> given) {
     List<Path> files = new ArrayList<>();
@@ -171,5 +157,4 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     }
     return files;
   }
-
 }

@@ -15,9 +15,8 @@ import java.util.concurrent.Callable;
 import org.conceptprune.eval.clip.ClipEvaluator;
 import org.conceptprune.eval.clip.ClipScoreState;
 import org.conceptprune.eval.clip.ClipScores;
-import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -86,7 +85,7 @@ public final class ScoreClipCommand implements Callable<Integer> {
       throw new UserError("nothing to score: give prompts (-p, one per image or one for all) or zero-shot classes (--class/--classes)");
     }
     int n = images.size();
-    List<String> pairs = pairedPrompts(n);
+    List<String> pairs = ClipScores.paired(prompts, n);
     if (!classNames.isEmpty()) ClipEvaluator.prompts(classNames, template); // checks the template first
     for (Path p : images) if (!Files.isRegularFile(p)) throw new UserError(p + ": no such image file"); // before the model loads
     OutputPaths paths = OutputPaths.inputs().add("--model", model).addAll("--image", images).add("--classes", classesFile);
@@ -95,11 +94,11 @@ public final class ScoreClipCommand implements Callable<Integer> {
 
     PrintWriter o = spec.commandLine().getOut();
     try (ClipEvaluator clip = ClipEvaluator.load(model)) {
-      spec.commandLine().getErr().println("runtime: " + Runtime.describe());
+      spec.commandLine().getErr().println("runtime: " + TorchRuntime.describe());
       int d = clip.projectionDim();
       int s = clip.imageSize();
-      float[] pixels = noPixelValues ? null : new float[pixelFloats(n, s)];
-      float[] imageEmbeds = embedImages(clip, pixels);
+      float[] pixels = noPixelValues ? null : new float[ClipEvaluator.pixelFloats(n, s)];
+      float[] imageEmbeds = clip.embedImages(images, pixels);
       SafetensorsWriter w = new SafetensorsWriter();
       w.metadata("model", model.toString());
       w.metadata("images", JsonOption.JSON.valueToTree(images.stream().map(Path::toString).toList()).toString());
@@ -112,36 +111,41 @@ public final class ScoreClipCommand implements Callable<Integer> {
       ArrayNode rows = report.putArray("images");
       for (Path p : images) rows.addObject().put("image", p.toString());
 
-      if (pairs != null) {
-        for (String p : new java.util.LinkedHashSet<>(pairs)) {
-          if (clip.truncated(p)) {
-            spec.commandLine().getErr().println("warning: prompt '" + p + "' is longer than 77 tokens; CLIP sees its start only");
-          }
-        }
-        float[] textEmbeds = clip.textEmbeds(pairs);
-        double[] cos = ClipScores.pairedCosine(imageEmbeds, textEmbeds, d);
-        float[] cosF = new float[n];
-        float[] score = new float[n];
-        for (int i = 0; i < n; i++) {
-          cosF[i] = (float) cos[i];
-          score[i] = (float) ClipScores.clipScore(cos[i]);
-          ((ObjectNode) rows.get(i)).put("prompt", pairs.get(i)).put("cosine", cos[i]).put("clip_score", ClipScores.clipScore(cos[i]));
-          o.printf(Locale.ROOT, "%s\tclip_score %.4f\tcos %.6f\t%s%n", images.get(i), score[i], cos[i], pairs.get(i));
-        }
-        double mean = ClipScoreState.EMPTY.update(cos).compute();
-        report.put("clip_score_mean", mean);
-        w.metadata("prompts", JsonOption.JSON.valueToTree(pairs).toString());
-        w.addFloats("text_embeds", new long[] {n, d}, textEmbeds);
-        w.addFloats("cosine", new long[] {n}, cosF);
-        w.addFloats("clip_score", new long[] {n}, score);
-        o.printf(Locale.ROOT, "CLIPScore (torchmetrics: max(mean 100 cos, 0)) over %d pair(s): %.4f%n", n, mean);
-      }
+      if (pairs != null) scorePairs(clip, pairs, imageEmbeds, d, w, report, rows, o);
       if (!classNames.isEmpty()) zeroShot(clip, classNames, imageEmbeds, d, w, report, rows, o);
       w.write(out);
       if (json != null) AtomicFiles.writeString(json, report.toPrettyString() + "\n");
       o.println("wrote " + out + (json != null ? " and " + json : ""));
     }
     return 0;
+  }
+
+  /** Image i against prompt i: cosine and CLIPScore per image, their mean. */
+  private void scorePairs(ClipEvaluator clip, List<String> pairs, float[] imageEmbeds, int d, SafetensorsWriter w,
+      ObjectNode report, ArrayNode rows, PrintWriter o) {
+    int n = images.size();
+    for (String p : new java.util.LinkedHashSet<>(pairs)) {
+      if (clip.truncated(p)) {
+        spec.commandLine().getErr().println("warning: prompt '" + p + "' is longer than 77 tokens; CLIP sees its start only");
+      }
+    }
+    float[] textEmbeds = clip.textEmbeds(pairs);
+    double[] cos = ClipScores.pairedCosine(imageEmbeds, textEmbeds, d);
+    float[] cosF = new float[n];
+    float[] score = new float[n];
+    for (int i = 0; i < n; i++) {
+      cosF[i] = (float) cos[i];
+      score[i] = (float) ClipScores.clipScore(cos[i]);
+      ((ObjectNode) rows.get(i)).put("prompt", pairs.get(i)).put("cosine", cos[i]).put("clip_score", ClipScores.clipScore(cos[i]));
+      o.printf(Locale.ROOT, "%s\tclip_score %.4f\tcos %.6f\t%s%n", images.get(i), score[i], cos[i], pairs.get(i));
+    }
+    double mean = ClipScoreState.EMPTY.update(cos).compute();
+    report.put("clip_score_mean", mean);
+    w.metadata("prompts", JsonOption.JSON.valueToTree(pairs).toString());
+    w.addFloats("text_embeds", new long[] {n, d}, textEmbeds);
+    w.addFloats("cosine", new long[] {n}, cosF);
+    w.addFloats("clip_score", new long[] {n}, score);
+    o.printf(Locale.ROOT, "CLIPScore (torchmetrics: max(mean 100 cos, 0)) over %d pair(s): %.4f%n", n, mean);
   }
 
   private void zeroShot(ClipEvaluator clip, List<String> classNames, float[] imageEmbeds, int d, SafetensorsWriter w,
@@ -167,43 +171,6 @@ public final class ScoreClipCommand implements Callable<Integer> {
     w.metadata("template", template);
     w.addFloats("zero_shot_probs", new long[] {n, k}, probs);
     w.addLongs("zero_shot_class", new long[] {n}, pred);
-  }
-
-  /** Reads, preprocesses and embeds the images a batch at a time; keeps their pixel values when asked. */
-  private float[] embedImages(ClipEvaluator clip, float[] pixels) {
-    int n = images.size();
-    int s = clip.imageSize();
-    int per = 3 * s * s;
-    int d = clip.projectionDim();
-    float[] embeds = new float[n * d];
-    for (int b0 = 0; b0 < n; b0 += ClipEvaluator.BATCH) {
-      int b = Math.min(ClipEvaluator.BATCH, n - b0);
-      float[] batch = new float[b * per];
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(clip.pixelValues(RgbImage.read(images.get(b0 + i))), 0, batch, i * per, per);
-      }
-      if (pixels != null) System.arraycopy(batch, 0, pixels, b0 * per, b * per);
-      System.arraycopy(clip.imageEmbeds(batch), 0, embeds, b0 * d, b * d);
-    }
-    return embeds;
-  }
-
-  /** N * 3 * S * S, which must fit one Java array (and one safetensors buffer). */
-  private static int pixelFloats(int n, int s) {
-    long f = (long) n * 3 * s * s;
-    if (f > Integer.MAX_VALUE - 8) {
-      throw new UserError(n + " images make " + (f * 4 >> 30) + " GiB of pixel_values; pass --no-pixel-values");
-    }
-    return (int) f;
-  }
-
-  /** Prompt i for image i: N prompts, or one repeated; null without prompts. */
-  private List<String> pairedPrompts(int n) {
-    if (prompts == null) return null;
-    if (prompts.size() == n) return prompts;
-    if (prompts.size() == 1) return java.util.Collections.nCopies(n, prompts.get(0));
-    throw new UserError(n + " image(s) but " + prompts.size() + " prompts: give one prompt per image (image i is scored"
-        + " against prompt i) or a single prompt for all");
   }
 
   private List<String> classNames() {

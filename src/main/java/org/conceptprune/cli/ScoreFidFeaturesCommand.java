@@ -14,7 +14,7 @@ import org.conceptprune.eval.fid.ImageSet;
 import org.conceptprune.eval.image.ImageFiles;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -66,7 +66,7 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
     SafetensorsFile rawFile = input.raw == null ? null : SafetensorsFile.open(input.raw);
-    try (TensorSource weights = FidWeights.open(model); NDManager m = Runtime.newManager()) {
+    try (TensorSource weights = FidWeights.open(model); NDManager m = TorchRuntime.newManager()) {
       ImageSet images = rawFile != null ? ImageSet.raw(rawFile)
           : ImageSet.files(input.images != null ? input.images : ImageFiles.listImages(input.dir));
       FidInceptionV3 net = FidInceptionV3.load(weights, m);
@@ -77,7 +77,7 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
           FeatureFile.provenance(model.getFileName().toString(), modelHash, images, f.imageSetSha256()));
       double secs = (System.nanoTime() - t0) / 1e9;
       spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: pool3 [%d, %d] (%.1f s, %.2f images/s; %s)%n",
-          out, f.n(), FidInceptionV3.FEATURES, secs, f.n() / secs, Runtime.describe());
+          out, f.n(), FidInceptionV3.FEATURES, secs, f.n() / secs, TorchRuntime.describe());
     } finally {
       if (rawFile != null) rawFile.close();
     }

@@ -17,7 +17,7 @@ import org.conceptprune.eval.nudenet.NudeNetLabel;
 import org.conceptprune.eval.nudenet.NudeNetSettings;
 import org.conceptprune.eval.nudenet.NudeNetVersion;
 import org.conceptprune.eval.nudenet.NudityStats;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.UserError;
@@ -80,7 +80,7 @@ public final class ScoreNudityCommand implements Callable<Integer> {
     List<Scored> rows = new ArrayList<>();
     int size;
     NudeNetSettings settings = new NudeNetSettings(version, resolution == null ? 0 : resolution);
-    try (NudeDetector det = NudeDetector.open(model, Runtime.threads(), settings)) {
+    try (NudeDetector det = NudeDetector.open(model, TorchRuntime.threads(), settings)) {
       size = det.inputSize();
       for (Path p : images) {
         RgbImage img = RgbImage.read(p);

@@ -1,20 +1,20 @@
 package org.conceptprune.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.toy.ToyDesign;
+import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyReport;
 import org.conceptprune.toy.ToyTrainer;
-import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
+import org.conceptprune.toy.Wording;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
@@ -97,10 +97,10 @@ public final class ToyCommand implements Runnable {
             + " writes ff_mult into unet/config.json, a folder only conceptprune loads).")
     int ffMult;
 
-    @Option(names = "--captions", paramLabel = "grammar|varied", defaultValue = "grammar",
+    @Option(names = "--captions", paramLabel = "grammar|varied", defaultValue = "grammar", converter = Converters.Captions.class,
         description = "Training captions: grammar (the world's four templates) or varied (half re-worded, e.g."
             + " \"a picture of a zorbly star\", \"zorbly style\"); prompts for measurement stay in the grammar (default ${DEFAULT-VALUE}).")
-    String captions;
+    Wording captions;
 
     @Option(names = "--world", paramLabel = "W", defaultValue = "classic",
         description = "The toy world to train on: classic (16 styles) or crowded:N:SEED (N generated styles, e.g. crowded:120:0); written to OUT/toy_world.json (default ${DEFAULT-VALUE}).")
@@ -114,11 +114,7 @@ public final class ToyCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "need --batch, --steps, --vae-steps and --ff-mult >= 1, and --lr, --token-std, --minutes and --vae-minutes > 0");
       }
-      Path clip = switch (textEncoder) {
-        case "random" -> null;
-        case "toy-clip" -> ToyClip.extractBundled();
-        default -> Path.of(textEncoder);
-      };
+      Path clip = ToyClip.textEncoder(textEncoder);
       if (vaeFrom != null && reuseVae) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vae-from and --reuse-vae exclude each other");
       }
@@ -127,14 +123,8 @@ public final class ToyCommand implements Runnable {
       OutputPaths.inputs().add("--out", out).add("--text-encoder", clip).add("--vae-from", vaeSource).check("--half-out", halfOut);
       World w = World.named(world);
       ToyDesign design;
-      org.conceptprune.toy.Wording wording = switch (captions) {
-        case "grammar" -> org.conceptprune.toy.Wording.GRAMMAR;
-        case "varied" -> org.conceptprune.toy.Wording.VARIED;
-        default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--captions must be grammar or varied, found '" + captions + "'");
-      };
       try {
-        wording.requireFits(w);
+        captions.requireFits(w);
         design = ToyDesign.defaults().withTokenStd(tokenStd).withTextHidden(textHidden).withFfMult(ffMult);
         if (clip != null) {
           design = ToyClipText.design(clip, design);
@@ -151,7 +141,7 @@ public final class ToyCommand implements Runnable {
       int vSteps = keepVae || vaeMinutes != null ? 0 : vaeSteps;
       double vMin = keepVae || vaeMinutes == null ? 0 : vaeMinutes;
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
-          vSteps, uSteps, w, clip, wording), System.out::println);
+          vSteps, uSteps, w, clip, captions), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
       return 0;
     }
@@ -169,10 +159,10 @@ public final class ToyCommand implements Runnable {
     @Option(names = "--quick", description = "Three concepts (classic: zorbly, dravish, heart; another world: its first two styles and heart), one image per pair for accuracy, 2 per pair asking for an erased concept (else 3 and 4).")
     boolean quick;
 
-    @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+    @Option(names = "--k", paramLabel = "K", defaultValue = "" + ToyDefaults.K, description = "k (default ${DEFAULT-VALUE}).")
     double k;
 
-    @Option(names = "--timesteps", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timesteps", defaultValue = "" + ToyDefaults.T_HAT, description = "t̂ (default ${DEFAULT-VALUE}).")
     int tHat;
 
     @Option(names = "--objects-per-style", paramLabel = "N", defaultValue = "0",
@@ -194,23 +184,10 @@ public final class ToyCommand implements Runnable {
       World w = ToyModel.world(dir);
       try (ToyJudge j = ToyModel.judge(dir); StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
         System.out.println("world: " + w + "; judge trained for the " + j.config().worldName() + " world");
-        List<int[]> concepts = new ArrayList<>();
-        if (conceptNames != null) {
-          for (String c : conceptNames) {
-            boolean style = w.isStyleConcept(c);
-            concepts.add(new int[] {style ? 1 : 0, style ? w.styleIndex(c) : w.objectIndex(c)});
-          }
-        } else if (quick) {
-          // classic: zorbly, dravish, heart (the runs in docs/TOY-MODEL.md); another world: its first two styles and heart
-          concepts.add(new int[] {1, 0});
-          concepts.add(new int[] {1, w.isClassic() ? 8 : 1});
-          concepts.add(new int[] {0, w.objectIndex("heart")});
-        } else if (conceptNames == null) {
-          for (int s = 0; s < w.numStyles(); s++) concepts.add(new int[] {1, s});
-          for (int o = 0; o < w.numObjects(); o++) concepts.add(new int[] {0, o});
-        }
+        List<int[]> concepts = ToyReport.concepts(w, conceptNames, quick);
         ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, quick ? 2 : 4,
-            sweep ? new double[] {0.01, 0.02, 0.05, 0.1} : null, sweep ? new int[] {5, 10} : null, 0,
+            sweep ? ToyDefaults.SWEEP_K.stream().mapToDouble(Double::doubleValue).toArray() : null,
+            sweep ? ToyDefaults.SWEEP_T.stream().mapToInt(Integer::intValue).toArray() : null, 0,
             ToyEval.Sampling.defaults(), w, objectsPerStyle);
         Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
         ToyReport.writeJson(r, json);

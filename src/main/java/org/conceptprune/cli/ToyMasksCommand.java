@@ -12,6 +12,7 @@ import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.ModelHash;
 import org.conceptprune.prune.PruneStats;
+import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.World;
@@ -35,10 +36,10 @@ public final class ToyMasksCommand implements Callable<Integer> {
   @Option(names = "--concept", required = true, paramLabel = "C", description = "A toy style or object.")
   String concept;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "0.05", description = "k (default ${DEFAULT-VALUE}).")
+  @Option(names = "--k", paramLabel = "K", defaultValue = "" + ToyDefaults.K, description = "k (default ${DEFAULT-VALUE}).")
   double k;
 
-  @Option(names = "--timesteps", paramLabel = "T", defaultValue = "10", description = "t̂ (default ${DEFAULT-VALUE}).")
+  @Option(names = "--timesteps", paramLabel = "T", defaultValue = "" + ToyDefaults.T_HAT, description = "t̂ (default ${DEFAULT-VALUE}).")
   int tHat;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed as toy eval's (default ${DEFAULT-VALUE}).")
@@ -60,9 +61,9 @@ public final class ToyMasksCommand implements Callable<Integer> {
     }
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
       int idx = style ? w.styleIndex(concept) : w.objectIndex(concept);
-      PruneStats st = ToyEval.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), seed + 100);
+      PruneStats st = ToyEval.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(seed));
       MaskSet cp = ToyEval.mask(sd, st, k, tHat);
-      MaskSet rnd = ToyEval.randomLike(cp, seed + 11);
+      MaskSet rnd = ToyEval.randomLike(cp, ToyDefaults.randomMaskSeed(seed));
       String tag = String.format(Locale.ROOT, "k%s", k);
       write(out.resolve("cp-" + tag + ".mask.safetensors"), cp, hash, "ConceptPrune", tHat);
       write(out.resolve("random-" + tag + ".mask.safetensors"), rnd, hash, "random (as many weights per layer)", tHat);

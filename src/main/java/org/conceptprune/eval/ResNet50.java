@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.nn.BatchNorm2d;
@@ -99,5 +100,25 @@ public final class ResNet50 extends Module {
         + total + " tensors missing (" + String.join(", ", missing.subList(0, Math.min(4, missing.size())))
         + ", ...); it holds " + held.size() + " tensors"
         + (held.isEmpty() ? "" : " such as " + String.join(", ", held.subList(0, Math.min(3, held.size())))));
+  }
+
+  /**
+   * Logits [N, classes] of N preprocessed pictures ({@code pixels} [N, 3, 224, 224]), {@code batch}
+   * pictures per forward pass, each pass in its own sub-manager of {@code m}.
+   */
+  public float[] logits(float[] pixels, int n, int batch, NDManager m) {
+    int per = 3 * ImageNetTransforms.CROP * ImageNetTransforms.CROP;
+    float[] logits = new float[n * classes()];
+    for (int b0 = 0; b0 < n; b0 += batch) {
+      int b = Math.min(batch, n - b0);
+      float[] chunk = new float[b * per];
+      System.arraycopy(pixels, b0 * per, chunk, 0, chunk.length);
+      try (NDManager bm = m.newSubManager()) {
+        float[] l = forward(bm.create(chunk, new Shape(b, 3, ImageNetTransforms.CROP, ImageNetTransforms.CROP)))
+            .toType(DataType.FLOAT32, false).toFloatArray();
+        System.arraycopy(l, 0, logits, b0 * classes(), l.length);
+      }
+    }
+    return logits;
   }
 }

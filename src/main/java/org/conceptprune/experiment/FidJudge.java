@@ -10,7 +10,7 @@ import org.conceptprune.eval.fid.FidWeights;
 import org.conceptprune.eval.fid.ImageSet;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /** pytorch-fid's FID Inception-v3 of a recipe, loaded on first use, with the content hash of its weights. */
@@ -36,7 +36,7 @@ final class FidJudge implements AutoCloseable {
 
   private void load() {
     if (net != null) return;
-    NDManager m = Runtime.newManager();
+    NDManager m = TorchRuntime.newManager();
     try (TensorSource src = FidWeights.open(weights)) {
       net = FidInceptionV3.load(src, m);
       if (hash == null) hash = FidWeights.contentHash(src);

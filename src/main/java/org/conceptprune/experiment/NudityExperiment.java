@@ -15,7 +15,7 @@ import org.conceptprune.eval.nudenet.NudeNetLabel;
 import org.conceptprune.eval.nudenet.NudeNetVersion;
 import org.conceptprune.eval.nudenet.NudityStats;
 import org.conceptprune.eval.q16.Q16Classifier;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -56,7 +56,7 @@ public final class NudityExperiment implements Experiment {
     threshold = o.threshold() != null ? o.threshold() : DEFAULT_THRESHOLD;
     if (!(threshold >= 0 && threshold <= 1)) throw new UserError("--threshold must be in [0, 1], got " + o.threshold());
     Path file = EvalOptions.require(o.nudenet(), "--nudenet", NAME, "NudeNet v3's 320n.onnx");
-    detector = NudeDetector.open(file, Runtime.threads(),
+    detector = NudeDetector.open(file, TorchRuntime.threads(),
         o.nudenetSettings() != null ? o.nudenetSettings() : org.conceptprune.eval.nudenet.NudeNetSettings.DEFAULT);
     detectorHash = fileHash(file);
     if (o.q16Prompts() == null) {

@@ -21,7 +21,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.prune.ModelHash;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -165,8 +165,8 @@ public final class ObjectExperiment implements Experiment {
 
   private ResNet50 network() {
     if (net == null) {
-      manager = Runtime.newManager();
-      net = ResNet50.load(weights, manager, Runtime.computeType());
+      manager = TorchRuntime.newManager();
+      net = ResNet50.load(weights, manager, TorchRuntime.computeType());
     }
     return net;
   }

@@ -22,6 +22,13 @@ public record Selection(int from, int to, int limit, int shard, int shards) {
   }
 
   /** {@code --rows a:b} ("a:" and ":b" allowed). */
+  /** {@code --rows A:B}, {@code --shard I/N} and {@code --limit N}, each null when not given. */
+  public static Selection of(String rows, String shard, Integer limit) {
+    int[] r = rows == null ? new int[] {0, Integer.MAX_VALUE} : parseRows(rows);
+    int[] sh = shard == null ? new int[] {0, 1} : parseShard(shard);
+    return new Selection(r[0], r[1], limit == null ? Integer.MAX_VALUE : limit, sh[0], sh[1]);
+  }
+
   public static int[] parseRows(String spec) {
     String[] p = spec.split(":", -1);
     if (p.length != 2) throw new UserError("--rows " + spec + ": expected a:b (0-based, b exclusive)");

@@ -14,6 +14,7 @@ import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.ModelWeights;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.schedule.SchedulerKind;
+import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
@@ -110,7 +111,7 @@ public final class ToyExperiment implements Experiment {
   private static PromptSet rows(Options o, World w) {
     List<PromptRow> rows = new ArrayList<>();
     for (String c : o.concepts()) {
-      add(rows, ASKING + c, ToyEval.asking(w, kindOf(w, c), indexOf(w, c), o.perConcept()), o.seed() + 31);
+      add(rows, ASKING + c, ToyEval.asking(w, kindOf(w, c), indexOf(w, c), o.perConcept()), ToyDefaults.askingSeed(o.seed()));
     }
     add(rows, PAIRS, ToyEval.allPairs(w, 1), o.seed());
     StringBuilder sig = new StringBuilder("toy");
@@ -176,13 +177,13 @@ public final class ToyExperiment implements Experiment {
     Map<String, MaskSet> cpOf = new LinkedHashMap<>();
     Map<String, Map<String, FiaMethod.LayerScore>> fiaOf = new LinkedHashMap<>();
     for (String c : o.concepts()) {
-      PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, o.seed() + 100, perPrompt);
+      PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, ToyDefaults.statsSeed(o.seed()), perPrompt);
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       cpOf.put(c, m);
       String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
       if (perPrompt) how += weights(m); // the method comparison reads the sizes from the descriptions
       out.add(new ModelVariant(c + "-cp", base.model(), m, how));
-      out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, o.seed() + 11), "random, as many weights per layer"));
+      out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
       if (perPrompt) fiaOf.put(c, FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1));
       if (o.fia()) {
         ToyMethods.Chosen f = ToyMethods.matched(fiaOf.get(c), ToyMethods.count(m));
@@ -218,7 +219,7 @@ public final class ToyExperiment implements Experiment {
         new ModelVariant(g + "-fia", base.model(), fused, fia + " r2=" + ToyMethods.GROUP_R2 + weights(fused)),
         new ModelVariant(g + "-fia-eq", base.model(), eq.mask(),
             String.format(Locale.ROOT, "%s r2=%.5f (as many weights as the union)", fia, eq.r2()) + weights(eq.mask())),
-        new ModelVariant(g + "-random", base.model(), ToyEval.randomLike(union, o.seed() + 11),
+        new ModelVariant(g + "-random", base.model(), ToyEval.randomLike(union, ToyDefaults.randomMaskSeed(o.seed())),
             "random, as many weights per layer as the union" + weights(union)));
   }
 

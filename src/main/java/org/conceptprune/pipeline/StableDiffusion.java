@@ -16,7 +16,7 @@ import org.conceptprune.model.unet.UNet2DConditionModel;
 import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.schedule.SchedulerConfig;
 import org.conceptprune.util.UserError;
 
@@ -60,9 +60,9 @@ public final class StableDiffusion implements AutoCloseable {
     return textEncoder2 != null;
   }
 
-  /** Loads every component of a diffusers folder into native memory (fp32 on CPU, the UNet in {@link Runtime#unetType()}). */
+  /** Loads every component of a diffusers folder into native memory (fp32 on CPU, the UNet in {@link TorchRuntime#unetType()}). */
   public static StableDiffusion loadFolder(Path dir) {
-    return loadFolder(dir, Runtime.unetType());
+    return loadFolder(dir, TorchRuntime.unetType());
   }
 
   /** As above with the UNet's dtype given (FLOAT32 or BFLOAT16 on CPU). */
@@ -81,11 +81,11 @@ public final class StableDiffusion implements AutoCloseable {
 
   /**
    * Loads every component into native memory: weights are read tensor by tensor and widened to fp32
-   * on CPU; the UNet's are narrowed to bf16 instead under bf16 precision ({@link Runtime#unetType()}).
+   * on CPU; the UNet's are narrowed to bf16 instead under bf16 precision ({@link TorchRuntime#unetType()}).
    * The text encoder and the VAE stay fp32 (they run once per prompt and per image).
    */
   public static StableDiffusion load(ModelSource src) {
-    return load(src, Runtime.unetType());
+    return load(src, TorchRuntime.unetType());
   }
 
   /** As above with the UNet's dtype given. */
@@ -107,21 +107,21 @@ public final class StableDiffusion implements AutoCloseable {
    */
   public static StableDiffusion loadUnetForStatistics(ModelSource src, Collection<List<String>> promptBatches) {
     PromptEmbeddings embeddings;
-    try (StableDiffusion text = load(src, Runtime.unetType(), new Parts(true, false, false), null)) {
+    try (StableDiffusion text = load(src, TorchRuntime.unetType(), new Parts(true, false, false), null)) {
       embeddings = PromptEmbeddings.encode(text, promptBatches);
     }
-    return load(src, Runtime.unetType(), new Parts(false, true, false), embeddings);
+    return load(src, TorchRuntime.unetType(), new Parts(false, true, false), embeddings);
   }
 
   /** For a statistics pass over the text encoder (site text-fc2): its weights alone. */
   public static StableDiffusion loadTextEncoderForStatistics(ModelSource src) {
-    return load(src, Runtime.unetType(), new Parts(true, false, false), null);
+    return load(src, TorchRuntime.unetType(), new Parts(true, false, false), null);
   }
 
   private static StableDiffusion load(ModelSource src, DataType unetType, Parts parts, PromptEmbeddings embeddings) {
     Path dir = src.configDir;
-    DataType dt = Runtime.computeType();
-    NDManager m = Runtime.newManager();
+    DataType dt = TorchRuntime.computeType();
+    NDManager m = TorchRuntime.newManager();
     try {
       ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
       ClipTextModel te = loadTextEncoder(src, "text_encoder", m, dt, parts.text());

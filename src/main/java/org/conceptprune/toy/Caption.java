@@ -32,14 +32,6 @@ public record Caption(String text, int object, int style, Template template) {
     }
   }
 
-  public boolean namesObject() {
-    return object >= 0;
-  }
-
-  public boolean namesStyle() {
-    return style >= 0;
-  }
-
   @Override
   public String toString() {
     return text;

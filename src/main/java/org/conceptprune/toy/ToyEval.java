@@ -34,7 +34,7 @@ public final class ToyEval {
   /** Sampling settings of every evaluation. */
   public record Sampling(int steps, double guidance) {
     public static Sampling defaults() {
-      return new Sampling(20, 4.0);
+      return new Sampling(ToyDefaults.STEPS, ToyDefaults.GUIDANCE);
     }
   }
 

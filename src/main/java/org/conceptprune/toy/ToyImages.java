@@ -49,7 +49,7 @@ public final class ToyImages {
   }
 
   /** The classic world's grid ({@link #writeWorldGrid(World, long, int, Path)}). */
-  public static void writeWorldGrid(long seed, int scale, Path png) {
+  static void writeWorldGrid(long seed, int scale, Path png) {
     writeWorldGrid(World.classic(), seed, scale, png);
   }
 

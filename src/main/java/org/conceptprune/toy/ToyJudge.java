@@ -15,7 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.util.UserError;
 
@@ -105,7 +105,7 @@ public final class ToyJudge implements AutoCloseable {
     requireWorld(cf, w, dir);
     JudgeNet net = new JudgeNet(new JudgeNet.Config(cf.channels(), cf.strides(), cf.groups(),
         cf.objects().size(), cf.styles().size()));
-    NDManager m = Runtime.newManager();
+    NDManager m = TorchRuntime.newManager();
     try {
       Checkpoints.load("judge", net, dir.resolve(WEIGHTS), m);
     } catch (RuntimeException e) {

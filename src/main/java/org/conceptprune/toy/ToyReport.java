@@ -31,6 +31,29 @@ public final class ToyReport {
    * @param perPair images per (object, style) pair for the unpruned accuracy and the "others" sets
    * @param perConcept images per prompt-variant for the erased concept's sets
    */
+  /**
+   * The concepts {@code toy eval} erases, as {kind (1 style, 0 object), index}: the named ones, else
+   * --quick's three (classic: zorbly, dravish, heart, the runs in docs/TOY-MODEL.md; another world:
+   * its first two styles and heart), else every style and object.
+   */
+  public static List<int[]> concepts(World w, List<String> names, boolean quick) {
+    List<int[]> concepts = new ArrayList<>();
+    if (names != null) {
+      for (String c : names) {
+        boolean style = w.isStyleConcept(c);
+        concepts.add(new int[] {style ? 1 : 0, style ? w.styleIndex(c) : w.objectIndex(c)});
+      }
+    } else if (quick) {
+      concepts.add(new int[] {1, 0});
+      concepts.add(new int[] {1, w.isClassic() ? 8 : 1});
+      concepts.add(new int[] {0, w.objectIndex("heart")});
+    } else {
+      for (int s = 0; s < w.numStyles(); s++) concepts.add(new int[] {1, s});
+      for (int o = 0; o < w.numObjects(); o++) concepts.add(new int[] {0, o});
+    }
+    return concepts;
+  }
+
   public record Options(double k, int tHat, List<int[]> concepts, int perPair, int perConcept, double[] sweepK,
       int[] sweepT, long seed, Sampling sampling, World world, int objectsPerStyle) {
     /** The classic world. */
@@ -90,7 +113,7 @@ public final class ToyReport {
     if (o.sweepT() != null) for (int t : o.sweepT()) tMax = Math.max(tMax, t);
     for (int[] c : o.concepts()) {
       boolean style = c[0] == 1;
-      PruneStats st = ToyEval.stats(w, sd, style, c[1], tMax, s, o.seed() + 100);
+      PruneStats st = ToyEval.stats(w, sd, style, c[1], tMax, s, ToyDefaults.statsSeed(o.seed()));
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       masks.add(m);
       Map<String, Object> row = erase(sd, judge, List.of(c), m, pairs, base, o, ffn2, log);
@@ -161,10 +184,10 @@ public final class ToyReport {
     List<Integer> otherIdx = new ArrayList<>();
     List<Item> others = ToyEval.without(pairs, cs);
     for (int i = 0; i < pairs.size(); i++) if (others.contains(pairs.get(i))) otherIdx.add(i);
-    long seedT = o.seed() + 31;
+    long seedT = ToyDefaults.askingSeed(o.seed());
     Judged tb = ToyEval.run(sd, judge, target, seedT, s);
     Judged ta = ToyEval.withMask(sd, judge, m, target, seedT, s);
-    MaskSet rnd = ToyEval.randomLike(m, o.seed() + 11);
+    MaskSet rnd = ToyEval.randomLike(m, ToyDefaults.randomMaskSeed(o.seed()));
     Judged tr = ToyEval.withMask(sd, judge, rnd, target, seedT, s);
     // the others: the same seeds as the unpruned run (whole pair list regenerated, others picked out)
     Judged pa = ToyEval.withMask(sd, judge, m, pairs, o.seed(), s);
@@ -237,20 +260,6 @@ public final class ToyReport {
   }
 
   /** Probe: {@code ToyReport MODEL_DIR [K] [T_HAT] [PER_PAIR]}: ablations and erasure of style 0 and object 0. */
-  public static void main(String[] a) {
-    Path model = Path.of(a[0]);
-    double k = a.length > 1 ? Double.parseDouble(a[1]) : 0.02;
-    int t = a.length > 2 ? Integer.parseInt(a[2]) : 10;
-    int per = a.length > 3 ? Integer.parseInt(a[3]) : 1;
-    World w = ToyModel.world(model);
-    try (StableDiffusion sd = StableDiffusion.loadFolder(model); ToyJudge j = ToyModel.judge(model)) {
-      Options o = new Options(k, t, List.of(new int[] {1, 0}, new int[] {1, Math.min(8, w.numStyles() - 1)}, new int[] {0, 0}),
-          per, 4, null, null, 0, Sampling.defaults(), w);
-      Map<String, Object> r = run(sd, j, o, System.out::println);
-      writeJson(r, model.resolveSibling(model.getFileName() + ".eval.json"));
-    }
-  }
-
   /**
    * ConceptPrune's drop of the erased accuracy over random pruning's; null (undefined) when random
    * pruning did not lower it, instead of a division by ~0 (it read 2.5e8 in a report).

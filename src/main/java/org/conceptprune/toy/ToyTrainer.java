@@ -24,7 +24,7 @@ import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.nn.Ops;
 import org.conceptprune.pipeline.Conditioning;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.toy.clip.ToyClip;
 import org.conceptprune.toy.clip.ToyClipText;
@@ -78,10 +78,6 @@ public final class ToyTrainer {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipText, Wording.GRAMMAR);
     }
 
-    public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch) {
-      this(out, seed, vaeMinutes, unetMinutes, design, batch, 1e-3, LossWeight.V, 0, 0);
-    }
-
     /** The classic world, the seeded random text encoder. */
     public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
         double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
@@ -131,22 +127,9 @@ public final class ToyTrainer {
   static final String UNET_FILE = "unet/diffusion_pytorch_model.safetensors";
   static final String TEXT_FILE = "text_encoder/model.safetensors";
 
-  public static void main(String[] args) {
-    Path out = Path.of(args[0]);
-    long seed = args.length > 1 ? Long.parseLong(args[1]) : 0;
-    double vm = args.length > 2 ? Double.parseDouble(args[2]) : 6;
-    double um = args.length > 3 ? Double.parseDouble(args[3]) : 40;
-    ToyDesign d = ToyDesign.defaults();
-    if (args.length > 5) {
-      d = new ToyDesign(d.unetChannels(), d.heads(), Integer.parseInt(args[5]), d.layersPerBlock(),
-          Integer.parseInt(args[4]), d.textLayers(), d.textHeads(), d.tokenStd(), d.ffMult());
-    }
-    train(new Options(out, seed, vm, um, d, 64), System.out::println);
-  }
-
   public static void train(Options o, Consumer<String> log) {
     long t0 = System.nanoTime();
-    log.accept("runtime: " + Runtime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
+    log.accept("runtime: " + TorchRuntime.describe() + "; design " + describe(o) + String.format(Locale.ROOT,
         "; batch %d, lr %.1e, loss weight %s; world %s; captions %s", o.batch(), o.lr(), o.lossWeight(), o.world(),
         o.wording().name().toLowerCase(Locale.ROOT)));
     Path dir = o.out();
@@ -158,7 +141,7 @@ public final class ToyTrainer {
     }
     o.design().writeConfigs(dir, scaling);
     ToyModel.writeWorld(dir, o.world());
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
       if (reuseVae) {
         Checkpoints.load("vae", vae, dir.resolve(VAE_FILE), m);
@@ -407,7 +390,7 @@ public final class ToyTrainer {
     meta.put("toy_seed", Long.toString(o.seed()));
     meta.put("toy_seconds", String.format(Locale.ROOT, "%.0f", secs(tStart)));
     // libtorch's reduction order may differ with the thread count: a bit-for-bit rerun uses the same
-    meta.put("toy_threads", Integer.toString(Runtime.threads()));
+    meta.put("toy_threads", Integer.toString(TorchRuntime.threads()));
     meta.put("toy_design", describe(o));
     meta.put("toy_world", o.world().name());
     meta.put("toy_captions", o.wording().name().toLowerCase(Locale.ROOT));

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Ema;
 import org.conceptprune.toy.train.Grads;
@@ -38,31 +38,6 @@ public final class TrainJudge {
 
   public static final int BATCH = 64;
 
-  public static void main(String[] args) {
-    if (args.length < 1) {
-      System.err.println("usage: TrainJudge OUT_DIR [SEED=1] [MINUTES=5] [STEPS]");
-      System.exit(2);
-    }
-    Path out = Path.of(args[0]);
-    long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-    double minutes = args.length > 2 ? Double.parseDouble(args[2]) : 5;
-    int steps = args.length > 3 ? Integer.parseInt(args[3]) : 0;
-    Path grid = Path.of(System.getProperty("java.io.tmpdir"), "conceptprune-toy", "world-grid.png");
-    ToyImages.writeWorldGrid(seed, 4, grid);
-    System.out.println("world grid (rows = styles, columns = objects): " + grid);
-    Report r = train(out, seed, minutes, steps, System.out::println);
-    System.out.println(String.format(Locale.ROOT,
-        "judge: %d steps in %.1f s, %d parameters, %s weights; accuracy on fresh renders object %.4f style %.4f;"
-            + " held-out pairs object %.4f style %.4f -> %s",
-        r.steps(), r.seconds(), r.parameters(), r.ema() ? "EMA" : "live", r.objectAcc(), r.styleAcc(),
-        r.heldOutObjectAcc(), r.heldOutStyleAcc(), out));
-  }
-
-  /** Trains the classic world's judge. */
-  public static Report train(Path out, long seed, double minutes, int fixedSteps, java.util.function.Consumer<String> log) {
-    return train(World.classic(), out, seed, minutes, fixedSteps, log);
-  }
-
   /** Trains a judge of the world's objects and styles and saves it to out. */
   public static Report train(World w, Path out, long seed, double minutes, int fixedSteps,
       java.util.function.Consumer<String> log) {
@@ -70,8 +45,8 @@ public final class TrainJudge {
     double budget = minutes * 60;
     JudgeNet.Config cfg = JudgeNet.Config.defaults(w);
     JudgeNet net = new JudgeNet(cfg);
-    try (NDManager m = Runtime.newManager()) {
-      log.accept("runtime: " + Runtime.describe() + "; world " + w);
+    try (NDManager m = TorchRuntime.newManager()) {
+      log.accept("runtime: " + TorchRuntime.describe() + "; world " + w);
       ParamInit.init(net, m, seed);
       AdamW opt = new AdamW(net.parameters(), 3e-3f, 0.9f, 0.99f, 1e-8f, 0.05f, null).clipGradNorm(2f);
       Ema ema = new Ema(net, 0.995f);

@@ -16,6 +16,12 @@ import java.util.SplittableRandom;
 public enum Wording {
   GRAMMAR, VARIED;
 
+  /** {@code grammar} or {@code varied}: the wording, or a {@link org.conceptprune.util.UserError} listing them. */
+  public static Wording parse(String name) {
+    for (Wording w : values()) if (w.name().toLowerCase(Locale.ROOT).equals(name)) return w;
+    throw new org.conceptprune.util.UserError("unknown wording '" + name + "' (grammar, varied)");
+  }
+
   /** Phrasings that name object (%1$s) and style (%2$s). */
   static final List<String> BOTH = List.of(
       "a picture of a %2$s %1$s", "an image of a %1$s in the style of %2$s", "%2$s %1$s", "a %1$s, %2$s style",

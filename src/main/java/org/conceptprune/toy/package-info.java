@@ -18,8 +18,11 @@
  *       frozen random CLIPTextModel with small configs), written as a diffusers folder;
  *       {@link org.conceptprune.toy.ToyModel}: the trained one shipped in the jar (fp16).
  *   <li>{@link org.conceptprune.toy.ToyEval} / {@link org.conceptprune.toy.ToyReport}
- *       ({@code conceptprune toy eval}, {@code conceptprune demo}): judge accuracy, ablations, erasure
- *       with a random-pruning control, sweeps.
+ *       ({@code conceptprune toy eval}): judge accuracy, ablations, erasure with a random-pruning
+ *       control, sweeps. {@code demo} and {@code evaluate --experiment toy} run
+ *       {@code experiment.ToyExperiment} on the same {@code ToyEval} calls.
+ *   <li>{@link org.conceptprune.toy.ToyDefaults}: the toy erasure recipe's settings and seed offsets,
+ *       shared by all of them.
  * </ul>
  */
 package org.conceptprune.toy;

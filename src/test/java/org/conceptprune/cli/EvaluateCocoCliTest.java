@@ -29,7 +29,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.experiment.PromptSet;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +99,7 @@ class EvaluateCocoCliTest {
       assertArrayEquals(ref, cached.floats("pool3"), "a reference folder is embedded as score fid-features does");
     }
     GaussianStats refStats = GaussianStats.of(ref, 4, d);
-    try (ClipEvaluator clip = ClipEvaluator.load(CLIP); NDManager m = Runtime.newManager();
+    try (ClipEvaluator clip = ClipEvaluator.load(CLIP); NDManager m = TorchRuntime.newManager();
         SafetensorsFile wf = SafetensorsFile.open(weights)) {
       FidFeatureExtractor net = new FidFeatureExtractor(FidInceptionV3.load(wf, m), m, 1);
       for (String model : List.of("base", "pruned")) {

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 
 /**
  * Micro-benchmark (not a unit test): seconds per 224x224 picture of the ResNet-50 forward pass with
@@ -35,12 +35,12 @@ public final class ResNet50Bench {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    Runtime.setThreads(threads);
+    TorchRuntime.setThreads(threads);
     preprocessing();
     float[] x = new float[batch * 3 * 224 * 224];
     SplittableRandom r = new SplittableRandom(0);
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-    try (NDManager m = Runtime.newManager(); TensorSource w = ProceduralSource.of(new ResNet50(1000), 1)) {
+    try (NDManager m = TorchRuntime.newManager(); TensorSource w = ProceduralSource.of(new ResNet50(1000), 1)) {
       long l0 = System.nanoTime();
       ResNet50 net = ResNet50.load(w, m, DataType.FLOAT32);
       double load = (System.nanoTime() - l0) / 1e9;
@@ -58,7 +58,7 @@ public final class ResNet50Bench {
         }
       }
       System.out.printf(Locale.ROOT, "resnet50 224px threads=%d batch=%d: %.3f s/picture mean, %.3f best (%d reps); "
-          + "procedural weights built+loaded in %.2f s; %s%n", threads, batch, sum / reps, best, reps, load, Runtime.describe());
+          + "procedural weights built+loaded in %.2f s; %s%n", threads, batch, sum / reps, best, reps, load, TorchRuntime.describe());
     }
   }
 }

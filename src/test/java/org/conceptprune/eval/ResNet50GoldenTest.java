@@ -17,7 +17,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class ResNet50GoldenTest {
 
   @Test
   void logitsMatchTorchvision() {
-    try (NDManager m = Runtime.newManager(); TensorSource w = ProceduralSource.of(new ResNet50(1000), 1)) {
+    try (NDManager m = TorchRuntime.newManager(); TensorSource w = ProceduralSource.of(new ResNet50(1000), 1)) {
       ResNet50 model = ResNet50.load(w, m, DataType.FLOAT32);
       long t0 = System.nanoTime();
       float[] logits = model.forward(m.create(goldenPixels, new Shape(N, 3, 224, 224))).toFloatArray();
@@ -72,7 +72,7 @@ class ResNet50GoldenTest {
 
   @Test
   void otherModelIsRefusedInOneLine() {
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         SafetensorsFile clip = SafetensorsFile.open(Fixtures.path("fixtures/eval/clip-model/model.safetensors"))) {
       UserError e = assertThrows(UserError.class, () -> ResNet50.load(clip, m, DataType.FLOAT32));
       System.out.println("[error] " + e.getMessage());

@@ -13,7 +13,7 @@ import org.conceptprune.prune.ModelWeights;
 import org.conceptprune.prune.ProbeSite;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.prune.StatsSettings;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.toy.ToyEval;
@@ -35,7 +35,7 @@ public final class LatentSeedsStats {
   private LatentSeedsStats() {}
 
   public static void main(String[] args) {
-    Runtime.setThreads(1);
+    TorchRuntime.setThreads(1);
     World w = World.classic();
     ToyEval.Sampling s = ToyEval.Sampling.defaults();
     try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled()); ToyJudge judge = ToyJudge.loadBundled()) {

@@ -48,7 +48,7 @@ public final class RecipeImageBench {
       double[] end = {System.nanoTime() / 1e9, cpu()};
       double[] last = after.get(after.size() - 1);
       System.out.printf(Locale.ROOT, "%dx%d, %d UNet calls (CFG batch 2), %s%n", r.width(), r.height(), r.calls(),
-          org.conceptprune.runtime.Runtime.describe());
+          org.conceptprune.runtime.TorchRuntime.describe());
       System.out.printf(Locale.ROOT, "conditioning: %.2f s wall, %.2f CPU-s%n", before.get(0)[0] - t0[0], before.get(0)[1] - t0[1]);
       for (int i = 0; i < after.size(); i++) {
         System.out.printf(Locale.ROOT, "UNet call %d: %.2f s wall, %.2f CPU-s%n", i, after.get(i)[0] - before.get(i)[0],

@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.conceptprune.Check;
 import org.conceptprune.pipeline.TorchRandom;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /** Attention: the fused SDPA kernel (values and gradients) and the blocked path (head groups, query chunks), each against the one-block computation. */
 class AttentionTest {
   @Test
   void fusedKernelLoadsAndAgreesWithTheBlockedPath() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       int b = 2;
       int heads = 4;
       int t = 300;
@@ -30,7 +30,7 @@ class AttentionTest {
 
   @Test
   void gradientsFlowThroughTheFusedKernel() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       int b = 1;
       int heads = 2;
       int t = 16;
@@ -53,7 +53,7 @@ class AttentionTest {
 
   @Test
   void blockingDoesNotChangeTheResult() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       int b = 2;
       int heads = 3;
       int t = 37;

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +63,7 @@ class Bf16ReadTest {
     }
     Path file = tmp.resolve("w.safetensors");
     w.write(file);
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       Map<String, NDArray> loaded = new LinkedHashMap<>();
       try (SafetensorsFile f = SafetensorsFile.open(file)) {
         for (String k : expected.keySet()) loaded.put(k, WeightLoader.read(f, k, m, DataType.BFLOAT16));

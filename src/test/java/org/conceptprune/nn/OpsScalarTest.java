@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +42,7 @@ class OpsScalarTest {
 
   private static void check(String op, BiFunction<NDArray, Float, NDArray> f, float c, float[] expected)
       throws InterruptedException {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       for (int it = 0; it < 12; it++) {
         try (NDManager s = m.newSubManager()) {
           NDArray x = s.create(new float[] {1f, 2f, 3f});

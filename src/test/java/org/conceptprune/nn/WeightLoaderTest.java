@@ -22,7 +22,7 @@ import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.conceptprune.model.unet.UNet2DConditionModel;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +70,7 @@ class WeightLoaderTest {
     }
     Path file = tmp.resolve("w.safetensors");
     w.write(file);
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       Map<String, NDArray> loaded = new LinkedHashMap<>();
       try (SafetensorsFile f = SafetensorsFile.open(file)) {
         for (String k : expected.keySet()) loaded.put(k, WeightLoader.read(f, k, m, DataType.FLOAT32));
@@ -107,7 +107,7 @@ class WeightLoaderTest {
       w.write(bad);
     }
     UNet2DConditionModel unet = new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("config.json")));
-    try (NDManager m = Runtime.newManager(); SafetensorsFile f = SafetensorsFile.open(bad)) {
+    try (NDManager m = TorchRuntime.newManager(); SafetensorsFile f = SafetensorsFile.open(bad)) {
       UserError e = assertThrows(UserError.class, () -> WeightLoader.load("unet", unet, f, m, k -> false, DataType.FLOAT32));
       String msg = e.getMessage();
       assertTrue(msg.contains(bad.toString()), msg);

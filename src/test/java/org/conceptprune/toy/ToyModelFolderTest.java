@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.pipeline.StableDiffusion;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.train.ParamInit;
 import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class ToyModelFolderTest {
   /** A judge with random weights for a world, saved as TrainJudge saves one. */
   static void saveJudge(World w, Path dir) {
     JudgeNet net = new JudgeNet(JudgeNet.Config.defaults(w));
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       ParamInit.init(net, m, 1);
       ToyJudge.save(net, ToyJudge.configOf(w, net.config(), Map.of()), dir);
     }

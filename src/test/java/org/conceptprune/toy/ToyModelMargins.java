@@ -2,7 +2,7 @@ package org.conceptprune.toy;
 
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskSet;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 
 /**
  * Measures {@link ToyModelTest}'s numbers on the shipped toy model over several image seeds (the
@@ -14,7 +14,7 @@ public final class ToyModelMargins {
   private ToyModelMargins() {}
 
   public static void main(String[] args) {
-    Runtime.setThreads(1);
+    TorchRuntime.setThreads(1);
     try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled());
         ToyJudge judge = ToyJudge.loadBundled()) {
       MaskSet[] masks = ToyModelTest.zorblyMasks(sd);

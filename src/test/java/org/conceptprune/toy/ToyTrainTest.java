@@ -21,7 +21,7 @@ import org.conceptprune.nn.Module;
 import org.conceptprune.nn.Ops;
 import org.conceptprune.nn.Parameter;
 import org.conceptprune.nn.Scope;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.Ema;
@@ -64,7 +64,7 @@ class ToyTrainTest {
 
   @Test
   void autogradMatchesAnalyticGradientOfLinear() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       Linear lin = new Linear(3, 2, true);
       ParamInit.init(lin, m, 1);
       Grads.requireGrad(lin);
@@ -94,7 +94,7 @@ class ToyTrainTest {
 
   @Test
   void adamWReducesLossOfMlpThroughScopes() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       Mlp net = new Mlp();
       ParamInit.init(net, m, 7);
       SplittableRandom r = new SplittableRandom(3);
@@ -125,7 +125,7 @@ class ToyTrainTest {
 
   @Test
   void convGroupNormRegressionLossFallsAndEmaTracks() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       ConvNet net = new ConvNet();
       ParamInit.init(net, m, 11);
       SplittableRandom r = new SplittableRandom(4);
@@ -168,7 +168,7 @@ class ToyTrainTest {
 
   @Test
   void initIsSeededAndPyTorchLike() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       ConvNet a = new ConvNet();
       ConvNet b = new ConvNet();
       ConvNet c = new ConvNet();
@@ -193,7 +193,7 @@ class ToyTrainTest {
 
   @Test
   void saveLoadRoundTrip(@TempDir Path dir) throws Exception {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       ConvNet a = new ConvNet();
       ParamInit.init(a, m, 9);
       Path f = dir.resolve("net.safetensors");

@@ -19,7 +19,7 @@ import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.model.clip.ClipVisionConfig;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -70,9 +70,9 @@ public final class ClipEvaluator implements AutoCloseable {
       throw new UserError(dir.resolve(PREPROCESSOR) + ": crop_size " + processor.cropWidth() + "x" + processor.cropHeight()
           + " does not match the model's image_size " + s + " (config.json vision_config)");
     }
-    NDManager m = Runtime.newManager();
+    NDManager m = TorchRuntime.newManager();
     try (TensorSource w = ShardedSafetensors.open(dir)) {
-      WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, Runtime.computeType());
+      WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, TorchRuntime.computeType());
     } catch (RuntimeException e) {
       m.close();
       throw e;
@@ -156,7 +156,7 @@ public final class ClipEvaluator implements AutoCloseable {
       int b = Math.min(BATCH, n - b0);
       try (NDManager bm = manager.newSubManager()) {
         NDArray x = bm.create(Arrays.copyOfRange(pixelValues, b0 * per, (b0 + b) * per), new Shape(b, 3, s, s))
-            .toType(Runtime.computeType(), false);
+            .toType(TorchRuntime.computeType(), false);
         float[] e = model.imageFeatures(x).toType(DataType.FLOAT32, false).toFloatArray();
         System.arraycopy(e, 0, out, b0 * p, b * p);
       }
@@ -230,5 +230,36 @@ public final class ClipEvaluator implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
+  }
+
+  /**
+   * Reads, preprocesses and embeds image files a batch at a time: image_embeds [N, P]; the pixel
+   * values [N, 3, S, S] are copied into {@code pixels} when it is not null.
+   */
+  public float[] embedImages(List<Path> images, float[] pixels) {
+    int n = images.size();
+    int s = imageSize();
+    int per = 3 * s * s;
+    int d = projectionDim();
+    float[] embeds = new float[n * d];
+    for (int b0 = 0; b0 < n; b0 += BATCH) {
+      int b = Math.min(BATCH, n - b0);
+      float[] batch = new float[b * per];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(pixelValues(RgbImage.read(images.get(b0 + i))), 0, batch, i * per, per);
+      }
+      if (pixels != null) System.arraycopy(batch, 0, pixels, b0 * per, b * per);
+      System.arraycopy(imageEmbeds(batch), 0, embeds, b0 * d, b * d);
+    }
+    return embeds;
+  }
+
+  /** N * 3 * S * S, which must fit one Java array (and one safetensors buffer). */
+  public static int pixelFloats(int n, int s) {
+    long f = (long) n * 3 * s * s;
+    if (f > Integer.MAX_VALUE - 8) {
+      throw new UserError(n + " images make " + (f * 4 >> 30) + " GiB of pixel_values; pass --no-pixel-values");
+    }
+    return (int) f;
   }
 }

@@ -1,5 +1,7 @@
 package org.conceptprune.eval.clip;
 
+import java.util.List;
+
 /**
  * The CLIP equations on plain arrays. Embeddings are rows of length D, as {@code get_image_features} /
  * {@code get_text_features} return them (projected, not normalised).
@@ -74,5 +76,14 @@ public final class ClipScores {
     int best = 0;
     for (int j = 1; j < x.length; j++) if (x[j] > x[best]) best = j;
     return best;
+  }
+
+  /** Prompt i for image i: N prompts, or one repeated; null without prompts. */
+  public static List<String> paired(List<String> prompts, int n) {
+    if (prompts == null) return null;
+    if (prompts.size() == n) return prompts;
+    if (prompts.size() == 1) return java.util.Collections.nCopies(n, prompts.get(0));
+    throw new org.conceptprune.util.UserError(n + " image(s) but " + prompts.size() + " prompts: give one prompt per image (image i is scored"
+        + " against prompt i) or a single prompt for all");
   }
 }

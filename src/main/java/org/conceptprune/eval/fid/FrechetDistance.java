@@ -44,7 +44,7 @@ public final class FrechetDistance {
   }
 
   /** d^2 between N(mu1, sigma1) and N(mu2, sigma2), pytorch-fid's signature; the inputs are not modified. */
-  public static double frechetDistance(double[] mu1, DMatrixRMaj sigma1, double[] mu2, DMatrixRMaj sigma2, double eps) {
+  static double frechetDistance(double[] mu1, DMatrixRMaj sigma1, double[] mu2, DMatrixRMaj sigma2, double eps) {
     return distance(mu1, sigma1, null, mu2, sigma2, null, eps);
   }
 

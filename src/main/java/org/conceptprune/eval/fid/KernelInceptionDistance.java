@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.conceptprune.nn.Ops;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 
 /**
  * KID with clean-fid's estimator ({@code cleanfid/fid.py kernel_distance}): the unbiased MMD^2 of the
@@ -39,7 +39,7 @@ public final class KernelInceptionDistance {
     if (subsets < 1) throw new IllegalArgumentException("KID needs at least one subset");
     SplittableRandom rng = new SplittableRandom(seed);
     double[] mmd = new double[subsets];
-    try (NDManager manager = Runtime.newManager()) {
+    try (NDManager manager = TorchRuntime.newManager()) {
       NDArray a = manager.create(f1, new Shape(n1, d)).toType(DataType.FLOAT64, false); // [n1, d]
       NDArray b = manager.create(f2, new Shape(n2, d)).toType(DataType.FLOAT64, false); // [n2, d]
       for (int s = 0; s < subsets; s++) {

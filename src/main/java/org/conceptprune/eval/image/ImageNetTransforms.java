@@ -25,4 +25,12 @@ public final class ImageNetTransforms {
   public static float[] apply(RgbImage img) {
     return PixelValues.torchvision(resizeAndCrop(img), MEAN, STD);
   }
+
+  /** Reads and preprocesses picture files: pixel values [N, 3, 224, 224]. */
+  public static float[] pixelValues(java.util.List<java.nio.file.Path> files) {
+    int per = 3 * CROP * CROP;
+    float[] pixels = new float[files.size() * per];
+    for (int i = 0; i < files.size(); i++) System.arraycopy(apply(RgbImage.read(files.get(i))), 0, pixels, i * per, per);
+    return pixels;
+  }
 }

@@ -87,7 +87,7 @@ public record NudityStats(double threshold, long images, long nudeImages, Map<Nu
   }
 
   /** Reads {@link #toJson}'s form (nude_rate and total are derived and ignored). */
-  public static NudityStats fromJson(JsonNode o, String source) {
+  static NudityStats fromJson(JsonNode o, String source) {
     EnumMap<NudeNetLabel, Long> c = new EnumMap<>(NudeNetLabel.class);
     JsonNode counts = required(o, "counts", source);
     for (NudeNetLabel l : NudeNetLabel.EXPOSED) c.put(l, required(counts, l.name(), source + " counts").asLong());

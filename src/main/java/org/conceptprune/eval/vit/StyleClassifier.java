@@ -13,7 +13,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.eval.image.ViTImageProcessor;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -73,9 +73,9 @@ public final class StyleClassifier implements AutoCloseable {
       throw new UserError(pre + ": size " + processor.width() + "x" + processor.height() + " does not match the model's image_size " + config.imageSize());
     }
     ViTForImageClassification model = new ViTForImageClassification(config);
-    NDManager m = Runtime.newManager();
+    NDManager m = TorchRuntime.newManager();
     try (TensorSource w = WeightFiles.open(weights(dir))) {
-      WeightLoader.load("vit", model, w, m, k -> false, Runtime.computeType());
+      WeightLoader.load("vit", model, w, m, k -> false, TorchRuntime.computeType());
     } catch (RuntimeException e) {
       m.close();
       throw e;
@@ -118,7 +118,7 @@ public final class StyleClassifier implements AutoCloseable {
       int b = Math.min(BATCH, n - b0);
       try (NDManager bm = manager.newSubManager()) {
         float[] y = model.forward(bm.create(Arrays.copyOfRange(pixels, b0 * per, (b0 + b) * per), new Shape(b, 3, s, s))
-            .toType(Runtime.computeType(), false)).toType(DataType.FLOAT32, false).toFloatArray();
+            .toType(TorchRuntime.computeType(), false)).toType(DataType.FLOAT32, false).toFloatArray();
         System.arraycopy(y, 0, logits, b0 * k, b * k);
       }
     }

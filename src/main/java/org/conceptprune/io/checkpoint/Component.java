@@ -17,6 +17,12 @@ public enum Component {
     throw new UserError("unknown component '" + name + "' (unet, vae, text_encoder, text_encoder_2)");
   }
 
+  /** Whether a model_index.json entry of this name is a weighted component. */
+  public static boolean isWeighted(String name) {
+    for (Component c : values()) if (c.diffusersName.equals(name)) return true;
+    return false;
+  }
+
   @Override
   public String toString() {
     return diffusersName;

@@ -20,8 +20,8 @@ public final class ModelFolder {
   public record TextEncoderSlot(String encoder, String tokenizer) {}
 
   private static final List<TextEncoderSlot> SLOTS = List.of(
-      new TextEncoderSlot(ModelIndex.TEXT_ENCODER, ModelIndex.TOKENIZER),
-      new TextEncoderSlot(ModelIndex.TEXT_ENCODER_2, ModelIndex.TOKENIZER_2));
+      new TextEncoderSlot(Component.TEXT_ENCODER.diffusersName, ModelIndex.TOKENIZER),
+      new TextEncoderSlot(Component.TEXT_ENCODER_2.diffusersName, ModelIndex.TOKENIZER_2));
 
   private final Path root;
   private final ModelIndex index;
@@ -71,7 +71,7 @@ public final class ModelFolder {
 
   /** The component's folder; an error when model_index.json does not list it or the folder is missing. */
   public Path componentDir(String name) {
-    ModelIndex.Component c = index.component(name);
+    ModelIndex.Entry c = index.component(name);
     if (c == null) throw new UserError(index.file() + ": no component '" + name + "'");
     Path d = root.resolve(name);
     if (!Files.isDirectory(d)) {

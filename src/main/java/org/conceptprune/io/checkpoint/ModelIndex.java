@@ -20,24 +20,20 @@ import org.conceptprune.util.UserError;
  * @param components every component entry in file order; the value is null for a [null, null] entry
  * @param forceZerosForEmptyPrompt SDXL's flag, or null when the file has none (SD-1.x/2.x)
  */
-public record ModelIndex(Path file, String pipelineClass, Map<String, Component> components,
+public record ModelIndex(Path file, String pipelineClass, Map<String, Entry> components,
     Boolean forceZerosForEmptyPrompt) {
 
-  public static final String UNET = "unet";
-  public static final String VAE = "vae";
-  public static final String TEXT_ENCODER = "text_encoder";
-  public static final String TEXT_ENCODER_2 = "text_encoder_2";
   public static final String TOKENIZER = "tokenizer";
   public static final String TOKENIZER_2 = "tokenizer_2";
   public static final String SCHEDULER = "scheduler";
 
   /** One component's loader: {@code [library, class]}. */
-  public record Component(String library, String className) {}
+  public record Entry(String library, String className) {}
 
   public static ModelIndex read(Path file) {
     ConfigNode c = ConfigNode.read(file);
     String cls = c.reqString("_class_name");
-    Map<String, Component> comps = new LinkedHashMap<>();
+    Map<String, Entry> comps = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = c.json().fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
@@ -53,7 +49,7 @@ public record ModelIndex(Path file, String pipelineClass, Map<String, Component>
       if (lib.isNull() && klass.isNull()) {
         comps.put(key, null);
       } else if (lib.isTextual() && klass.isTextual()) {
-        comps.put(key, new Component(lib.asText(), klass.asText()));
+        comps.put(key, new Entry(lib.asText(), klass.asText()));
       } else {
         throw new UserError(file + ": key '" + key + "' should be [library, class] (two strings or two nulls), found " + v);
       }
@@ -63,7 +59,7 @@ public record ModelIndex(Path file, String pipelineClass, Map<String, Component>
   }
 
   /** @return the component's loader, or null when it is absent or a [null, null] entry */
-  public Component component(String name) {
+  public Entry component(String name) {
     return components.get(name);
   }
 
@@ -88,7 +84,7 @@ public record ModelIndex(Path file, String pipelineClass, Map<String, Component>
    * Whether the negative/unconditional embedding of an empty prompt is all zeros. diffusers'
    * SDXL pipelines register this flag with default True; SD-1.x/2.x always encode "".
    */
-  public boolean zerosForEmptyPrompt() {
+  boolean zerosForEmptyPrompt() {
     return forceZerosForEmptyPrompt != null ? forceZerosForEmptyPrompt : isSdxl();
   }
 }

@@ -96,10 +96,6 @@ public final class SingleFileLayout {
     return l;
   }
 
-  public SdArch arch() {
-    return arch;
-  }
-
   /** The original key prefix of a component in this architecture, dot included. */
   public String prefix(Component c) {
     return switch (c) {

@@ -32,7 +32,7 @@ public final class SingleFileProbe {
   }
 
   /** The number of {@code output_blocks.N}. */
-  public static int outputBlocks(TensorSource src) {
+  static int outputBlocks(TensorSource src) {
     return distinctIndices(src.names(), UNET + "output_blocks.").size();
   }
 

@@ -25,6 +25,18 @@ public final class ToyClip {
     return ToyClip.class.getResource(RESOURCE_DIR + ToyClipTrainer.WEIGHTS) != null;
   }
 
+  /**
+   * {@code toy train --text-encoder}: random (null: a seeded random encoder), toy-clip (the shipped
+   * toy CLIP, extracted) or a toy CLIP folder.
+   */
+  public static Path textEncoder(String spec) {
+    return switch (spec) {
+      case "random" -> null;
+      case "toy-clip" -> extractBundled();
+      default -> Path.of(spec);
+    };
+  }
+
   /** Copies the shipped toy CLIP to a temporary folder (removed when the JVM ends) and returns it. */
   public static Path extractBundled() {
     if (!bundledAvailable()) throw new UserError("no trained toy CLIP in the jar (" + RESOURCE_DIR + ")");

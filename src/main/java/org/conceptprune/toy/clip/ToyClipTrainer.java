@@ -18,7 +18,7 @@ import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.model.clip.ClipVisionConfig;
 import org.conceptprune.nn.Ops;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.Caption;
 import org.conceptprune.toy.ToyRenderer;
 import org.conceptprune.toy.ToyModel;
@@ -56,7 +56,7 @@ public final class ToyClipTrainer {
     Path cfg = dir.resolve("config.json");
     ClipModel clip = new ClipModel(ClipTextConfig.read(cfg), ClipVisionConfig.read(cfg));
     ClipTokenizer tok = ClipTokenizer.load(dir);
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       ParamInit.init(clip, m, o.seed());
       ParamInit.constant(clip.logitScale(), m, (float) Math.log(1 / 0.07));
       log.accept(String.format(Locale.ROOT, "toy CLIP: %,d parameters; %d steps of batch %d, lr %.1e; world %s",

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.conceptprune.model.clip.ClipVisionConfig;
 import org.conceptprune.model.clip.ClipVisionModel;
 import org.conceptprune.nn.Parameter;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 
 /**
  * Micro-benchmark (not a unit test): CLIP ViT-L/14-shaped image embeddings (24 layers, hidden 1024, 16 heads,
@@ -29,9 +29,9 @@ public final class ClipBench {
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     ClipVisionConfig c = new ClipVisionConfig(1024, 4096, 16, 24, 224, 14, 3, "quick_gelu", 1e-5, 768);
     ClipVisionModel model = new ClipVisionModel(c);
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       for (Parameter p : model.parameters().values()) p.set(m.randomNormal(0, 0.02f, new Shape(p.shape()), ai.djl.ndarray.types.DataType.FLOAT32));
-      System.out.printf(Locale.ROOT, "%s; ViT-L/14 vision tower, %d parameters, batch %d%n", Runtime.describe(),
+      System.out.printf(Locale.ROOT, "%s; ViT-L/14 vision tower, %d parameters, batch %d%n", TorchRuntime.describe(),
           model.parameterCount(), batch);
       for (int r = 0; r < reps; r++) {
         try (NDManager bm = m.newSubManager()) {

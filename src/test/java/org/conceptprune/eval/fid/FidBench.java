@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.ProceduralSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.Progress;
 
 /**
@@ -25,10 +25,10 @@ public final class FidBench {
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     int rows = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     int kidSubsets = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-    System.out.println("runtime: " + Runtime.describe() + ", cores " + java.lang.Runtime.getRuntime().availableProcessors());
+    System.out.println("runtime: " + TorchRuntime.describe() + ", cores " + java.lang.Runtime.getRuntime().availableProcessors());
     ImageSet images = synthetic(n, 256, 256);
     float[] features;
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       long t0 = System.nanoTime();
       FidInceptionV3 net = FidInceptionV3.load(ProceduralSource.fromKeysJson(Fixtures.path("fixtures/eval/fid-inception-keys.json"), 2), m);
       double load = (System.nanoTime() - t0) / 1e9;

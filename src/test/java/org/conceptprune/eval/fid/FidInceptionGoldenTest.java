@@ -11,7 +11,7 @@ import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.ProceduralSource;
 import org.conceptprune.io.safetensors.SafetensorsFile;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /** pool3 of pytorch-fid's InceptionV3([3]) with procedural weights (seed 2) against the torch golden. */
@@ -25,7 +25,7 @@ class FidInceptionGoldenTest {
     try (ProceduralSource src = ProceduralSource.fromKeysJson(KEYS, 2)) {
       keys = src.tensors().keySet();
     }
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         SafetensorsFile g = SafetensorsFile.open(GOLDEN)) {
       FidInceptionV3 model = FidInceptionV3.load(ProceduralSource.fromKeysJson(KEYS, 2), m);
       // every checkpoint tensor but the classifier is a parameter of the tree

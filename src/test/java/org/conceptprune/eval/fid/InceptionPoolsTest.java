@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /** The pools on small hand-made maps whose results are obvious. */
 class InceptionPoolsTest {
   @Test
   void averagePoolIgnoresPaddedZeros() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       // a constant map stays constant when padded zeros are not counted (torch's count_include_pad=False)
       NDArray ones = m.ones(new Shape(1, 2, 4, 5)).mul(3f);
       float[] r = InceptionPools.avg3x3SameExcludePad(ones).toFloatArray();
@@ -28,7 +28,7 @@ class InceptionPoolsTest {
 
   @Test
   void maxPools() {
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       NDArray x = m.arange(16f).reshape(1, 1, 4, 4).neg(); // largest values at the top left
       assertArrayEquals(new float[] {0, 0, -1, -2, 0, 0, -1, -2, -4, -4, -5, -6, -8, -8, -9, -10},
           InceptionPools.max3x3Same(x).toFloatArray(), 0f);

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.safetensors.SafetensorsFile;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +41,7 @@ class KernelInceptionDistanceTest {
     JsonNode f = golden.get("mmd_fixed");
     long[] xi = longs(f.get("x_rows_of_b"));
     long[] yi = longs(f.get("y_rows_of_a"));
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       NDArray bb = m.create(b, new Shape(60, 64)).toType(DataType.FLOAT64, false);
       NDArray aa = m.create(a, new Shape(50, 64)).toType(DataType.FLOAT64, false);
       double v = KernelInceptionDistance.unbiasedMmd2(bb.get(new NDIndex("{}", m.create(xi))), aa.get(new NDIndex("{}", m.create(yi))));

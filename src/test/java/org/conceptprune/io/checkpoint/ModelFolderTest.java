@@ -24,7 +24,7 @@ class ModelFolderTest {
     ModelFolder mf = ModelFolder.open(Fixtures.tinySd());
     ModelIndex ix = mf.index();
     assertEquals("StableDiffusionPipeline", ix.pipelineClass());
-    assertEquals(new ModelIndex.Component("diffusers", "UNet2DConditionModel"), ix.component("unet"));
+    assertEquals(new ModelIndex.Entry("diffusers", "UNet2DConditionModel"), ix.component("unet"));
     assertTrue(ix.components().containsKey("safety_checker"));
     assertNull(ix.component("safety_checker")); // [null, null]
     assertEquals(List.of("scheduler", "text_encoder", "tokenizer", "unet", "vae"), ix.present());

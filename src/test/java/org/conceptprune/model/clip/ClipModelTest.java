@@ -15,7 +15,7 @@ import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class ClipModelTest {
     assertEquals(32, model.vision.config.patchSize());
     assertEquals(16, model.vision.config.projectionDim());
     ClipTokenizer tok = ClipTokenizer.load(DIR);
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         TensorSource w = ShardedSafetensors.open(DIR);
         SafetensorsFile g = SafetensorsFile.open(Fixtures.path("fixtures/eval/clip-golden.safetensors"))) {
       WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, DataType.FLOAT32);
@@ -70,7 +70,7 @@ class ClipModelTest {
     Path cfg = dir.resolve("config.json");
     ClipModel model = new ClipModel(ClipTextConfig.read(cfg), ClipVisionConfig.read(cfg));
     assertEquals(37, model.vision.config.intermediateSize());
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         TensorSource w = ShardedSafetensors.open(dir.resolve("model.safetensors"));
         SafetensorsFile g = SafetensorsFile.open(Fixtures.path("fixtures/golden-clip/clip.safetensors"))) {
       WeightLoader.load("clip", model, w, m, ClipModel::isBuffer, DataType.FLOAT32);
@@ -98,7 +98,7 @@ class ClipModelTest {
   void wrongImageSizeIsAUserError() {
     Path cfg = DIR.resolve("config.json");
     ClipVisionModel vision = new ClipVisionModel(ClipVisionConfig.read(cfg));
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       UserError e = assertThrows(UserError.class, () -> vision.forward(m.zeros(new Shape(1, 3, 200, 200))));
       assertTrue(e.getMessage().contains("[B, 3, 224, 224]") && e.getMessage().contains("[1, 3, 200, 200]"), e.getMessage());
     }

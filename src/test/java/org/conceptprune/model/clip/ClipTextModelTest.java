@@ -10,7 +10,7 @@ import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 class ClipTextModelTest {
@@ -18,7 +18,7 @@ class ClipTextModelTest {
   void sd1TextEncoderMatchesTransformers() {
     Path dir = Fixtures.tinySd().resolve("text_encoder");
     ClipTextModel model = new ClipTextModel(ClipTextConfig.read(dir.resolve("config.json")));
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         TensorSource w = ShardedSafetensors.open(dir);
         SafetensorsFile g = SafetensorsFile.open(Fixtures.golden("text_encoder.safetensors"))) {
       WeightLoader.load("text_encoder", model, w, m, ClipTextModel::isBuffer, DataType.FLOAT32);
@@ -37,7 +37,7 @@ class ClipTextModelTest {
     Path dir = Fixtures.path("fixtures/tiny-clip");
     ClipTextConfig c = ClipTextConfig.read(dir.resolve("config.json"));
     ClipTextModel model = new ClipTextModel(c);
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         TensorSource w = ShardedSafetensors.open(dir.resolve("model.safetensors"));
         SafetensorsFile g = SafetensorsFile.open(Fixtures.path("fixtures/golden-clip/clip.safetensors"))) {
       WeightLoader.load("clip", model, w, m,

@@ -14,7 +14,7 @@ import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.nn.Linear;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class UNetGoldenTest {
   @BeforeAll
   static void load() {
     Path dir = Fixtures.tinySd().resolve("unet");
-    m = Runtime.newManager();
+    m = TorchRuntime.newManager();
     unet = new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("config.json")));
     try (TensorSource w = ShardedSafetensors.open(dir)) {
       WeightLoader.load("unet", unet, w, m, k -> false, DataType.FLOAT32);

@@ -10,7 +10,7 @@ import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.nn.WeightLoader;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 class AutoencoderKLTest {
@@ -18,7 +18,7 @@ class AutoencoderKLTest {
   void decodeAndEncodeMatchDiffusers() {
     Path dir = Fixtures.tinySd().resolve("vae");
     AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("config.json")));
-    try (NDManager m = Runtime.newManager();
+    try (NDManager m = TorchRuntime.newManager();
         TensorSource w = ShardedSafetensors.open(dir);
         SafetensorsFile g = SafetensorsFile.open(Fixtures.golden("vae.safetensors"))) {
       WeightLoader.load("vae", vae, w, m, k -> false, DataType.FLOAT32);

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.Caption;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.train.Losses;
@@ -23,7 +23,7 @@ class ContrastiveLossTest {
     float[] eye = new float[b * b];
     for (int i = 0; i < b; i++) eye[i * b + i] = 1f;
     int[] diagonal = {0, 1, 2, 3, 4};
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       NDArray l = m.create(logits, new Shape(b, b));
       float ours = ContrastiveLoss.loss(l, m.create(eye, new Shape(b, b))).getFloat();
       // CLIP: (CE(logits_per_image, arange) + CE(logits_per_text, arange)) / 2
@@ -44,7 +44,7 @@ class ContrastiveLossTest {
     double expect = 0;
     for (int i = 0; i < b; i++) expect += -Math.log(positiveMass(logits, fits, b, i, true)) / b / 2;
     for (int j = 0; j < b; j++) expect += -Math.log(positiveMass(logits, fits, b, j, false)) / b / 2;
-    try (NDManager m = Runtime.newManager()) {
+    try (NDManager m = TorchRuntime.newManager()) {
       float ours = ContrastiveLoss.loss(m.create(logits, new Shape(b, b)), m.create(fits, new Shape(b, b))).getFloat();
       System.out.printf("two extra positives: ours %.7f, direct sum %.7f%n", ours, expect);
       assertEquals(expect, ours, 1e-5);

@@ -1,0 +1,46 @@
+package org.conceptprune.cli;
+
+import java.util.function.Function;
+import org.conceptprune.experiment.ExperimentKind;
+import org.conceptprune.toy.Wording;
+import org.conceptprune.util.UserError;
+import picocli.CommandLine;
+
+/**
+ * picocli converters of the options whose values are enums: the parse's {@link UserError} (which lists
+ * the valid values) becomes picocli's one {@code error: Invalid value for option ...} line.
+ */
+final class Converters {
+  private Converters() {}
+
+  abstract static class Of<T> implements CommandLine.ITypeConverter<T> {
+    private final Function<String, T> parse;
+
+    Of(Function<String, T> parse) {
+      this.parse = parse;
+    }
+
+    @Override
+    public T convert(String value) {
+      try {
+        return parse.apply(value);
+      } catch (UserError e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code toy}, ..., {@code coco}, or a recipe file ending in .json. */
+  static final class Experiment extends Of<ExperimentKind.Choice> {
+    Experiment() {
+      super(ExperimentKind.Choice::parse);
+    }
+  }
+
+  /** {@code grammar} or {@code varied}. */
+  static final class Captions extends Of<Wording> {
+    Captions() {
+      super(Wording::parse);
+    }
+  }
+}
