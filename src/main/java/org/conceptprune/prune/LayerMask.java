@@ -113,7 +113,7 @@ public final class LayerMask {
   }
 
   /** One byte per weight, 1 = pruned: the golden files' U8 [out, in] layout. */
-  public byte[] toU8() {
+  byte[] toU8() {
     byte[] b = new byte[numel()];
     for (int p = nextSetBit(0); p >= 0; p = nextSetBit(p + 1)) b[p] = 1;
     return b;

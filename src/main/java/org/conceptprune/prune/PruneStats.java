@@ -192,7 +192,7 @@ public final class PruneStats {
   }
 
   /** The mask of one layer at call t, before any union (M_t). */
-  public LayerMask callMask(String layer, LayerWeight weight, int t, double k, Variant variant) {
+  LayerMask callMask(String layer, LayerWeight weight, int t, double k, Variant variant) {
     Layer l = layer(layer);
     checkWeight(layer, l, weight);
     if (t < 0 || t >= l.calls()) {

@@ -41,7 +41,7 @@ public final class SkilledNeurons {
   }
 
   /** The top-k mask itself (no comparison with the reference): top[i,j] = j in Top_k(i). */
-  public static LayerMask topKMask(float[] w, int out, int in, float[] sumsq, double k) {
+  static LayerMask topKMask(float[] w, int out, int in, float[] sumsq, double k) {
     double[] norm = Wanda.columnNorm(sumsq);
     LayerMask m = new LayerMask(out, in);
     int kc = kCount(k, in);
@@ -52,14 +52,14 @@ public final class SkilledNeurons {
   }
 
   /** skilled[i,j] = j in Top_k(i) of S* and S*[i,j] > S[i,j]; w [out, in], sumsq [in]. */
-  public static LayerMask skilled(float[] w, int out, int in, float[] sumsqTarget, float[] sumsqRef,
+  static LayerMask skilled(float[] w, int out, int in, float[] sumsqTarget, float[] sumsqRef,
       double k) {
     return select(w, out, in, Wanda.columnNorm(sumsqTarget), Wanda.columnNorm(sumsqRef),
         kCount(k, in), Variant.SKILLED);
   }
 
   /** unskilled[i,j] = j in Top_k(i) of S* and S*[i,j] < S[i,j]; w [out, in], sumsq [in]. */
-  public static LayerMask unskilled(float[] w, int out, int in, float[] sumsqTarget,
+  static LayerMask unskilled(float[] w, int out, int in, float[] sumsqTarget,
       float[] sumsqRef, double k) {
     return select(w, out, in, Wanda.columnNorm(sumsqTarget), Wanda.columnNorm(sumsqRef),
         kCount(k, in), Variant.UNSKILLED);
