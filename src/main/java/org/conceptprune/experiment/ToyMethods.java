@@ -55,15 +55,26 @@ final class ToyMethods {
     return new FiaMethod(R1, r2, Map.of(), alpha, Fia.Fusion.PAPER).combine(q);
   }
 
-  /** The fused mask whose size is closest to {@code target} over a geometric grid of r2 (fusion is not monotone in r2). */
+  /**
+   * The fused mask closest in size to {@code target} on the rising side of a geometric grid of r2: fusion
+   * is not monotone in r2 (past a point most selected weights are selected by τ or more concepts, counted
+   * as agnostic and kept), so the scan stops at the first r2 that reaches the target; the grid point before
+   * it is taken when closer. When no r2 reaches it, the largest fused mask.
+   */
   static Chosen fusedMatched(List<Map<String, FiaMethod.LayerScore>> scores, long target, double alpha) {
-    Chosen best = null;
+    Chosen previous = null;
+    Chosen largest = null;
     for (int i = 0; i <= 80; i++) {
       double r2 = Math.pow(10, -4 + 4.0 * i / 80);
-      MaskSet m = fused(scores, r2, alpha);
-      if (best == null || Math.abs(count(m) - target) < Math.abs(count(best.mask()) - target)) best = new Chosen(m, r2);
+      Chosen c = new Chosen(fused(scores, r2, alpha), r2);
+      if (count(c.mask()) >= target) {
+        boolean before = previous != null && target - count(previous.mask()) < count(c.mask()) - target;
+        return before ? previous : c;
+      }
+      if (largest == null || count(c.mask()) > count(largest.mask())) largest = c;
+      previous = c;
     }
-    return best;
+    return largest;
   }
 
   /** ConceptPrune's union of the members' masks. */
