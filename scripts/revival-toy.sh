@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The toy revival runs of docs/ATTACKS.md ("Revival on the toy world"): per concept the ConceptPrune mask (k 5%, t̂ 10), its
+# random control, the same mask concealed with decoys and with noise; on each model the naive revival (the exact zeros),
+# the adaptive revival against each defense, and the upper bound (signs of the base model at the true cut positions).
+# 24 prompts per concept (docs/attacks/revival/C.csv), one libtorch thread. Each run's wall time lands in OUT/times.tsv.
+# Usage: scripts/revival-toy.sh OUT [concept ...]   (default: wobbet quenth snekkel heart)
+# JAR: a built conceptprune.jar to run (default: the launcher, which rebuilds when sources change).
+set -uo pipefail
+out="${1:?usage: scripts/revival-toy.sh OUT [concept ...]}"
+shift
+concepts=("$@")
+[[ ${#concepts[@]} -gt 0 ]] || concepts=(wobbet quenth snekkel heart)
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CONCEPTPRUNE_MALLOC=glibc
+if [[ -n "${JAR:-}" ]]; then cp=(java -Dai.djl.offline=true -XX:MaxDirectMemorySize=64g -jar "$JAR"); else cp=("$here/conceptprune"); fi
+SHARE="${SHARE:-0.1}"          # decoys: the concept's share of all zeros
+QUANTILE="${QUANTILE:-0.05}"   # noise: bottom quantile of each row's |W| the fill comes from
+ADAPT_NOISE="${ADAPT_NOISE:-row-bottom:0.1}"   # the adaptive attacker's candidates against noise
+ADAPT_DECOYS_RATIO="${ADAPT_DECOYS_RATIO:-0.06}"  # the adaptive attacker against decoys keeps this top ratio of the zeros
+mkdir -p "$out/models"
+run() { # name dir args...
+  local dir="$1"; shift
+  [[ -f "$dir/done" ]] && return
+  mkdir -p "$(dirname "$dir")"
+  local t0=$(date +%s)
+  if "${cp[@]}" --threads 1 "$@" --out "$dir" > "$dir.out" 2> "$dir.log"; then touch "$dir/done"; else echo "failed: $dir ($(grep '^error' "$dir.log" | head -1))" >&2; fi
+  printf '%s\t%d\n' "$dir" $(( $(date +%s) - t0 )) >> "$out/times.tsv"
+}
+for c in "${concepts[@]}"; do
+  masks="$out/masks/$c"
+  cpm="$masks/cp-k0.05.mask.safetensors"
+  rnd="$masks/random-k0.05.mask.safetensors"
+  [[ -f "$cpm" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.05 --out "$masks" > "$masks.out" 2>&1
+  for d in decoys noise; do
+    m="$out/models/$c-$d"
+    [[ -d "$m" ]] || "${cp[@]}" --threads 1 conceal toy --mask "$cpm" --defense "$d" --share "$SHARE" --quantile "$QUANTILE" -o "$m" \
+      > "$m.out" 2>&1
+  done
+  common=(--base toy --judge toy --concept "$c" --method revival --prompts "$here/docs/attacks/revival/$c.csv")
+  r="$out/runs/$c"
+  run "$r/cp-naive" attack --mask "$cpm" "${common[@]}"
+  run "$r/cp-signfrom" attack --mask "$cpm" "${common[@]}" --locations "$cpm" --sign-from base
+  run "$r/random-naive" attack --mask "$rnd" "${common[@]}"
+  run "$r/random-signfrom" attack --mask "$rnd" "${common[@]}" --locations "$rnd" --sign-from base
+  run "$r/decoys-naive" attack "$out/models/$c-decoys" "${common[@]}"
+  run "$r/decoys-adaptive" attack "$out/models/$c-decoys" "${common[@]}" --top-ratio "$ADAPT_DECOYS_RATIO"
+  run "$r/decoys-signfrom" attack "$out/models/$c-decoys" "${common[@]}" --locations "$cpm" --sign-from base
+  run "$r/noise-naive" attack "$out/models/$c-noise" "${common[@]}"
+  run "$r/noise-adaptive" attack "$out/models/$c-noise" "${common[@]}" --locations "$ADAPT_NOISE"
+  run "$r/noise-signfrom" attack "$out/models/$c-noise" "${common[@]}" --locations "$cpm" --sign-from base
+done
