@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The toy revival runs of docs/ATTACKS.md ("Revival on the toy world"): per concept the ConceptPrune mask (k 5%, t̂ 10), its
-# random control, the same mask concealed with decoys and with noise; on each model the naive revival (the exact zeros),
-# the adaptive revival against each defense, and the upper bound (signs of the base model at the true cut positions).
-# 24 prompts per concept (docs/attacks/revival/C.csv), one libtorch thread. Each run's wall time lands in OUT/times.tsv.
+# random control, FIA at as many weights, and the ConceptPrune mask concealed with decoys and with noise; on each model the
+# naive revival (the exact zeros), the adaptive revival against each defense, and the upper bound (signs of the base model
+# at the true cut positions). 24 prompts per concept (docs/attacks/revival/C.csv), one libtorch thread. Each run's wall
+# time lands in OUT/times.tsv; a finished run is skipped, an interrupted one resumes.
 # Usage: scripts/revival-toy.sh OUT [concept ...]   (default: wobbet quenth snekkel heart)
+# RUNS: which runs, in this order (default: all of them, as below).
 # JAR: a built conceptprune.jar to run (default: the launcher, which rebuilds when sources change).
 set -uo pipefail
 out="${1:?usage: scripts/revival-toy.sh OUT [concept ...]}"
@@ -17,8 +19,9 @@ SHARE="${SHARE:-0.1}"          # decoys: the concept's share of all zeros
 QUANTILE="${QUANTILE:-0.05}"   # noise: bottom quantile of each row's |W| the fill comes from
 ADAPT_NOISE="${ADAPT_NOISE:-row-bottom:0.1}"   # the adaptive attacker's candidates against noise
 ADAPT_DECOYS_RATIO="${ADAPT_DECOYS_RATIO:-0.06}"  # the adaptive attacker against decoys keeps this top ratio of the zeros
+RUNS="${RUNS:-cp-naive cp-signfrom decoys-naive decoys-adaptive noise-naive noise-adaptive random-naive fia-naive fia-signfrom decoys-signfrom noise-signfrom}"
 mkdir -p "$out/models"
-run() { # name dir args...
+run() { # dir args...
   local dir="$1"; shift
   [[ -f "$dir/done" ]] && return
   mkdir -p "$(dirname "$dir")"
@@ -30,6 +33,7 @@ for c in "${concepts[@]}"; do
   masks="$out/masks/$c"
   cpm="$masks/cp-k0.05.mask.safetensors"
   rnd="$masks/random-k0.05.mask.safetensors"
+  fia="$out/masks/$c-fia/fia-k0.05.mask.safetensors"
   [[ -f "$cpm" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.05 --out "$masks" > "$masks.out" 2>&1
   for d in decoys noise; do
     m="$out/models/$c-$d"
@@ -38,14 +42,23 @@ for c in "${concepts[@]}"; do
   done
   common=(--base toy --judge toy --concept "$c" --method revival --prompts "$here/docs/attacks/revival/$c.csv")
   r="$out/runs/$c"
-  run "$r/cp-naive" attack --mask "$cpm" "${common[@]}"
-  run "$r/cp-signfrom" attack --mask "$cpm" "${common[@]}" --locations "$cpm" --sign-from base
-  run "$r/random-naive" attack --mask "$rnd" "${common[@]}"
-  run "$r/random-signfrom" attack --mask "$rnd" "${common[@]}" --locations "$rnd" --sign-from base
-  run "$r/decoys-naive" attack "$out/models/$c-decoys" "${common[@]}"
-  run "$r/decoys-adaptive" attack "$out/models/$c-decoys" "${common[@]}" --top-ratio "$ADAPT_DECOYS_RATIO"
-  run "$r/decoys-signfrom" attack "$out/models/$c-decoys" "${common[@]}" --locations "$cpm" --sign-from base
-  run "$r/noise-naive" attack "$out/models/$c-noise" "${common[@]}"
-  run "$r/noise-adaptive" attack "$out/models/$c-noise" "${common[@]}" --locations "$ADAPT_NOISE"
-  run "$r/noise-signfrom" attack "$out/models/$c-noise" "${common[@]}" --locations "$cpm" --sign-from base
+  for name in $RUNS; do
+    case $name in
+      cp-naive) run "$r/$name" attack --mask "$cpm" "${common[@]}" ;;
+      cp-signfrom) run "$r/$name" attack --mask "$cpm" "${common[@]}" --locations "$cpm" --sign-from base ;;
+      random-naive) run "$r/$name" attack --mask "$rnd" "${common[@]}" ;;
+      random-signfrom) run "$r/$name" attack --mask "$rnd" "${common[@]}" --locations "$rnd" --sign-from base ;;
+      decoys-naive) run "$r/$name" attack "$out/models/$c-decoys" "${common[@]}" ;;
+      decoys-adaptive) run "$r/$name" attack "$out/models/$c-decoys" "${common[@]}" --top-ratio "$ADAPT_DECOYS_RATIO" ;;
+      decoys-signfrom) run "$r/$name" attack "$out/models/$c-decoys" "${common[@]}" --locations "$cpm" --sign-from base ;;
+      noise-naive) run "$r/$name" attack "$out/models/$c-noise" "${common[@]}" ;;
+      noise-adaptive) run "$r/$name" attack "$out/models/$c-noise" "${common[@]}" --locations "$ADAPT_NOISE" ;;
+      noise-signfrom) run "$r/$name" attack "$out/models/$c-noise" "${common[@]}" --locations "$cpm" --sign-from base ;;
+      fia-naive|fia-signfrom)
+        [[ -f "$fia" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.05 --fia --out "$out/masks/$c-fia" > "$out/masks/$c-fia.out" 2>&1
+        if [[ $name == fia-naive ]]; then run "$r/$name" attack --mask "$fia" "${common[@]}"
+        else run "$r/$name" attack --mask "$fia" "${common[@]}" --locations "$fia" --sign-from base; fi ;;
+      *) echo "unknown run $name" >&2; exit 2 ;;
+    esac
+  done
 done
