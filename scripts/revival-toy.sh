@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The toy revival runs of docs/ATTACKS.md ("Revival on the toy world"): per concept the ConceptPrune mask (k 5%, t̂ 10), its
 # random control, FIA at as many weights, and the ConceptPrune mask concealed with decoys, with noise (bottom 5%) and with
-# camouflage (noise from the bottom half of each row); on each model the
+# camouflage (noise from the bottom half of each row) and with flip (the cut weights negated); on each model the
 # naive revival (the exact zeros), the adaptive revival against each defense, and the upper bound (signs of the base model
 # at the true cut positions). 24 prompts per concept (docs/attacks/revival/C.csv), one libtorch thread. Each run's wall
 # time lands in OUT/times.tsv; a finished run is skipped, an interrupted one resumes.
@@ -22,7 +22,8 @@ ADAPT_NOISE="${ADAPT_NOISE:-row-bottom:0.1}"   # the adaptive attacker's candida
 ADAPT_DECOYS_RATIO="${ADAPT_DECOYS_RATIO:-0.06}"  # the adaptive attacker against decoys keeps this top ratio of the zeros
 CAMO_QUANTILE="${CAMO_QUANTILE:-0.5}"           # camouflage: noise fill from the bottom half of each row's |W|
 ADAPT_CAMO="${ADAPT_CAMO:-row-bottom:0.55}"     # the adaptive attacker's candidates against camouflage
-RUNS="${RUNS:-cp-naive cp-signfrom decoys-naive decoys-adaptive noise-naive noise-adaptive camo-naive camo-adaptive random-naive fia-naive fia-signfrom decoys-signfrom noise-signfrom camo-signfrom}"
+ADAPT_FLIP="${ADAPT_FLIP:-row-top:0.1}"         # the adaptive attacker's candidates against flip (cut weights negated)
+RUNS="${RUNS:-cp-naive cp-signfrom decoys-naive decoys-adaptive noise-naive noise-adaptive camo-naive camo-adaptive flip-naive flip-adaptive random-naive fia-naive fia-signfrom decoys-signfrom noise-signfrom camo-signfrom flip-signfrom}"
 mkdir -p "$out/models"
 run() { # dir args...
   local dir="$1"; shift
@@ -38,12 +39,13 @@ for c in "${concepts[@]}"; do
   rnd="$masks/random-k0.05.mask.safetensors"
   fia="$out/masks/$c-fia/fia-k0.05.mask.safetensors"
   [[ -f "$cpm" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.05 --out "$masks" > "$masks.out" 2>&1
-  for d in decoys noise camo; do
+  for d in decoys noise camo flip; do
     m="$out/models/$c-$d"
     case $d in
       decoys) opts=(--defense decoys --share "$SHARE") ;;
       noise) opts=(--defense noise --quantile "$QUANTILE") ;;
       camo) opts=(--defense noise --quantile "$CAMO_QUANTILE") ;;
+      flip) opts=(--defense flip) ;;
     esac
     [[ -d "$m" ]] || "${cp[@]}" --threads 1 conceal toy --mask "$cpm" "${opts[@]}" -o "$m" > "$m.out" 2>&1
   done
@@ -63,6 +65,9 @@ for c in "${concepts[@]}"; do
       noise-signfrom) run "$r/$name" attack "$out/models/$c-noise" "${common[@]}" --locations "$cpm" --sign-from base ;;
       camo-naive) run "$r/$name" attack "$out/models/$c-camo" "${common[@]}" ;;
       camo-adaptive) run "$r/$name" attack "$out/models/$c-camo" "${common[@]}" --locations "$ADAPT_CAMO" ;;
+      flip-naive) run "$r/$name" attack "$out/models/$c-flip" "${common[@]}" ;;
+      flip-adaptive) run "$r/$name" attack "$out/models/$c-flip" "${common[@]}" --locations "$ADAPT_FLIP" ;;
+      flip-signfrom) run "$r/$name" attack "$out/models/$c-flip" "${common[@]}" --locations "$cpm" --sign-from base ;;
       camo-signfrom) run "$r/$name" attack "$out/models/$c-camo" "${common[@]}" --locations "$cpm" --sign-from base ;;
       fia-naive|fia-signfrom)
         [[ -f "$fia" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.05 --fia --out "$out/masks/$c-fia" > "$out/masks/$c-fia.out" 2>&1

@@ -43,7 +43,7 @@ def cell(s):
     return t
 
 
-models = [("cp", "ConceptPrune k 5%"), ("decoys", "+ decoys"), ("noise", "+ noise fill (bottom 5%)"), ("camo", "+ camouflage (noise, bottom 50%)"), ("fia", "FIA (as many weights)"),
+models = [("cp", "ConceptPrune k 5%"), ("decoys", "+ decoys"), ("noise", "+ noise fill (bottom 5%)"), ("camo", "+ camouflage (noise, bottom 50%)"), ("flip", "+ flip (cut weights negated)"), ("fia", "FIA (as many weights)"),
           ("random", "random pruning")]
 print("| concept | model | erased: still shows the concept (before) | revival, naive | revival, adaptive | signs from the original |")
 print("|---|---|---|---|---|---|")

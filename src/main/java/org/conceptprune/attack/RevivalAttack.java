@@ -86,7 +86,7 @@ public final class RevivalAttack implements AttackMethod {
     if (weights.isEmpty()) throw new UserError("the attacked model's UNet has no ff.net.2 weight, nothing to revive");
     Map<String, LayerMask> locs = switch (locations.kind()) {
       case ZEROS -> RevivalJob.zeros("the attacked model", weights);
-      case BOTTOM, ROW_BOTTOM -> locations.bottom(weights);
+      case BOTTOM, ROW_BOTTOM, ROW_TOP -> locations.bottom(weights);
       case PATCH -> fromPatch(locations.patch(), weights);
     };
     Map<String, LayerWeight> original = null;

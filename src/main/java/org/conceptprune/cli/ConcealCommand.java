@@ -11,9 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code conceal MODEL --mask PATCH --defense decoys|noise -o OUT}: a pruned model that hides where it was cut (docs/ATTACKS.md). */
+/** {@code conceal MODEL --mask PATCH --defense decoys|noise|flip -o OUT}: a pruned model that hides where it was cut (docs/ATTACKS.md). */
 @Command(name = "conceal", mixinStandardHelpOptions = true,
-    description = "Prune MODEL with a mask patch and hide where it was cut from the revival attack: decoys (also zero the globally smallest ff.net.2 weights) or noise (fill the cut positions with small values like the row's smallest weights). Writes the model in the input's layout and OUT.report.json.")
+    description = "Prune MODEL with a mask patch and hide where it was cut from the revival attack: decoys (also zero the globally smallest ff.net.2 weights), noise (fill the cut positions with small values like the row's smallest weights) or flip (negate the cut weights instead of zeroing them). Writes the model in the input's layout and OUT.report.json.")
 public final class ConcealCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -27,7 +27,7 @@ public final class ConcealCommand implements Callable<Integer> {
   @Option(names = "--mask", required = true, paramLabel = "PATCH", description = "The pruning mask patch (*.mask.safetensors).")
   Path mask;
 
-  @Option(names = "--defense", required = true, paramLabel = "D", description = "decoys or noise.")
+  @Option(names = "--defense", required = true, paramLabel = "D", description = "decoys, noise or flip.")
   String defense;
 
   @Option(names = "--share", paramLabel = "S", defaultValue = "0.1",

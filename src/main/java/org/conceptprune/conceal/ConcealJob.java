@@ -29,13 +29,14 @@ import org.conceptprune.util.UserError;
 public final class ConcealJob {
   /** The defenses. */
   public enum Defense {
-    DECOYS, NOISE;
+    DECOYS, NOISE, FLIP;
 
     public static Defense parse(String s) {
       return switch (s == null ? "" : s) {
         case "decoys" -> DECOYS;
         case "noise" -> NOISE;
-        default -> throw new UserError("unknown defense '" + s + "' (decoys or noise)");
+        case "flip" -> FLIP;
+        default -> throw new UserError("unknown defense '" + s + "' (decoys, noise or flip)");
       };
     }
 
@@ -73,8 +74,11 @@ public final class ConcealJob {
       Map<String, LayerWeight> weights = RevivalJob.targets(unet);
       if (weights.isEmpty()) throw new UserError(r.model() + ": the UNet has no ff.net.2 weight (…ff.net.2.weight), nothing to conceal");
       Map<String, LayerMask> mask = RevivalJob.fromPatch(r.mask(), r.model(), unet, weights);
-      Concealment.Concealed c = r.defense() == Defense.DECOYS ? Concealment.decoys(weights, mask, r.share())
-          : Concealment.noise(weights, mask, r.quantile(), r.seed());
+      Concealment.Concealed c = switch (r.defense()) {
+        case DECOYS -> Concealment.decoys(weights, mask, r.share());
+        case NOISE -> Concealment.noise(weights, mask, r.quantile(), r.seed());
+        case FLIP -> Concealment.flip(weights, mask);
+      };
       MaskSet changed = new MaskSet();
       c.changed().forEach((layer, m) -> {
         if (m.count() > 0) changed.put(layer, m);
@@ -113,7 +117,7 @@ public final class ConcealJob {
     s.put("defense", r.defense().cliName());
     s.put("mask", r.mask().toString());
     if (r.defense() == Defense.DECOYS) s.put("share", r.share());
-    else {
+    else if (r.defense() == Defense.NOISE) {
       s.put("quantile", r.quantile());
       s.put("seed", r.seed());
     }

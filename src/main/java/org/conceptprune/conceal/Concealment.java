@@ -18,7 +18,9 @@ import org.conceptprune.util.UserError;
  *   <li>{@link #decoys}: also zero the globally smallest-|W| ff.net.2 weights, so the concept's weights
  *       are only a fraction of all zeros;
  *   <li>{@link #noise}: give every pruned position a small value from the empirical distribution of its
- *       row's bottom-q |W| quantile with a random sign, so no exact zero is left.
+ *       row's bottom-q |W| quantile with a random sign, so no exact zero is left;
+ *   <li>{@link #flip}: negate every pruned weight instead of zeroing it (same magnitudes, opposite signs), so the
+ *       cut positions are neither zeros nor small.
  * </ul>
  */
 public final class Concealment {
@@ -137,6 +139,22 @@ public final class Concealment {
       }
     }
     return new Concealed(out, changed, count(mask), 0, skipped);
+  }
+
+  /** Flip: every pruned position takes −W (a weight that was 0 stays 0); nothing else changes. */
+  public static Concealed flip(Map<String, LayerWeight> weights, Map<String, LayerMask> mask) {
+    Map<String, float[]> out = new TreeMap<>(Revival.ORDER);
+    Map<String, LayerMask> changed = new TreeMap<>(Revival.ORDER);
+    weights.forEach((layer, w) -> {
+      float[] v = w.w().clone();
+      LayerMask m = mask.get(layer);
+      if (m != null) {
+        for (int p = m.nextSetBit(0); p >= 0; p = m.nextSetBit(p + 1)) v[p] = v[p] == 0f ? 0f : -v[p];
+        changed.put(layer, m.copy());
+      }
+      out.put(layer, v);
+    });
+    return new Concealed(out, changed, count(mask), 0, 0);
   }
 
   static long count(Map<String, LayerMask> mask) {

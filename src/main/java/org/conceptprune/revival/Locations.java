@@ -17,20 +17,22 @@ import org.conceptprune.util.UserError;
  *   <li>{@code bottom:F}: per layer the {@code round(F · numel)} smallest |W| (the adaptive attacker
  *       against a defense that hides the zeros: pruned positions given small values sit at the bottom);
  *   <li>{@code row-bottom:F}: per row the {@code round(F · in)} smallest |W|;
+ *   <li>{@code row-top:F}: per row the {@code round(F · in)} largest |W| (the adaptive attacker against a defense
+ *       that keeps the cut weights large, e.g. flipped);
  *   <li>{@code PATCH}: the masks of a mask patch.
  * </ul>
  *
  * Ties in |W| go to the smaller index.
  */
 public record Locations(Kind kind, double fraction, Path patch) {
-  public enum Kind { ZEROS, BOTTOM, ROW_BOTTOM, PATCH }
+  public enum Kind { ZEROS, BOTTOM, ROW_BOTTOM, ROW_TOP, PATCH }
 
   public static final Locations ZEROS = new Locations(Kind.ZEROS, 0, null);
 
   public static Locations parse(String spec) {
     if (spec == null || spec.equals("zeros")) return ZEROS;
-    for (Kind k : new Kind[] {Kind.BOTTOM, Kind.ROW_BOTTOM}) {
-      String prefix = k == Kind.BOTTOM ? "bottom:" : "row-bottom:";
+    for (Kind k : new Kind[] {Kind.BOTTOM, Kind.ROW_BOTTOM, Kind.ROW_TOP}) {
+      String prefix = prefix(k);
       if (spec.startsWith(prefix)) {
         double f;
         try {
@@ -49,18 +51,37 @@ public record Locations(Kind kind, double fraction, Path patch) {
   public String describe() {
     return switch (kind) {
       case ZEROS -> "zeros";
-      case BOTTOM -> "bottom:" + fmt(fraction);
-      case ROW_BOTTOM -> "row-bottom:" + fmt(fraction);
+      case BOTTOM, ROW_BOTTOM, ROW_TOP -> prefix(kind) + fmt(fraction);
       case PATCH -> patch.toString();
     };
   }
 
-  /** The candidate sets of {@code bottom:F} / {@code row-bottom:F} (not for zeros or a patch). */
+  private static String prefix(Kind k) {
+    return switch (k) {
+      case BOTTOM -> "bottom:";
+      case ROW_BOTTOM -> "row-bottom:";
+      case ROW_TOP -> "row-top:";
+      default -> throw new IllegalArgumentException(k.name());
+    };
+  }
+
+  /** The candidate sets of {@code bottom:F} / {@code row-bottom:F} / {@code row-top:F} (not for zeros or a patch). */
   public Map<String, LayerMask> bottom(Map<String, LayerWeight> weights) {
-    if (kind != Kind.BOTTOM && kind != Kind.ROW_BOTTOM) throw new IllegalStateException(kind + " is not a bottom-|W| set");
     Map<String, LayerMask> out = new TreeMap<>(Revival.ORDER);
-    weights.forEach((layer, w) -> out.put(layer, kind == Kind.BOTTOM ? bottomOfLayer(w, fraction) : bottomOfRows(w, fraction)));
+    weights.forEach((layer, w) -> out.put(layer, switch (kind) {
+      case BOTTOM -> bottomOfLayer(w, fraction);
+      case ROW_BOTTOM -> bottomOfRows(w, fraction);
+      case ROW_TOP -> topOfRows(w, fraction);
+      default -> throw new IllegalStateException(kind + " is not a |W| set");
+    }));
     return out;
+  }
+
+  /** Per row the round(f · in) largest |W|, ties to the smaller index. */
+  public static LayerMask topOfRows(LayerWeight w, double f) {
+    float[] neg = new float[w.w().length];
+    for (int p = 0; p < neg.length; p++) neg[p] = Float.intBitsToFloat(0x7f7fffff - Float.floatToRawIntBits(Math.abs(w.w()[p])));
+    return bottomOfRows(new LayerWeight(neg, w.out(), w.in()), f);
   }
 
   /** The round(f · numel) smallest |W| of the layer. */

@@ -102,7 +102,7 @@ public final class RevivalJob {
   public static Map<String, LayerMask> locations(Locations l, Path model, TensorSource unet, Map<String, LayerWeight> weights) {
     return switch (l.kind()) {
       case ZEROS -> zeros(model, weights);
-      case BOTTOM, ROW_BOTTOM -> l.bottom(weights);
+      case BOTTOM, ROW_BOTTOM, ROW_TOP -> l.bottom(weights);
       case PATCH -> fromPatch(l.patch(), model, unet, weights);
     };
   }

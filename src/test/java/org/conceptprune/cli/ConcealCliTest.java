@@ -120,7 +120,7 @@ class ConcealCliTest {
     MaskPatch.write(other, MaskPatch.read(patch).masks(), Map.of(MaskPatch.BASE_MODEL_HASH, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
     String m = Fixtures.tinySd().toString();
     Object[][] cases = {
-        {"unknown defense 'hide' (decoys or noise)", new String[] {"--mask", patch.toString(), "--defense", "hide"}},
+        {"unknown defense 'hide' (decoys, noise or flip)", new String[] {"--mask", patch.toString(), "--defense", "hide"}},
         {"was made for another base model", new String[] {"--mask", other.toString(), "--defense", "decoys"}},
         {"--share must be in (0, 1]", new String[] {"--mask", patch.toString(), "--defense", "decoys", "--share", "0"}},
         {"--quantile must be in (0, 1]", new String[] {"--mask", patch.toString(), "--defense", "noise", "--quantile", "2"}},

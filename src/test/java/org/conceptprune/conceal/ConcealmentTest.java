@@ -128,6 +128,23 @@ class ConcealmentTest {
   }
 
   @Test
+  void flipNegatesTheCutAndTheRowTopSetCoversIt() {
+    Map<String, LayerWeight> w = weights();
+    Map<String, LayerMask> m = mask(w);
+    Concealment.Concealed c = Concealment.flip(w, m);
+    for (String l : w.keySet()) {
+      float[] before = w.get(l).w();
+      float[] after = c.weights().get(l);
+      for (int p = 0; p < after.length; p++) assertEquals(m.get(l).get(p) ? -before[p] : before[p], after[p]);
+      assertEquals(0, org.conceptprune.revival.Revival.zeros(new LayerWeight(after, OUT, IN)).count());
+      // the cut was the 1-4 largest |W| of each row: the 4 largest per row (row-top:0.1) hold all of them
+      LayerMask top = Locations.topOfRows(new LayerWeight(after, OUT, IN), 4.0 / IN);
+      assertEquals(m.get(l).count(), top.countAnd(m.get(l)));
+      assertEquals(4L * OUT, top.count());
+    }
+  }
+
+  @Test
   void badSettings() {
     Map<String, LayerWeight> w = weights();
     Map<String, LayerMask> m = mask(w);
