@@ -45,8 +45,8 @@ def cell(s):
 
 models = [("cp", "ConceptPrune k 5%"), ("decoys", "+ decoys"), ("noise", "+ noise fill (bottom 5%)"), ("camo", "+ camouflage (noise, bottom 50%)"), ("flip", "+ flip (cut weights negated)"), ("fia", "FIA (as many weights)"),
           ("random", "random pruning")]
-print("| concept | model | erased: still shows the concept (before) | revival, naive | revival, adaptive | signs from the original |")
-print("|---|---|---|---|---|---|")
+print("| concept | model | erased: still shows the concept (before) | revival, naive | revival, adaptive | the stronger of the two | signs from the original |")
+print("|---|---|---|---|---|---|---|")
 concepts = [c for c in ["wobbet", "quenth", "snekkel", "heart"] if os.path.isdir(os.path.join(out, "runs", c))]
 for c in concepts:
     for m, label in models:
@@ -60,7 +60,9 @@ for c in concepts:
         if runs["naive"] is None and os.path.exists(os.path.join(out, "runs", c, f"{m}-naive.log")):
             naive = "refused: no exact zero"
         adaptive = "(no defense)" if m in ("cp", "fia", "random") else cell(runs["adaptive"])
-        print(f"| {c} | {label} | {before} | {naive} | {adaptive} | {cell(runs['signfrom'])} |")
+        tried = [s for s in (runs["naive"], runs["adaptive"]) if s is not None and s["targets"]]
+        best = max(tried, key=lambda s: (s["pre_attack"] + s["attack"]) / s["targets"]) if tried else None
+        print(f"| {c} | {label} | {before} | {naive} | {adaptive} | {cell(best) if best else 'not run'} | {cell(runs['signfrom'])} |")
 print()
 print("| concept | run | candidates | filled | prompts | wall (s) |")
 print("|---|---|---|---|---|---|")
