@@ -147,7 +147,7 @@ public final class AttackCommand implements Callable<Integer> {
   int generations;
 
   @Option(names = "--locations", paramLabel = "L", defaultValue = "zeros",
-      description = "revival: candidate locations: zeros (default), bottom:F / row-bottom:F (the adaptive attacker: the F smallest |W| per layer / per row), or a mask patch.")
+      description = "revival: candidate locations: zeros (default), bottom:F / row-bottom:F / row-top:F (the adaptive attacker: the F smallest |W| per layer / per row, the F largest per row), or a mask patch.")
   String locations;
 
   @Option(names = "--top-ratio", paramLabel = "R", defaultValue = "0.6", description = "revival: fraction of completed signs kept (default ${DEFAULT-VALUE}).")

@@ -34,8 +34,8 @@ public final class ReviveCommand implements Callable<Integer> {
       description = "The revived model: a folder for a diffusers input, a .safetensors file for a single-file input.")
   Path out;
 
-  @Option(names = "--locations", paramLabel = "zeros|bottom:F|row-bottom:F|PATCH", defaultValue = "zeros",
-      description = "Where to revive: the exact zeros of each ff.net.2 weight (default); the adaptive attacker's bottom-|W| set, per layer (bottom:F, the F·numel smallest) or per row (row-bottom:F); or the masks of a mask patch (*.mask.safetensors) made for this model or the model it was pruned from.")
+  @Option(names = "--locations", paramLabel = "zeros|bottom:F|row-bottom:F|row-top:F|PATCH", defaultValue = "zeros",
+      description = "Where to revive: the exact zeros of each ff.net.2 weight (default); the adaptive attacker's bottom-|W| set, per layer (bottom:F, the F·numel smallest) or per row (row-bottom:F); per row the largest |W| (row-top:F, against flip); or the masks of a mask patch (*.mask.safetensors) made for this model or the model it was pruned from.")
   String locations;
 
   @Option(names = "--top-ratio", paramLabel = "R", defaultValue = "0.6", description = "Fraction of the completed locations whose sign is kept, in (0, 1] (default 0.6, the paper's).")
