@@ -12,7 +12,7 @@ import org.conceptprune.eval.ImageNetClasses;
 import org.conceptprune.eval.ResNet50;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;

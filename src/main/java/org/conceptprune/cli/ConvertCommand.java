@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.pickle.PickleCheckpoint;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorInfo;

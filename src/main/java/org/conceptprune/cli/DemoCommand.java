@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path base = model != null ? model : ToyModel.extractBundled();
     String st = style != null ? style : ToyModel.world(base).style(0).name(); // classic: zorbly
     var options = new ToyExperiment.Options(List.of(st, object), k, tHat, 2, 0, SWEEP_K, SWEEP_T, true, model,
-        ToyClip.forModel(base), false, java.util.Map.of());
+        ToyClip.forModel(base), false, java.util.Map.of(), 1);
     try (ToyExperiment e = new ToyExperiment(options)) {
       Evaluation.Outcome o = new Evaluation(e, out, spec.commandLine().getErr())
           .run(List.of(new Evaluation.ModelSpec("base", base, null)), null, Selection.ALL, false);

@@ -90,6 +90,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--group", paramLabel = "NAME=C1+C2+...", description = "toy: concepts erased together (repeatable; each among --target): ConceptPrune's union, FIA's fusion (r2 0.05, and r2 at the union's size), random pruning.")
   Map<String, String> group = new LinkedHashMap<>();
 
+  @Option(names = "--others-every", paramLabel = "N", description = "toy: erased models draw every N-th (object, style) pair for the others' accuracy (default 1: all 96).")
+  Integer othersEvery;
+
   @Option(names = "--sweep-k", paramLabel = "K,...", split = ",", description = "toy: k values of the sweep of the first concept (e.g. 0.01,0.02,0.05,0.1).")
   List<Double> sweepK;
 
@@ -273,7 +276,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             sweepT != null ? sweepT : doubles(recipe, "sweep-timesteps").stream().map(Double::intValue).toList(), true,
             specs.isEmpty() ? null : specs.get(0).model(), // its toy_world.json and judge/, if any
             opts.clip() != null ? opts.clip() : ToyClip.forModel(specs.isEmpty() ? null : specs.get(0).model()),
-            fia || recipe != null && recipe.path("fia").asBoolean(false), groups(recipe)));
+            fia || recipe != null && recipe.path("fia").asBoolean(false), groups(recipe),
+            othersEvery != null ? othersEvery : (int) dbl(recipe, "others-every", 1)));
       }
       case "art-style" -> {
         return new ArtStyleExperiment(opts);

@@ -3,6 +3,7 @@ package org.conceptprune.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.conceptprune.eval.image.ImageFiles;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;

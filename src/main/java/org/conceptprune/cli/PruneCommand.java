@@ -63,6 +63,6 @@ public final class PruneCommand implements Callable<Integer> {
 
   /** OUT's companion file: OUT + suffix beside it. */
   static Path sibling(Path out, String suffix) {
-    return out.resolveSibling(out.getFileName() + suffix);
+    return Erasure.beside(out, suffix);
   }
 }

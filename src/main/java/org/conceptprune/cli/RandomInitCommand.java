@@ -107,7 +107,7 @@ public final class RandomInitCommand implements Callable<Integer> {
       return p;
     }
     Path tmp = Files.createTempDirectory("conceptprune-sd15-");
-    org.conceptprune.io.checkpoint.SingleFileConfigs.extract(org.conceptprune.io.checkpoint.SdArch.SD1, tmp);
+    org.conceptprune.model.checkpoint.SingleFileConfigs.extract(org.conceptprune.io.checkpoint.SdArch.SD1, tmp);
     return tmp;
   }
 

@@ -1,19 +1,17 @@
 package org.conceptprune.cli;
 
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.conceptprune.eval.fid.FeatureFile;
 import org.conceptprune.eval.fid.FidFeatureExtractor;
 import org.conceptprune.eval.fid.FidInceptionV3;
 import org.conceptprune.eval.fid.FidWeights;
 import org.conceptprune.eval.fid.ImageSet;
+import org.conceptprune.eval.image.ImageFiles;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.Runtime;
@@ -33,8 +31,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "fid-features", mixinStandardHelpOptions = true,
     description = "Embed images with pytorch-fid's FID Inception-v3 and write pool3 [N, 2048] (a reusable feature cache).")
 public final class ScoreFidFeaturesCommand implements Callable<Integer> {
-  /** pytorch-fid's IMAGE_EXTENSIONS that this program can decode. */
-  static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp");
 
   @Spec CommandSpec spec;
 
@@ -72,7 +68,7 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
     SafetensorsFile rawFile = input.raw == null ? null : SafetensorsFile.open(input.raw);
     try (TensorSource weights = FidWeights.open(model); NDManager m = Runtime.newManager()) {
       ImageSet images = rawFile != null ? ImageSet.raw(rawFile)
-          : ImageSet.files(input.images != null ? input.images : listImages(input.dir));
+          : ImageSet.files(input.images != null ? input.images : ImageFiles.listImages(input.dir));
       FidInceptionV3 net = FidInceptionV3.load(weights, m);
       String modelHash = FidWeights.contentHash(weights);
       Progress progress = new Progress("fid-features", images.size(), err);
@@ -89,22 +85,4 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
   }
 
 
-  /** The decodable image files of a folder, sorted by name (pytorch-fid sorts its glob). */
-  public static List<Path> listImages(Path dir) {
-    if (!Files.isDirectory(dir)) throw new UserError(dir + ": no such folder");
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(Files::isRegularFile).filter(ScoreFidFeaturesCommand::isImage).sorted().toList();
-    } catch (IOException e) {
-      throw new UserError(dir + ": cannot list (" + e.getMessage() + ")", e);
-    }
-    if (files.isEmpty()) throw new UserError(dir + ": no image files (" + String.join(", ", EXTENSIONS) + ")");
-    return files;
-  }
-
-  private static boolean isImage(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    int dot = n.lastIndexOf('.');
-    return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1));
-  }
 }

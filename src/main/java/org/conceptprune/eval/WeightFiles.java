@@ -2,7 +2,7 @@ package org.conceptprune.eval;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.util.UserError;

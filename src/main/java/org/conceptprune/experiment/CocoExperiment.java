@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.conceptprune.cli.ScoreFidFeaturesCommand;
+import org.conceptprune.eval.image.ImageFiles;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.fid.FeatureFile;
 import org.conceptprune.eval.fid.FidInceptionV3;
@@ -52,7 +52,7 @@ public final class CocoExperiment implements Experiment {
     this.features = new FeatureCache(out, fid);
     // a wrong reference fails now, not after generating
     if (!Files.isDirectory(reference)) features.reference(reference);
-    else if (ScoreFidFeaturesCommand.listImages(reference).size() < 2) {
+    else if (ImageFiles.listImages(reference).size() < 2) {
       throw new UserError("--fid-reference " + reference + ": 1 image; FID needs at least 2");
     }
   }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.conceptprune.cli.ScoreFidFeaturesCommand;
+import org.conceptprune.eval.image.ImageFiles;
 import org.conceptprune.eval.fid.FeatureFile;
 import org.conceptprune.eval.fid.FidFeatureExtractor;
 import org.conceptprune.eval.fid.FidInceptionV3;
@@ -147,7 +147,7 @@ final class FeatureCache {
       }
       return f;
     }
-    List<Path> files = ScoreFidFeaturesCommand.listImages(ref);
+    List<Path> files = ImageFiles.listImages(ref);
     String listing = listing(files);
     Path cached = dir.resolve("reference.safetensors");
     if (Files.exists(cached)) {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.conceptprune.cli.ImageFiles;
+import org.conceptprune.eval.image.ImageFiles;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.pipeline.TorchRandom;

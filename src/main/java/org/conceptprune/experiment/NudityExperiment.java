@@ -12,6 +12,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.eval.nudenet.Detection;
 import org.conceptprune.eval.nudenet.NudeDetector;
 import org.conceptprune.eval.nudenet.NudeNetLabel;
+import org.conceptprune.eval.nudenet.NudeNetVersion;
 import org.conceptprune.eval.nudenet.NudityStats;
 import org.conceptprune.eval.q16.Q16Classifier;
 import org.conceptprune.runtime.Runtime;
@@ -101,7 +102,9 @@ public final class NudityExperiment implements Experiment {
     Map<String, String> m = new LinkedHashMap<>();
     // by content, not path: shards made on machines that keep the file elsewhere still merge
     m.put("detector", "NudeNet v3, input " + detector.inputSize() + ", sha256 " + detectorHash + "...");
-    m.put("nudenet_version", detector.version().label());
+    // absent for the default 3.0.8: folders of runs made before the version was an option resume
+    // (the input side, the only other setting, was always in "detector")
+    if (detector.version() != NudeNetVersion.V3_0_8) m.put("nudenet_version", detector.version().label());
     m.put("threshold", Double.toString(threshold));
     m.put("nude", "a *_EXPOSED box with score > threshold");
     if (q16 != null) {

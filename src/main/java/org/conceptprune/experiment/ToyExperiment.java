@@ -45,14 +45,18 @@ public final class ToyExperiment implements Experiment {
    *     same statistics pass
    * @param groups name -> concepts erased together (each among {@code concepts}): ConceptPrune's union,
    *     FIA's fusion at r2 0.05 and at ConceptPrune's count, and random pruning of as many weights
+   * @param othersEvery the erased models draw every n-th (object, style) pair for "the others kept"
+   *     (1: all 96; the base model always draws all)
    */
   public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-      List<Integer> sweepT, boolean ablation, Path model, Path clip, boolean fia, Map<String, List<String>> groups) {
+      List<Integer> sweepT, boolean ablation, Path model, Path clip, boolean fia, Map<String, List<String>> groups,
+      int othersEvery) {
     public Options {
       if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
       World w = worldOf(model);
       for (String c : concepts) kindOf(w, c);
       if (perConcept < 1) throw new UserError("images per concept must be >= 1");
+      if (othersEvery < 1) throw new UserError("--others-every must be >= 1, got " + othersEvery);
       groups.forEach((g, members) -> {
         if (concepts.contains(g)) throw new UserError("group name '" + g + "' is also a concept");
         for (String m : members) {
@@ -64,7 +68,7 @@ public final class ToyExperiment implements Experiment {
     /** The shipped model (classic world, bundled judge), without CLIP metrics, FIA or groups. */
     public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
         List<Integer> sweepT, boolean ablation) {
-      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null, false, Map.of());
+      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null, false, Map.of(), 1);
     }
   }
 
@@ -156,6 +160,7 @@ public final class ToyExperiment implements Experiment {
     m.put("sweep_t_hat", o.sweepT().toString());
     if (o.fia()) m.put("fia", "r1 " + ToyMethods.R1 + ", r2 matched to ConceptPrune's count");
     if (!o.groups().isEmpty()) m.put("groups", o.groups().toString());
+    if (o.othersEvery() != 1) m.put("others_every", Integer.toString(o.othersEvery()));
     // the CLIP by content, not path: the shipped one is extracted to a new temporary folder every run
     if (clip != null) m.put("clip_sha256", clipHash());
     return m;
@@ -246,8 +251,10 @@ public final class ToyExperiment implements Experiment {
     String set = row.field("set");
     if (model.label().equals("all-ff.net.2")) return set.equals(PAIRS);
     List<String> group = groupOf(model.label());
-    if (group != null) return set.equals(PAIRS) || group.stream().anyMatch(m -> set.equals(ASKING + m));
-    return c == null || set.equals(PAIRS) || set.equals(ASKING + c);
+    // an erased model draws every n-th pair for "the others kept"
+    boolean pair = set.equals(PAIRS) && ((c == null && group == null) || row.index() % o.othersEvery() == 0);
+    if (group != null) return pair || group.stream().anyMatch(m -> set.equals(ASKING + m));
+    return c == null && !set.equals(PAIRS) || pair || set.equals(ASKING + c);
   }
 
   @Override

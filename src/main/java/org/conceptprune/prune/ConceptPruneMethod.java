@@ -36,7 +36,8 @@ public record ConceptPruneMethod(double rho, Variant variant) implements Erasure
 
   @Override
   public Map<String, Object> settings(int concepts) {
-    Map<String, Object> m = new LinkedHashMap<>(); // the keys patches have always carried
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", NAME); // patches before FIA carried no "method": those are ConceptPrune's too
     m.put("rho", rho);
     m.put("variant", variant.cliName);
     return m;

@@ -27,7 +27,22 @@ public final class Erasure {
    * @param statsCache where statistics are cached (a rerun with another k, r2 or smaller t̂ reuses them)
    */
   public record Request(Path model, Path config, List<ConceptSpec> concepts, List<StatsSettings> settings,
-      ErasureMethod method, float[] latents, Path out, Path maskOut, Path reportOut, Path statsCache, boolean overwrite) {}
+      ErasureMethod method, float[] latents, Path out, Path maskOut, Path reportOut, Path statsCache, boolean overwrite) {
+    /**
+     * The command line's defaults: each concept's pass as {@link StatsSettings#of} (the method's seed and
+     * records), OUT.mask.safetensors, OUT.report.json and OUT.stats/ beside OUT, the model's own configs.
+     */
+    public static Request of(Path model, List<ConceptSpec> concepts, ErasureMethod method, Path out) {
+      List<StatsSettings> settings = concepts.stream().map(c -> StatsSettings.of(c, method)).toList();
+      return new Request(model, null, concepts, settings, method, null, out, beside(out, ".mask.safetensors"),
+          beside(out, ".report.json"), beside(out, ".stats"), false);
+    }
+  }
+
+  /** OUT's companion file: OUT + suffix beside it. */
+  public static Path beside(Path out, String suffix) {
+    return out.resolveSibling(out.getFileName() + suffix);
+  }
 
   /** What was erased: the combined mask, each concept's, and the work it took. */
   public record Result(MaskSet masks, List<MaskSet> perConcept, String baseModelHash, long unetParameters, int unetCalls,

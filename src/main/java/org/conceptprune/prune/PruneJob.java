@@ -14,7 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.io.checkpoint.Component;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
@@ -25,10 +25,11 @@ import org.conceptprune.util.Progress;
 import org.conceptprune.util.UserError;
 
 /**
- * ConceptPrune end to end: statistics for every concept (from the cache when they are there),
- * masks per concept, their union, and the pruned model in the input's layout with a mask patch and a
- * JSON report. The model is only loaded when some statistics must be computed, and is freed before
- * the masks and the pruned copy are made.
+ * The model-facing steps of an erasure ({@link Erasure} runs them in order): the statistics of every
+ * concept (from the cache when they are there, else one statistics pass with the model loaded once),
+ * the probed layers and their weights, the checks of k and t̂ against the model, and the pruned copy
+ * in the input's layout. The model is loaded only when some statistics must be computed, and is freed
+ * before the masks and the pruned copy are made.
  */
 public final class PruneJob implements AutoCloseable {
   public final ModelSource source;

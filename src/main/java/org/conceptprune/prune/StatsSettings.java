@@ -37,6 +37,17 @@ public record StatsSettings(ProbeSite site, Aggregation aggregation, int timeste
     this(site, aggregation, timesteps, scheduler, steps, guidance, seed, seedPerPair, width, height, false, 1);
   }
 
+  /**
+   * The command line's defaults for a concept and method: the ff.net.2 site, token-normalised rows, the
+   * concept's t̂, PNDM 50 steps, guidance 7.5, the model's size; every pair from one latent of seed 0
+   * (ConceptPrune) or 1244 with per-prompt records (FIA, as its reference).
+   */
+  public static StatsSettings of(ConceptSpec c, ErasureMethod method) {
+    boolean perPrompt = method.needsPerPrompt();
+    return new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, c.timesteps(), DEFAULT_SCHEDULER, 50, 7.5,
+        method instanceof FiaMethod ? FiaPrompts.SEED : 0, false, 0, 0, perPrompt, 1);
+  }
+
   /** The settings as strings for safetensors metadata. */
   public Map<String, String> metadata() {
     Map<String, String> m = new LinkedHashMap<>();

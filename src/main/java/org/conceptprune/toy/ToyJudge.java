@@ -69,10 +69,6 @@ public final class ToyJudge implements AutoCloseable {
     this.config = config;
   }
 
-  public JudgeNet net() {
-    return net;
-  }
-
   public ConfigFile config() {
     return config;
   }

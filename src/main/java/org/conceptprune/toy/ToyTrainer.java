@@ -88,11 +88,6 @@ public final class ToyTrainer {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, World.classic(), null);
     }
 
-    /** This run with the text tower of a toy CLIP folder (frozen) instead of the random encoder. */
-    public Options withClipText(Path clipFolder) {
-      return new Options(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, world, clipFolder, wording);
-    }
-
     /** Trains the VAE (false: reuse the one in out). */
     public boolean trainsVae() {
       return vaeSteps > 0 || vaeMinutes > 0;

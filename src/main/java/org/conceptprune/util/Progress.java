@@ -56,7 +56,4 @@ public class Progress {
     return String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
   }
 
-  public double elapsedSeconds() {
-    return (System.nanoTime() - start) / 1e9;
-  }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.checkpoint.SdArch;
-import org.conceptprune.io.checkpoint.SingleFile;
+import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorCodec;

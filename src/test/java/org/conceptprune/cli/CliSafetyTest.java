@@ -154,6 +154,7 @@ class CliSafetyTest {
   @Test
   void thePatchCarriesEverySettingThatChangesTheMask() throws Exception {
     JsonNode s = new ObjectMapper().readTree(MaskPatch.read(patch).metadata().get(MaskPatch.SETTINGS));
+    assertEquals("conceptprune", s.get("method").asText());
     assertEquals(0.0, s.get("rho").asDouble());
     assertEquals("skilled", s.get("variant").asText());
     JsonNode c = s.get("concepts").get(0);

@@ -213,6 +213,24 @@ class EvaluateNudityCliTest {
     CliRun.of(args(merged, 0.6)).assertUserError("was made by another experiment run (recipe");
   }
 
+  /**
+   * Folders made before {@code --nudenet-version} existed resume: the default 3.0.8 writes the recipe
+   * those runs wrote (no version key), so a rerun, even naming 3.0.8, is the same run; 3.4.2 is another.
+   */
+  @Test
+  void theDefaultVersionKeepsTheRecipeOfEarlierRuns() throws java.io.IOException {
+    JsonNode recipe = new com.fasterxml.jackson.databind.ObjectMapper().readTree(full.resolve("experiment.json").toFile()).get("recipe");
+    List<String> keys = new ArrayList<>();
+    recipe.fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("detector", "threshold", "nude"), keys, "the recipe keys of runs made before --nudenet-version");
+    Path out = tmp.resolve("explicit308");
+    EvalRecipeFixtures.copyTree(full, out);
+    CliRun r = ok(CliRun.of(args(out, "--nudenet-version", "3.0.8")));
+    assertTrue(r.out().contains("0 images generated"), r.out());
+    assertEquals(read(full.resolve("results.csv")), read(out.resolve("results.csv")));
+    CliRun.of(args(out, "--nudenet-version", "3.4")).assertUserError("was made by another experiment run (recipe");
+  }
+
   @Test
   void badInputsAreOneLineErrors() {
     Path out = tmp.resolve("bad");

@@ -111,10 +111,6 @@ public final class ClipEvaluator implements AutoCloseable {
     return dir;
   }
 
-  public ClipImageProcessor processor() {
-    return processor;
-  }
-
   /** P: the width of the embeddings. */
   public int projectionDim() {
     return model.vision.config.projectionDim();

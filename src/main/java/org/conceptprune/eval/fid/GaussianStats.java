@@ -15,9 +15,6 @@ import org.ejml.dense.row.CommonOps_MT_DDRM;
  *     singular and this thin factor makes the Fréchet distance cheap), else null
  */
 public record GaussianStats(int n, double[] mu, DMatrixRMaj sigma, DMatrixRMaj factor) {
-  public int dim() {
-    return mu.length;
-  }
 
   /** @param rows [n, d] row-major features (float32 widened to float64 before any sum) */
   public static GaussianStats of(float[] rows, int n, int d) {

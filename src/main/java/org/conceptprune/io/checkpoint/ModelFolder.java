@@ -65,10 +65,6 @@ public final class ModelFolder {
     return index;
   }
 
-  public Path indexFile() {
-    return index.file();
-  }
-
   public boolean has(String component) {
     return index.has(component);
   }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The Stable Diffusion families whose single-file checkpoints we read and write. Which one a file is
- * follows from its text encoder prefixes ({@link SingleFile#detect}); whether it predicts epsilon or
+ * follows from its text encoder prefixes (SingleFile.detect in model/checkpoint); whether it predicts epsilon or
  * v cannot be read from the weights and comes from the config the caller passes.
  */
 public enum SdArch {

@@ -251,10 +251,6 @@ public final class ClipTokenizer {
     return padId;
   }
 
-  public int unkId() {
-    return unkId;
-  }
-
   /** {@code len(vocab.json)}, like {@code CLIPTokenizer.vocab_size} (added tokens not counted). */
   public int vocabSize() {
     return vocab.size();

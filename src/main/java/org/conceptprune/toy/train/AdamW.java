@@ -67,10 +67,6 @@ public final class AdamW {
     this.lr = lr;
   }
 
-  public float learningRate() {
-    return lr;
-  }
-
   public long steps() {
     return step;
   }

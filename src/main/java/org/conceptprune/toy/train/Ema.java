@@ -61,11 +61,4 @@ public final class Ema {
     swapped = !swapped;
   }
 
-  public long updates() {
-    return updates;
-  }
-
-  public Map<String, NDArray> shadow() {
-    return shadow;
-  }
 }

@@ -1,11 +1,12 @@
-package org.conceptprune.io.checkpoint;
+package org.conceptprune.model.checkpoint;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.model.checkpoint.SingleFileLayout.Link;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 

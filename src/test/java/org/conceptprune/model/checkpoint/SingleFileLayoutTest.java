@@ -1,4 +1,4 @@
-package org.conceptprune.io.checkpoint;
+package org.conceptprune.model.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Transform;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.SdArch;
+import org.conceptprune.model.checkpoint.SingleFileLayout.Link;
+import org.conceptprune.model.checkpoint.SingleFileLayout.Transform;
 import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,12 @@
-package org.conceptprune.io.checkpoint;
+package org.conceptprune.model.checkpoint;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.conceptprune.util.UserError;
 

@@ -1,4 +1,4 @@
-package org.conceptprune.io.checkpoint;
+package org.conceptprune.model.checkpoint;
 
 import java.util.Set;
 import java.util.TreeSet;

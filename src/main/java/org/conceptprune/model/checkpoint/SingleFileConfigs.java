@@ -1,4 +1,4 @@
-package org.conceptprune.io.checkpoint;
+package org.conceptprune.model.checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.conceptprune.util.UserError;

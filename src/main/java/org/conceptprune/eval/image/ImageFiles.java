@@ -1,12 +1,15 @@
-package org.conceptprune.cli;
+package org.conceptprune.eval.image;
 
 import java.awt.image.BufferedImage;
+import org.conceptprune.util.UserError;
+import java.util.stream.Stream;
+import java.util.Locale;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.util.AtomicFiles;
 
 /** PNG output of float images in [0, 1], laid out [N, H, W, 3]. */
@@ -70,5 +73,27 @@ public final class ImageFiles {
     }
     gr.dispose();
     return out;
+  }
+
+  /** pytorch-fid's IMAGE_EXTENSIONS that this program can decode. */
+  public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp");
+
+  /** The decodable image files of a folder, sorted by name (pytorch-fid sorts its glob). */
+  public static List<Path> listImages(Path dir) {
+    if (!Files.isDirectory(dir)) throw new UserError(dir + ": no such folder");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().toList();
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot list (" + e.getMessage() + ")", e);
+    }
+    if (files.isEmpty()) throw new UserError(dir + ": no image files (" + String.join(", ", EXTENSIONS) + ")");
+    return files;
+  }
+
+  private static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    int dot = n.lastIndexOf('.');
+    return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1));
   }
 }

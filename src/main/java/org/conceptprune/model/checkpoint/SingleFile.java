@@ -1,4 +1,4 @@
-package org.conceptprune.io.checkpoint;
+package org.conceptprune.model.checkpoint;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Link;
-import org.conceptprune.io.checkpoint.SingleFileLayout.Transform;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.SdArch;
+import org.conceptprune.model.checkpoint.SingleFileLayout.Link;
+import org.conceptprune.model.checkpoint.SingleFileLayout.Transform;
 import org.conceptprune.io.pickle.PickleCheckpoint;
 import org.conceptprune.io.safetensors.DType;
 import org.conceptprune.io.safetensors.SafetensorsFile;
