@@ -6,7 +6,7 @@
 # at the true cut positions). 24 prompts per concept (docs/attacks/revival/C.csv), one libtorch thread. Each run's wall
 # time lands in OUT/times.tsv; a finished run is skipped, an interrupted one resumes.
 # Usage: scripts/revival-toy.sh OUT [concept ...]   (default: wobbet quenth snekkel heart)
-# RUNS: which runs, in this order (default: all of them, as below).
+# RUNS: which runs, in this order (default: all of them, as below; "others" = the zorbly control of the docs, for wobbet).
 # JAR: a built conceptprune.jar to run (default: the launcher, which rebuilds when sources change).
 set -uo pipefail
 out="${1:?usage: scripts/revival-toy.sh OUT [concept ...]}"
@@ -73,6 +73,15 @@ for c in "${concepts[@]}"; do
         [[ -f "$fia" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.05 --fia --out "$out/masks/$c-fia" > "$out/masks/$c-fia.out" 2>&1
         if [[ $name == fia-naive ]]; then run "$r/$name" attack --mask "$fia" "${common[@]}"
         else run "$r/$name" attack --mask "$fia" "${common[@]}" --locations "$fia" --sign-from base; fi ;;
+      others) # does the model still draw another style (zorbly) when asked? the "before" column of a 1-try random attack
+        o="$out/control"; mkdir -p "$o"
+        [[ -d "$o/$c-pruned" ]] || "${cp[@]}" --threads 1 conceal toy --mask "$cpm" --defense decoys --share 1 -o "$o/$c-pruned" > /dev/null 2>&1
+        [[ -d "$o/rev-cp" ]] || "${cp[@]}" --threads 1 revive "$o/$c-pruned" -o "$o/rev-cp" > "$o/rev-cp.out" 2>&1
+        [[ -d "$o/rev-camo" ]] || "${cp[@]}" --threads 1 revive "$out/models/$c-camo" --locations "$ADAPT_CAMO" -o "$o/rev-camo" > "$o/rev-camo.out" 2>&1
+        for m in "$o/$c-pruned" "$out/models/$c-decoys" "$out/models/$c-camo" "$out/models/$c-flip" "$o/rev-cp" "$o/rev-camo"; do
+          run "$o/zorbly-$(basename "$m")" attack "$m" --base toy --judge toy --concept zorbly --method random --k 1 --tries 1 \
+            --prompts "$here/docs/attacks/revival/zorbly.csv"
+        done ;;
       *) echo "unknown run $name" >&2; exit 2 ;;
     esac
   done
