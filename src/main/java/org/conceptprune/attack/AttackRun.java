@@ -205,7 +205,7 @@ public final class AttackRun {
     Map<String, Object> all = new LinkedHashMap<>(runSettings);
     all.put("method", method.name());
     all.put("method_settings", method.settings());
-    JsonNode want = JSON.valueToTree(all);
+    JsonNode want = reparse(JSON.valueToTree(all)); // as read back: a long that fits an int compares as the int it becomes
     JsonNode have = read(file);
     if (have == null) {
       AtomicFiles.writeString(file, want.toPrettyString() + "\n");
@@ -221,6 +221,14 @@ public final class AttackRun {
       });
       throw new UserError(ctx.out() + " holds an attack run with other settings (" + String.join("; ", diff)
           + "); use another --out to start a new run");
+    }
+  }
+
+  private static JsonNode reparse(JsonNode n) {
+    try {
+      return JSON.readTree(n.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -14,6 +14,7 @@ import org.conceptprune.attack.ConceptInversion;
 import org.conceptprune.attack.Judge;
 import org.conceptprune.attack.ModelPair;
 import org.conceptprune.attack.RandomTokens;
+import org.conceptprune.attack.RevivalAttack;
 import org.conceptprune.attack.RingABell;
 import org.conceptprune.attack.UnlearnDiffAtk;
 import org.conceptprune.experiment.GenerationSettings;
@@ -24,6 +25,9 @@ import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.ModelHash;
+import org.conceptprune.revival.Locations;
+import org.conceptprune.revival.Magnitude;
+import org.conceptprune.revival.RevivalSettings;
 import org.conceptprune.runtime.Runtime;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
@@ -61,7 +65,7 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "DIR", description = "Configs for single-file models.")
   Path config;
 
-  @Option(names = "--method", required = true, paramLabel = "M", description = "unlearndiff, inversion, ring-a-bell, or random (random tokens: the control of UnlearnDiffAtk's repository).")
+  @Option(names = "--method", required = true, paramLabel = "M", description = "unlearndiff, inversion, ring-a-bell, random (random tokens: the control of UnlearnDiffAtk's repository) or revival (the data-free un-pruning of the attacked model's weights).")
   String method;
 
   @Option(names = "--prompts", required = true, paramLabel = "CSV", description = "Prompts (CSV with a prompt column, optional evaluation_seed / guidance; or a shipped set).")
@@ -142,6 +146,28 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--generations", paramLabel = "N", defaultValue = "3000", description = "ring-a-bell: generations (default ${DEFAULT-VALUE}).")
   int generations;
 
+  @Option(names = "--locations", paramLabel = "L", defaultValue = "zeros",
+      description = "revival: candidate locations: zeros (default), bottom:F / row-bottom:F / row-top:F (the adaptive attacker: the F smallest |W| per layer / per row, the F largest per row), or a mask patch.")
+  String locations;
+
+  @Option(names = "--top-ratio", paramLabel = "R", defaultValue = "0.6", description = "revival: fraction of completed signs kept (default ${DEFAULT-VALUE}).")
+  double topRatio;
+
+  @Option(names = "--magnitude", paramLabel = "M", defaultValue = "max", description = "revival: max, ave or sample (default ${DEFAULT-VALUE}).")
+  String magnitude;
+
+  @Option(names = "--revival-seed", paramLabel = "N", defaultValue = "2021", description = "revival: seed of the magnitude noise (default ${DEFAULT-VALUE}).")
+  long revivalSeed;
+
+  @Option(names = "--completion-iterations", paramLabel = "N", defaultValue = "500", description = "revival: most completion iterations per layer (default ${DEFAULT-VALUE}).")
+  int completionIterations;
+
+  @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-5", description = "revival: completion tolerance (default ${DEFAULT-VALUE}).")
+  double tolerance;
+
+  @Option(names = "--sign-from", paramLabel = "ORIGINAL", description = "revival: the upper bound, signs of the unpruned model ORIGINAL ('base': --base) at every location.")
+  String signFrom;
+
   @Override
   public Integer call() {
     boolean toy = judge.equals("toy");
@@ -166,6 +192,8 @@ public final class AttackCommand implements Callable<Integer> {
         ? new GenerationSettings(or(steps, 20), or(guidance, 4.0), sched("ddim"), ToyWorld.SIZE, ToyWorld.SIZE, seed)
         : new GenerationSettings(or(steps, 50), or(guidance, 7.5), sched(null), 0, 0, seed);
     AttackMethod m = method(toy);
+    Locations where = Locations.parse(locations);
+    if (m instanceof RevivalAttack && where.kind() == Locations.Kind.PATCH) madeFor("--locations", where.patch(), basePath);
     PrintWriter log = spec.commandLine().getErr();
     if (top != null && !judge.startsWith("style:")) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
     try (Judge j = Judge.open(judge, against, Runtime.threads(), toy ? basePath : null, top == null ? 1 : top)) {
@@ -203,7 +231,12 @@ public final class AttackCommand implements Callable<Integer> {
       case "ring-a-bell" -> {
         return new RingABell(new RingABell.Options(length, eta, population, generations, 0.25, 0.5, seed), pairs(toy));
       }
-      default -> throw new UserError("unknown attack method '" + method + "' (unlearndiff, inversion, ring-a-bell or random)");
+      case "revival" -> {
+        var settings = new RevivalSettings(topRatio, Magnitude.parse(magnitude), revivalSeed, completionIterations, tolerance);
+        String from = signFrom == null ? null : signFrom.equals("base") ? (base != null ? base : "toy") : signFrom;
+        return new RevivalAttack(Locations.parse(locations), settings, from == null ? null : resolve(from), from);
+      }
+      default -> throw new UserError("unknown attack method '" + method + "' (unlearndiff, inversion, ring-a-bell, random or revival)");
     }
   }
 
@@ -227,20 +260,22 @@ public final class AttackCommand implements Callable<Integer> {
   }
 
   private ModelPair pair(StableDiffusion b, Path basePath, Path modelPath, Path maskFile) {
-    if (maskFile != null) {
-      MaskPatch patch = MaskPatch.read(maskFile);
-      String want = patch.metadata().get(MaskPatch.BASE_MODEL_HASH);
-      if (want != null) {
-        try (ModelSource src = ModelSource.open(basePath, config)) {
-          patch.requireMadeFor("--mask", maskFile, basePath, ModelHash.of(src.weights("unet")));
-        }
-      }
-      return ModelPair.masked(b, patch.masks());
-    }
+    if (maskFile != null) return ModelPair.masked(b, madeFor("--mask", maskFile, basePath).masks());
     if (modelPath.toAbsolutePath().normalize().equals(basePath.toAbsolutePath().normalize()) || model.equals(base == null ? "toy" : base)) {
       return ModelPair.masked(b, (MaskSet) null); // the base model itself
     }
     return ModelPair.of(b, StableDiffusion.load(modelPath, config));
+  }
+
+  /** The patch, refused when it records another base model than BASE. */
+  private MaskPatch madeFor(String option, Path file, Path basePath) {
+    MaskPatch patch = MaskPatch.read(file);
+    if (patch.metadata().get(MaskPatch.BASE_MODEL_HASH) != null) {
+      try (ModelSource src = ModelSource.open(basePath, config)) {
+        patch.requireMadeFor(option, file, basePath, ModelHash.of(src.weights("unet")));
+      }
+    }
+    return patch;
   }
 
   private Path resolve(String spec) {

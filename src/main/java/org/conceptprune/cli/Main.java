@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "conceptprune 0.1.0",
     description = "ConceptPrune concept erasure for Stable Diffusion (libtorch via DJL).",
-    subcommands = {InspectCommand.class, TokenizeCommand.class, EncodeCommand.class, GenerateCommand.class, PruneCommand.class, ReviveCommand.class, StatsCommand.class, MaskCommand.class, ApplyMaskCommand.class, ConvertCommand.class, RandomInitCommand.class, BenchCommand.class, ToyCommand.class, DemoCommand.class, ScoreCommand.class, EvaluateCommand.class, AttackCommand.class,
+    subcommands = {InspectCommand.class, TokenizeCommand.class, EncodeCommand.class, GenerateCommand.class, PruneCommand.class, ReviveCommand.class, ConcealCommand.class, StatsCommand.class, MaskCommand.class, ApplyMaskCommand.class, ConvertCommand.class, RandomInitCommand.class, BenchCommand.class, ToyCommand.class, DemoCommand.class, ScoreCommand.class, EvaluateCommand.class, AttackCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_USER = 2;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.conceptprune.revival.LayerReport;
+import org.conceptprune.revival.Locations;
 import org.conceptprune.revival.Magnitude;
 import org.conceptprune.revival.RevivalJob;
 import org.conceptprune.revival.RevivalListener;
@@ -33,8 +34,8 @@ public final class ReviveCommand implements Callable<Integer> {
       description = "The revived model: a folder for a diffusers input, a .safetensors file for a single-file input.")
   Path out;
 
-  @Option(names = "--locations", paramLabel = "zeros|PATCH", defaultValue = "zeros",
-      description = "Where to revive: the exact zeros of each ff.net.2 weight (default), or the masks of a mask patch (*.mask.safetensors) made for this model or the model it was pruned from.")
+  @Option(names = "--locations", paramLabel = "zeros|bottom:F|row-bottom:F|row-top:F|PATCH", defaultValue = "zeros",
+      description = "Where to revive: the exact zeros of each ff.net.2 weight (default); the adaptive attacker's bottom-|W| set, per layer (bottom:F, the F·numel smallest) or per row (row-bottom:F); per row the largest |W| (row-top:F, against flip); or the masks of a mask patch (*.mask.safetensors) made for this model or the model it was pruned from.")
   String locations;
 
   @Option(names = "--top-ratio", paramLabel = "R", defaultValue = "0.6", description = "Fraction of the completed locations whose sign is kept, in (0, 1] (default 0.6, the paper's).")
@@ -75,8 +76,7 @@ public final class ReviveCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    Path patch = "zeros".equals(locations) ? null : Path.of(locations);
-    var request = new RevivalRequest(model.model, model.config, out, patch, signFrom,
+    var request = new RevivalRequest(model.model, model.config, out, Locations.parse(locations), signFrom,
         new RevivalSettings(topRatio, magnitude, seed, iterations, tolerance), null, null, overwrite);
     RevivalResult r = RevivalJob.run(request, new ProgressListener(err));
     stdout.println("layer                                                        locations  dropped   filled  iters    final δ   seconds");

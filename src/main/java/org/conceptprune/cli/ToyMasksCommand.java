@@ -6,11 +6,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.experiment.ToyMethods;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.FiaMethod;
 import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.ModelHash;
+import org.conceptprune.prune.ModelWeights;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyEval;
@@ -45,6 +48,9 @@ public final class ToyMasksCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed as toy eval's (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--fia", description = "Also FIA's mask (r1 0.05, r2 chosen so it prunes as many weights as ConceptPrune) as fia-kK.mask.safetensors.")
+  boolean fia;
+
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Folder for the two patches.")
   Path out;
 
@@ -61,10 +67,16 @@ public final class ToyMasksCommand implements Callable<Integer> {
     }
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
       int idx = style ? w.styleIndex(concept) : w.objectIndex(concept);
-      PruneStats st = ToyEval.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(seed));
+      PruneStats st = ToyEval.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(seed), fia);
       MaskSet cp = ToyEval.mask(sd, st, k, tHat);
       MaskSet rnd = ToyEval.randomLike(cp, ToyDefaults.randomMaskSeed(seed));
       String tag = String.format(Locale.ROOT, "k%s", k);
+      if (fia) {
+        var f = ToyMethods.matched(FiaMethod.scores(st, ModelWeights.of(sd.unet), concept, tHat, ToyMethods.R1), ToyMethods.count(cp));
+        write(out.resolve("fia-" + tag + ".mask.safetensors"), f.mask(), hash,
+            String.format(Locale.ROOT, "FIA r1=%s r2=%.5f (as many weights as ConceptPrune)", ToyMethods.R1, f.r2()), tHat);
+        System.out.printf(Locale.ROOT, "%s: FIA r1=%s r2=%.5f prunes %d weights%n", concept, ToyMethods.R1, f.r2(), ToyMethods.count(f.mask()));
+      }
       write(out.resolve("cp-" + tag + ".mask.safetensors"), cp, hash, "ConceptPrune", tHat);
       write(out.resolve("random-" + tag + ".mask.safetensors"), rnd, hash, "random (as many weights per layer)", tHat);
       System.out.printf(Locale.ROOT, "%s: ConceptPrune k=%s t̂=%d prunes %d of %d ff.net.2 weights (%.2f%%); wrote %s and %s%n", concept, k, tHat,

@@ -13,18 +13,18 @@ import org.conceptprune.prune.Masks;
  * r2 chosen so it prunes as many weights as ConceptPrune, and groups of concepts fused at given settings
  * or at the r2 whose fused mask prunes as many weights as ConceptPrune's union.
  */
-final class ToyMethods {
+public final class ToyMethods {
   private ToyMethods() {}
 
-  static final double R1 = 0.05;
+  public static final double R1 = 0.05;
   /** The toy groups' "default" FIA settings: the r2 of the orientation run, FIA's object alpha. */
   static final double GROUP_R2 = 0.05;
   static final double ALPHA = 0.6;
 
   /** A mask and the r2 that made it. */
-  record Chosen(MaskSet mask, double r2) {}
+  public record Chosen(MaskSet mask, double r2) {}
 
-  static long count(MaskSet m) {
+  public static long count(MaskSet m) {
     return m.overall().pruned();
   }
 
@@ -32,7 +32,7 @@ final class ToyMethods {
    * The smallest r2 whose Q prunes at least {@code target} weights, or the one below it when that is
    * closer (Q only grows with r2: both top-k sets are nested under the fixed tie rule).
    */
-  static Chosen matched(Map<String, FiaMethod.LayerScore> scores, long target) {
+  public static Chosen matched(Map<String, FiaMethod.LayerScore> scores, long target) {
     double lo = 0;
     double hi = 1;
     for (int i = 0; i < 40; i++) {

@@ -49,20 +49,44 @@ public final class Pruner {
         throw new UserError("layer '" + layer + "': weight is " + java.util.Arrays.toString(s) + " but the mask is ["
             + m.out() + ", " + m.in() + "]");
       }
-      NDArray orig = p.value();
-      float[] w;
-      if (orig.getDataType() == DataType.FLOAT32) {
-        w = orig.toFloatArray();
-      } else {
-        try (NDArray f = orig.toType(DataType.FLOAT32, true)) { // bf16/fp16 widened in the model's manager: free it now
-          w = f.toFloatArray();
-        }
-      }
+      float[] w = floats(p);
       m.applyTo(w);
-      NDArray pruned = Bf16.like(orig.getManager().create(w, new Shape(s)), orig);
-      originals.put(p, orig);
-      p.set(pruned);
+      swap(p, w, originals);
     }
     return new Applied(originals);
+  }
+
+  /**
+   * Replaces whole weights ({@code layer -> [out, in]} row-major, e.g. revived ones) in a loaded model
+   * until the handle is closed.
+   */
+  public static Applied replace(Module root, Map<String, float[]> weights) {
+    Map<String, Parameter> params = root.parameters();
+    Map<Parameter, NDArray> originals = new LinkedHashMap<>();
+    for (var e : weights.entrySet()) {
+      Parameter p = params.get(e.getKey() + ".weight");
+      if (p == null) throw new UserError("the model has no layer '" + e.getKey() + "'");
+      if (p.numel() != e.getValue().length) {
+        throw new UserError("layer '" + e.getKey() + "': weight has " + p.numel() + " values, not " + e.getValue().length);
+      }
+      swap(p, e.getValue().clone(), originals);
+    }
+    return new Applied(originals);
+  }
+
+  /** A loaded weight as float32 values, row-major. */
+  public static float[] floats(Parameter p) {
+    NDArray orig = p.value();
+    if (orig.getDataType() == DataType.FLOAT32) return orig.toFloatArray();
+    try (NDArray f = orig.toType(DataType.FLOAT32, true)) { // bf16/fp16 widened in the model's manager: free it now
+      return f.toFloatArray();
+    }
+  }
+
+  private static void swap(Parameter p, float[] w, Map<Parameter, NDArray> originals) {
+    NDArray orig = p.value();
+    NDArray edited = Bf16.like(orig.getManager().create(w, new Shape(p.shape())), orig);
+    originals.put(p, orig);
+    p.set(edited);
   }
 }

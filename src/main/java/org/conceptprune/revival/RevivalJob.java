@@ -44,7 +44,7 @@ public final class RevivalJob {
     WeightSource ws = WeightSource.of(unet);
     for (TensorInfo t : unet.tensors().values()) {
       String n = t.name();
-      if (n.contains(".ff.") && n.contains(".net.2.") && n.endsWith(".weight") && t.shape().length == 2) {
+      if (isTarget(n, t.shape().length)) {
         String layer = n.substring(0, n.length() - ".weight".length());
         out.put(layer, ws.weight(layer));
       }
@@ -52,9 +52,14 @@ public final class RevivalJob {
     return out;
   }
 
+  /** A target tensor's name and rank (REVIVAL.md §0). */
+  public static boolean isTarget(String name, int rank) {
+    return name.contains(".ff.") && name.contains(".net.2.") && name.endsWith(".weight") && rank == 2;
+  }
+
   public static RevivalResult run(RevivalRequest r, RevivalListener listener) {
     long start = System.nanoTime();
-    OutputPaths paths = OutputPaths.inputs().add("the input model", r.model()).add("--locations", r.locationsPatch())
+    OutputPaths paths = OutputPaths.inputs().add("the input model", r.model()).add("--locations", r.locations().patch())
         .add("--sign-from", r.signFrom()).add("--config", r.config());
     paths.check("--out", r.out(), r.overwrite());
     paths.check("the report", r.report(), r.overwrite());
@@ -63,8 +68,7 @@ public final class RevivalJob {
       TensorSource unet = src.weights(Component.UNET);
       Map<String, LayerWeight> weights = targets(unet);
       if (weights.isEmpty()) throw new UserError(r.model() + ": the UNet has no ff.net.2 weight (…ff.net.2.weight), nothing to revive");
-      Map<String, LayerMask> locations = r.locationsPatch() == null ? zeros(r.model(), weights)
-          : fromPatch(r.locationsPatch(), r.model(), unet, weights);
+      Map<String, LayerMask> locations = locations(r.locations(), r.model(), unet, weights);
       Map<String, LayerWeight> original = null;
       if (r.signFrom() != null) {
         try (ModelSource o = ModelSource.open(r.signFrom(), r.config())) {
@@ -88,24 +92,34 @@ public final class RevivalJob {
       }
       double secs = (System.nanoTime() - start) / 1e9;
       RevivalResult result = new RevivalResult(r.out(), r.report(),
-          r.locationsPatch() == null ? "zeros" : r.locationsPatch().toString(), revived.layers(), secs);
+          r.locations().describe(), revived.layers(), secs);
       AtomicFiles.writeString(r.report(), report(r, result).toPrettyString());
       return result;
     }
   }
 
+  /** The candidate locations of the model's weights: zeros, a bottom-|W| set or a patch's masks. */
+  public static Map<String, LayerMask> locations(Locations l, Path model, TensorSource unet, Map<String, LayerWeight> weights) {
+    return switch (l.kind()) {
+      case ZEROS -> zeros(model, weights);
+      case BOTTOM, ROW_BOTTOM, ROW_TOP -> l.bottom(weights);
+      case PATCH -> fromPatch(l.patch(), model, unet, weights);
+    };
+  }
+
   /** The exact zeros; refuses a model without any (nothing to revive: the zeros may be hidden). */
-  static Map<String, LayerMask> zeros(Path model, Map<String, LayerWeight> weights) {
+  public static Map<String, LayerMask> zeros(Object model, Map<String, LayerWeight> weights) {
     Map<String, LayerMask> z = Revival.zeros(weights);
     if (z.values().stream().mapToLong(LayerMask::count).sum() == 0) {
       throw new UserError(model + " has no exact zero in any of its " + weights.size() + " ff.net.2 weights, so there is nothing"
-          + " to revive; give the candidate locations with --locations PATCH (e.g. the bottom-|W| set against a defense)");
+          + " to revive (the zeros may be hidden by a defense); give the candidate locations with --locations PATCH, or the"
+          + " adaptive attacker's bottom-|W| set with --locations bottom:F (e.g. bottom:0.1)");
     }
     return z;
   }
 
   /** The patch's masks, for the model it was made for (its base, or the base a pruned model records). */
-  static Map<String, LayerMask> fromPatch(Path file, Path model, TensorSource unet, Map<String, LayerWeight> weights) {
+  public static Map<String, LayerMask> fromPatch(Path file, Path model, TensorSource unet, Map<String, LayerWeight> weights) {
     MaskPatch patch = MaskPatch.read(file);
     String recorded = unet.metadata().get(PRUNED_FROM);
     patch.requireMadeFor("--locations", file, model, ModelHash.of(unet), recorded == null ? new String[0] : new String[] {recorded});
@@ -127,7 +141,7 @@ public final class RevivalJob {
   static ObjectNode settingsJson(RevivalRequest r) {
     ObjectNode s = new ObjectMapper().createObjectNode();
     s.put("attack", "revival (Roots Beneath the Cut)");
-    s.put("locations", r.locationsPatch() == null ? "zeros" : r.locationsPatch().toString());
+    s.put("locations", r.locations().describe());
     s.put("top_ratio", r.settings().topRatio());
     s.put("magnitude", r.settings().magnitude().cliName());
     s.put("seed", r.settings().seed());

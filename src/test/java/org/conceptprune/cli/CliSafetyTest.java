@@ -80,6 +80,9 @@ class CliSafetyTest {
     cases.add(c("revive -o = the input", "is the input model", "revive", m, "-o", m, "--overwrite"));
     cases.add(c("revive -o inside the input", "lies inside the input model", "revive", m, "-o", model.resolve("unet/r").toString()));
     cases.add(c("revive --locations = -o", "is --locations", "revive", m, "--locations", patch.toString(), "-o", patch.toString(), "--overwrite"));
+    cases.add(c("conceal -o = the input", "is MODEL", "conceal", m, "--mask", patch.toString(), "--defense", "noise", "-o", m, "--overwrite"));
+    cases.add(c("conceal -o inside the input", "lies inside MODEL", "conceal", m, "--mask", patch.toString(), "--defense", "decoys", "-o", model.resolve("unet/c").toString()));
+    cases.add(c("conceal -o = --mask", "is --mask", "conceal", m, "--mask", patch.toString(), "--defense", "noise", "-o", patch.toString(), "--overwrite"));
     cases.add(c("generate -o = a file of the input", "lies inside the input model", "generate", m, "-p", "x", "--steps", "1", "-o", model.resolve("unet/a.png").toString()));
     cases.add(c("generate --save-raw = model_index.json", "lies inside the input model", "generate", m, "-p", "x", "--steps", "1", "-o", tmp.resolve("g.png").toString(), "--save-raw", model.resolve("model_index.json").toString()));
     cases.add(c("encode -o = the text encoder's weights", "lies inside the input model", "encode", m, "-p", "x", "-o", model.resolve("text_encoder/model.safetensors").toString()));
