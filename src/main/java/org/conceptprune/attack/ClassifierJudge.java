@@ -15,7 +15,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -35,9 +35,9 @@ final class ClassifierJudge implements Judge {
 
   static ClassifierJudge open(Path p) {
     if (!Files.exists(p)) throw new UserError(p + ": no such file (torchvision resnet50 weights, .safetensors or .pth)");
-    NDManager m = Runtime.newManager();
+    NDManager m = TorchRuntime.newManager();
     try (TensorSource src = Files.isDirectory(p) ? ShardedSafetensors.open(p) : SingleFile.open(p)) {
-      ResNet50 net = ResNet50.load(src, m, Runtime.computeType());
+      ResNet50 net = ResNet50.load(src, m, TorchRuntime.computeType());
       if (net.classes() != ImageNetClasses.COUNT) {
         throw new UserError(p + ": a classifier of " + net.classes() + " classes; the judge needs ImageNet-1k (1000)");
       }

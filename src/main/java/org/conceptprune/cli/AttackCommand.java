@@ -28,7 +28,7 @@ import org.conceptprune.prune.ModelHash;
 import org.conceptprune.revival.Locations;
 import org.conceptprune.revival.Magnitude;
 import org.conceptprune.revival.RevivalSettings;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
@@ -196,7 +196,7 @@ public final class AttackCommand implements Callable<Integer> {
     if (m instanceof RevivalAttack && where.kind() == Locations.Kind.PATCH) madeFor("--locations", where.patch(), basePath);
     PrintWriter log = spec.commandLine().getErr();
     if (top != null && !judge.startsWith("style:")) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
-    try (Judge j = Judge.open(judge, against, Runtime.threads(), toy ? basePath : null, top == null ? 1 : top)) {
+    try (Judge j = Judge.open(judge, against, TorchRuntime.threads(), toy ? basePath : null, top == null ? 1 : top)) {
       j.requireConcept(concept);
       try (StableDiffusion b = StableDiffusion.load(basePath, config); ModelPair pair = pair(b, basePath, modelPath, maskFile)) {
         Map<String, Object> run = new LinkedHashMap<>();

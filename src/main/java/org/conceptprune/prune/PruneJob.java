@@ -123,7 +123,7 @@ public final class PruneJob implements AutoCloseable {
     List<List<String>> batches = new ArrayList<>();
     for (int i = 0; i < concepts.size(); i++) batches.addAll(ActivationStats.promptBatches(concepts.get(i).prompts(), settings.get(i)));
     log.println("loading " + source.path + ": the text encoder for the prompts, then the "
-        + org.conceptprune.runtime.Runtime.precision().cliName() + " UNet ...");
+        + org.conceptprune.runtime.TorchRuntime.precision().cliName() + " UNet ...");
     return StableDiffusion.loadUnetForStatistics(source, batches);
   }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.conceptprune.nn.TorchScript;
 import org.conceptprune.prune.LayerMask;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 
 /**
  * Step 1 of REVIVAL.md: fill the missing entries M of A [m, n] by iterative soft-thresholded SVD in
@@ -134,7 +134,7 @@ public final class MatrixCompletion {
     double[] x;
     int k;
     double delta = Double.POSITIVE_INFINITY;
-    try (NDManager mgr = Runtime.newManager()) {
+    try (NDManager mgr = TorchRuntime.newManager()) {
       TorchScript ts = module(mgr);
       Shape shape = new Shape(m, nk);
       NDArray start = mgr.create(x0, shape);

@@ -159,7 +159,7 @@ public final class RevivalJob {
     o.put("locations_total", result.totalLocations());
     o.put("filled_total", result.totalFilled());
     o.put("wall_seconds", result.seconds());
-    o.put("threads", org.conceptprune.runtime.Runtime.threads());
+    o.put("threads", org.conceptprune.runtime.TorchRuntime.threads());
     ArrayNode layers = o.putArray("layers");
     for (LayerReport l : result.layers()) {
       ObjectNode j = layers.addObject();

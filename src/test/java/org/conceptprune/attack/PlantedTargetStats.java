@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.conceptprune.pipeline.StableDiffusion;
-import org.conceptprune.runtime.Runtime;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.ToyModel;
 
 /**
@@ -21,7 +21,7 @@ public final class PlantedTargetStats {
   static final int RANDOM = 8;
 
   public static void main(String[] args) {
-    Runtime.setThreads(1);
+    TorchRuntime.setThreads(1);
     long from = Long.parseLong(args[0]);
     long to = Long.parseLong(args[1]);
     try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled()); Judge judge = ToyConceptJudge.bundled();

@@ -20,8 +20,8 @@ public final class RevivalBench {
   public static void main(String[] args) throws Exception {
     int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int largest = args.length > 1 ? Integer.parseInt(args[1]) : 1280;
-    System.out.printf("CPU: %s, libtorch threads: %d, device: %s%n", cpuModel(), org.conceptprune.runtime.Runtime.threads(),
-        org.conceptprune.runtime.Runtime.device());
+    System.out.printf("CPU: %s, libtorch threads: %d, device: %s%n", cpuModel(), org.conceptprune.runtime.TorchRuntime.threads(),
+        org.conceptprune.runtime.TorchRuntime.device());
     complete(64, 256, 2, MatrixCompletion.Method.SVD); // warm-up: loads libtorch and the TorchScript module
     for (int d : new int[] {320, 640, 1280}) {
       if (d > largest) break;
