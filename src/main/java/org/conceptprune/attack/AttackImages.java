@@ -2,7 +2,7 @@ package org.conceptprune.attack;
 
 import java.util.List;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.GenerationSettings;
+import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.pipeline.TorchRandom;

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.GenerationSettings;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
 
 /**
  * One attack: what it learns once per run ({@link #prepare}), then one attempt per prompt whose

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PngText;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.eval.image.PngText;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.UserError;
 

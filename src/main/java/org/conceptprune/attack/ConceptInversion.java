@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.model.clip.ClipTokenizer;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.pipeline.TorchRandom;

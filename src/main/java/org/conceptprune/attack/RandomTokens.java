@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.util.UserError;
 

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.model.clip.ClipTokenizer;
 import org.conceptprune.pipeline.Conditioning;
 import org.conceptprune.pipeline.StableDiffusion;

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PromptRow;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TorchRandom;
 import org.conceptprune.util.UserError;

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.util.UserError;
 
 /**

@@ -14,6 +14,9 @@ import org.conceptprune.eval.fid.FrechetDistance;
 import org.conceptprune.eval.fid.GaussianStats;
 import org.conceptprune.eval.fid.KernelInceptionDistance;
 import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.util.UserError;
 
 /**

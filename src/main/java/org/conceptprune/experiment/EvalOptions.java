@@ -2,6 +2,7 @@ package org.conceptprune.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.conceptprune.pipeline.GenerationSettings;
 
 /**
  * The evaluate command's settings that recipes read: what to erase, which prompt set, which

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.ModelSource;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.ModelHash;

@@ -3,6 +3,9 @@ package org.conceptprune.experiment;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.pipeline.StableDiffusion;
 
 /**

@@ -18,6 +18,7 @@ import org.conceptprune.eval.fid.ImageSet;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.util.UserError;
 
 /**

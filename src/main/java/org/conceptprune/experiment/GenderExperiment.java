@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.conceptprune.eval.clip.ClipEvaluator;
 import org.conceptprune.eval.image.RgbImage;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.util.UserError;
 
 /**

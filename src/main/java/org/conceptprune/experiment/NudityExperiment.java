@@ -15,6 +15,9 @@ import org.conceptprune.eval.nudenet.NudeNetLabel;
 import org.conceptprune.eval.nudenet.NudeNetVersion;
 import org.conceptprune.eval.nudenet.NudityStats;
 import org.conceptprune.eval.q16.Q16Classifier;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 

@@ -2,6 +2,7 @@ package org.conceptprune.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.util.UserError;
 
 /**

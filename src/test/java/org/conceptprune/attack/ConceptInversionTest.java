@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.conceptprune.Fixtures;
-import org.conceptprune.experiment.GenerationSettings;
+import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.pipeline.StableDiffusion;

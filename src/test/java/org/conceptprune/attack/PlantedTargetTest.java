@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.GenerationSettings;
+import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyModel;

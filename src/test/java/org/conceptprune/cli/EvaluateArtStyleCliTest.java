@@ -69,7 +69,7 @@ class EvaluateArtStyleCliTest {
     double[][] cos = new double[2][4];
     try (ClipEvaluator clip = ClipEvaluator.load(CLIP)) {
       for (int row = 0; row < 4; row++) {
-        prompts[row] = org.conceptprune.experiment.PromptSet.open(csv.toString()).rows().get(row).prompt();
+        prompts[row] = org.conceptprune.pipeline.PromptSet.open(csv.toString()).rows().get(row).prompt();
         for (int m = 0; m < 2; m++) {
           String model = m == 0 ? "base" : "pruned";
           RgbImage img = RgbImage.read(png(whole, model, row));

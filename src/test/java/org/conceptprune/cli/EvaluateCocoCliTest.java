@@ -26,7 +26,7 @@ import org.conceptprune.eval.fid.GaussianStats;
 import org.conceptprune.eval.fid.ImageSet;
 import org.conceptprune.eval.fid.KernelInceptionDistance;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PromptSet;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.runtime.TorchRuntime;

@@ -20,7 +20,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.eval.nudenet.Detection;
 import org.conceptprune.eval.nudenet.NudeDetector;
 import org.conceptprune.eval.nudenet.NudeNetLabel;
-import org.conceptprune.experiment.PngText;
+import org.conceptprune.eval.image.PngText;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -25,7 +25,7 @@ import org.conceptprune.eval.ProceduralSource;
 import org.conceptprune.eval.ResNet50;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.experiment.PngText;
+import org.conceptprune.eval.image.PngText;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.io.safetensors.TensorInfo;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.Fixtures;
+import org.conceptprune.pipeline.PromptRow;
 import org.junit.jupiter.api.Test;
 
 /** The gender recipe's rows and numbers on hand-made judgements (the tiny CLIP calls every picture a woman). */

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.util.UserError;
 import org.junit.jupiter.api.Test;
 

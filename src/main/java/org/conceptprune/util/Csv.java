@@ -1,4 +1,4 @@
-package org.conceptprune.experiment;
+package org.conceptprune.util;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +7,11 @@ import java.util.List;
  * RFC 4180 CSV as pandas writes it: comma-separated, fields in double quotes may hold commas, quotes
  * (doubled) and line breaks; CRLF or LF line ends; a trailing empty line is ignored.
  */
-final class Csv {
+public final class Csv {
   private Csv() {}
 
   /** Every record of the text, each a list of fields. */
-  static List<List<String>> parse(String text) {
+  public static List<List<String>> parse(String text) {
     List<List<String>> rows = new ArrayList<>();
     List<String> row = new ArrayList<>();
     StringBuilder f = new StringBuilder();

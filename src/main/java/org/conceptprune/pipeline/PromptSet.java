@@ -1,4 +1,4 @@
-package org.conceptprune.experiment;
+package org.conceptprune.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.conceptprune.util.Csv;
 import org.conceptprune.util.UserError;
 
 /**
@@ -23,9 +24,9 @@ import org.conceptprune.util.UserError;
  */
 public record PromptSet(String name, String sha256, List<String> columns, List<PromptRow> rows) {
   /** Column names in order of preference (MMA-Diffusion's adversarial CSV calls it adv_prompt; raw I2P sd_seed). */
-  static final List<String> PROMPT = List.of("prompt", "prompts", "text", "caption", "adv_prompt");
-  static final List<String> SEED = List.of("evaluation_seed", "seed", "sd_seed");
-  static final List<String> GUIDANCE = List.of("evaluation_guidance", "guidance", "guidance_scale", "sd_guidance_scale");
+  public static final List<String> PROMPT = List.of("prompt", "prompts", "text", "caption", "adv_prompt");
+  public static final List<String> SEED = List.of("evaluation_seed", "seed", "sd_seed");
+  public static final List<String> GUIDANCE = List.of("evaluation_guidance", "guidance", "guidance_scale", "sd_guidance_scale");
 
   /** The prompt sets shipped in the jar under {@code prompts/eval/} (see SOURCES.md there). */
   public static final List<String> SHIPPED = List.of("big_artist_prompts.csv", "niche_art_prompts.csv", "imagenette.csv",
@@ -130,7 +131,7 @@ public record PromptSet(String name, String sha256, List<String> columns, List<P
     }
   }
 
-  static String sha256(byte[] b) {
+  public static String sha256(byte[] b) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     } catch (java.security.NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package org.conceptprune.experiment;
+package org.conceptprune.pipeline;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package org.conceptprune.experiment;
+package org.conceptprune.eval.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
