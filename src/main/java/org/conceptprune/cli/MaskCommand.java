@@ -89,6 +89,11 @@ public final class MaskCommand implements Callable<Integer> {
     for (int t : timesteps) if (t < 1) throw new UserError("t̂ must be >= 1, got " + t);
     List<PruneStats> all = new ArrayList<>();
     for (Path p : stats) all.add(PruneStats.read(p));
+    List<String> conceptPruneOptions = new ArrayList<>();
+    if (!ks.isEmpty()) conceptPruneOptions.add("--k");
+    if (rho != 0) conceptPruneOptions.add("--rho");
+    if (unskilled) conceptPruneOptions.add("--unskilled");
+    method.refuseOthersOptions(!r1s.isEmpty() || !r2s.isEmpty() || !alphas.isEmpty() || !r2For.isEmpty(), conceptPruneOptions);
     List<Setting> sweep = method == MethodKind.FIA ? fiaSweep(all) : conceptPruneSweep(all);
     var o = spec.commandLine().getOut();
     try (ModelSource src = ModelSource.open(model.model, model.config); PruneJob job = new PruneJob(src, spec.commandLine().getErr())) {
@@ -147,9 +152,6 @@ public final class MaskCommand implements Callable<Integer> {
 
   private List<Setting> conceptPruneSweep(List<PruneStats> all) {
     if (ks.isEmpty()) throw new UserError("--method conceptprune needs --k (one or more, comma-separated)");
-    if (!r1s.isEmpty() || !r2s.isEmpty() || !alphas.isEmpty() || !r2For.isEmpty()) {
-      throw new UserError("--r1, --r2, --r2-for and --alpha are FIA's; add --method fia");
-    }
     List<Setting> out = new ArrayList<>();
     ConceptPruneMethod m = new ConceptPruneMethod(rho, Variant.of(unskilled));
     for (double k : ks) {
@@ -161,7 +163,6 @@ public final class MaskCommand implements Callable<Integer> {
   }
 
   private List<Setting> fiaSweep(List<PruneStats> all) {
-    if (!ks.isEmpty() || unskilled || rho != 0) throw new UserError("--k, --rho and --unskilled are ConceptPrune's; FIA takes --r1, --r2, --alpha");
     List<ConceptSpec> specs = all.stream().map(s -> spec(s, 0.5)).toList();
     ConceptFamily family = specs.get(0).family();
     List<Double> r1 = r1s.isEmpty() ? List.of(FiaPrompts.R1) : r1s;

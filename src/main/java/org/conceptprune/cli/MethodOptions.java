@@ -11,7 +11,6 @@ import org.conceptprune.prune.Fia;
 import org.conceptprune.prune.FiaMethod;
 import org.conceptprune.prune.FiaPrompts;
 import org.conceptprune.prune.Variant;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Option;
 
 /** Mixin: the settings of the erasure method that turn statistics into masks (ConceptPrune's or FIA's). */
@@ -40,13 +39,11 @@ public final class MethodOptions {
 
   /** The method with the first concept's family defaults where an option is not given. */
   ErasureMethod build(MethodKind kind, List<ConceptSpec> specs) {
-    if (kind == MethodKind.CONCEPTPRUNE) {
-      if (r1 != null || r2 != null || alpha != null || !r2For.isEmpty()) {
-        throw new UserError("--r1, --r2, --r2-for and --alpha are FIA's; add --method fia");
-      }
-      return new ConceptPruneMethod(rho, Variant.of(unskilled));
-    }
-    if (unskilled || rho != 0) throw new UserError("--rho and --unskilled are ConceptPrune's; FIA has no vote or control variant");
+    List<String> conceptPruneOptions = new java.util.ArrayList<>();
+    if (rho != 0) conceptPruneOptions.add("--rho");
+    if (unskilled) conceptPruneOptions.add("--unskilled");
+    kind.refuseOthersOptions(r1 != null || r2 != null || alpha != null || !r2For.isEmpty(), conceptPruneOptions);
+    if (kind == MethodKind.CONCEPTPRUNE) return new ConceptPruneMethod(rho, Variant.of(unskilled));
     ConceptFamily family = specs.get(0).family();
     Map<String, Double> perConcept = new LinkedHashMap<>(FiaPrompts.r2Overrides(family));
     perConcept.keySet().removeIf(n -> specs.stream().noneMatch(c -> c.name().equalsIgnoreCase(n)));
