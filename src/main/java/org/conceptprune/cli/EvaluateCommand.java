@@ -86,6 +86,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--others-every", paramLabel = "N", description = "toy: erased models draw every N-th (object, style) pair for the others' accuracy (default 1: all 96).")
   Integer othersEvery;
 
+  @Option(names = "--others-sample", paramLabel = "N", description = "toy: instead of all 96 pairs, every model draws a fixed sample of N pairs (one batch) for the others' accuracy.")
+  Integer othersSample;
+
   @Option(names = "--sweep-k", paramLabel = "K,...", split = ",", description = "toy: k values of the sweep of the first concept (e.g. 0.01,0.02,0.05,0.1).")
   List<Double> sweepK;
 
@@ -153,7 +156,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     paths.check("--out", out);
     EvalOptions given = new EvalOptions(targets, prompts, clip, classifier, nudenet, threshold, fidModel, fidReference, steps,
         guidance, scheduler, width, height, seed, nudenetVersion.settings(recipe.node()), q16Prompts);
-    ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery);
+    ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery, othersSample);
     Evaluation.Outcome o = new EvaluateRequest(experiment.kind(), recipe, recipe.fill(given), toy, template, imagesPerPrompt,
         specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly).run(spec.commandLine().getErr());
     var w = spec.commandLine().getOut();

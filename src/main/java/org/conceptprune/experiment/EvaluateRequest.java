@@ -23,7 +23,7 @@ public record EvaluateRequest(ExperimentKind kind, Recipe recipe, EvalOptions op
   /** Runs the evaluation; progress goes to {@code log}. */
   public Evaluation.Outcome run(PrintWriter log) {
     ExperimentKind k = kind != null ? kind : recipe.kind();
-    try (Experiment e = create(k)) {
+    try (Experiment e = create(k, log)) {
       Evaluation ev = new Evaluation(e, out, log);
       if (merge != null) return ev.merge(merge);
       List<Evaluation.ModelSpec> specs = models;
@@ -35,9 +35,9 @@ public record EvaluateRequest(ExperimentKind kind, Recipe recipe, EvalOptions op
     }
   }
 
-  private Experiment create(ExperimentKind k) {
+  private Experiment create(ExperimentKind k, PrintWriter log) {
     return switch (k) {
-      case TOY -> new ToyExperiment(toy.resolve(recipe, models, options.clip()));
+      case TOY -> new ToyExperiment(toy.resolve(recipe, models, options.clip()), log);
       case ART_STYLE -> new ArtStyleExperiment(options);
       case COCO -> new CocoExperiment(options, out);
       case GENDER -> new GenderExperiment(options, template != null ? template : recipe.str("template"),

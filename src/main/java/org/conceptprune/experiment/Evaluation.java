@@ -82,10 +82,16 @@ public final class Evaluation {
             described.put(v.label(), hashes.get(v.model().toString()) + "+" + e.name() + " " + v.model() + " + " + v.maskSource());
           }
           m = RunManifest.claim(out, manifest(sel, described));
+          Map<ModelVariant, List<PromptRow>> mine = new LinkedHashMap<>();
+          long todo = 0;
           for (ModelVariant v : all) {
-            List<PromptRow> mine = rows.stream().filter(r -> e.generates(v, r)).toList();
+            mine.put(v, rows.stream().filter(r -> e.generates(v, r)).toList());
+            todo += Generator.missing(v, mine.get(v), e.generation(), store);
+          }
+          Progress bar = new Progress("generating (images of " + all.size() + " models)", todo, log);
+          for (ModelVariant v : all) {
             String identity = RunManifest.identity(described.get(v.label()));
-            generated += Generator.run(sd, v, identity, mine, e.prompts().rows(), e.generation(), store, log);
+            generated += Generator.run(sd, v, identity, mine.get(v), e.prompts().rows(), e.generation(), store, bar);
           }
         }
       }

@@ -1,7 +1,6 @@
 package org.conceptprune.experiment;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,16 +32,12 @@ final class Generator {
    * @return images written
    */
   static int run(StableDiffusion sd, ModelVariant model, String identity, List<PromptRow> wanted, List<PromptRow> all,
-      GenerationSettings g, ImageStore store, PrintWriter log) {
+      GenerationSettings g, ImageStore store, Progress bar) {
     Map<String, List<PromptRow>> members = new LinkedHashMap<>();
     for (PromptRow r : all) if (r.batch() > 1) members.computeIfAbsent(key(r, g), k -> new ArrayList<>()).add(r);
-    Map<String, List<PromptRow>> groups = new LinkedHashMap<>(); // key -> rows to write
-    for (PromptRow r : wanted) {
-      if (!store.done(model.label(), r.index())) groups.computeIfAbsent(key(r, g), k -> new ArrayList<>()).add(r);
-    }
+    Map<String, List<PromptRow>> groups = groups(model, wanted, g, store);
     int todo = groups.values().stream().mapToInt(List::size).sum();
     if (todo == 0) return 0;
-    Progress bar = new Progress("generating " + model.label() + " (images)", todo, log);
     try (Pruner.Applied applied = model.mask() == null ? null : Pruner.apply(sd.unet, model.mask())) {
       for (Map.Entry<String, List<PromptRow>> e : groups.entrySet()) {
         List<PromptRow> batch = new ArrayList<>(members.getOrDefault(e.getKey(), e.getValue()));
@@ -52,6 +47,20 @@ final class Generator {
       }
     }
     return todo;
+  }
+
+  /** How many of {@code wanted} this model still has to generate. */
+  static int missing(ModelVariant model, List<PromptRow> wanted, GenerationSettings g, ImageStore store) {
+    return groups(model, wanted, g, store).values().stream().mapToInt(List::size).sum();
+  }
+
+  /** The missing rows by batch key (key -> rows to write). */
+  private static Map<String, List<PromptRow>> groups(ModelVariant model, List<PromptRow> wanted, GenerationSettings g, ImageStore store) {
+    Map<String, List<PromptRow>> groups = new LinkedHashMap<>();
+    for (PromptRow r : wanted) {
+      if (!store.done(model.label(), r.index())) groups.computeIfAbsent(key(r, g), k -> new ArrayList<>()).add(r);
+    }
+    return groups;
   }
 
   /** Rows drawn from one seed together: same seed, batch and guidance; a batch-1 row is its own group. */

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.PromptRow;
@@ -19,12 +18,10 @@ import org.conceptprune.prune.PruneStats;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyEval;
-import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
-import org.conceptprune.toy.clip.ToyClipEval;
-import org.conceptprune.toy.clip.ToyClipTrainer;
 import org.conceptprune.toy.World;
+import org.conceptprune.util.Progress;
 import org.conceptprune.util.UserError;
 
 /**
@@ -51,16 +48,28 @@ public final class ToyExperiment implements Experiment {
    *     FIA's fusion at r2 0.05 and at ConceptPrune's count, and random pruning of as many weights
    * @param othersEvery the erased models draw every n-th (object, style) pair for "the others kept"
    *     (1: all 96; the base model always draws all)
+   * @param othersSample 0, or instead of all 96 pairs a fixed sample of this many (object i mod objects,
+   *     style i x styles / n), drawn as one batch, which every model draws for "the others kept"; each
+   *     concept's asking images are then drawn as their own batch from a seed of their own
+   * @param askingLimit 0, or at most this many prompt variants asking for a concept, spread over the
+   *     world (an object asked in 8 of 16 styles: every other one)
+   * @param controls whether each concept gets its ConceptPrune mask at (k, t̂) and the random control
+   *     (false: only the sweep's models)
    */
   public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
       List<Integer> sweepT, boolean ablation, Path model, Path clip, boolean fia, Map<String, List<String>> groups,
-      int othersEvery) {
+      int othersEvery, int othersSample, int askingLimit, boolean controls) {
     public Options {
       if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
       World w = worldOf(model);
       for (String c : concepts) kindOf(w, c);
       if (perConcept < 1) throw new UserError("images per concept must be >= 1");
       if (othersEvery < 1) throw new UserError("--others-every must be >= 1, got " + othersEvery);
+      if (othersSample < 0 || othersSample > Math.min(64, w.numObjects() * w.numStyles())) {
+        throw new UserError("--others-sample must be in 0.." + Math.min(64, w.numObjects() * w.numStyles()) + ", got " + othersSample);
+      }
+      if (othersSample > 0 && othersEvery != 1) throw new UserError("give --others-sample or --others-every, not both");
+      if (askingLimit < 0) throw new UserError("--asking-limit must be >= 0, got " + askingLimit);
       groups.forEach((g, members) -> {
         if (concepts.contains(g)) throw new UserError("group name '" + g + "' is also a concept");
         for (String m : members) {
@@ -72,7 +81,7 @@ public final class ToyExperiment implements Experiment {
     /** The shipped model (classic world, bundled judge), without CLIP metrics, FIA or groups. */
     public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
         List<Integer> sweepT, boolean ablation) {
-      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null, false, Map.of(), 1);
+      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null, false, Map.of(), 1, 0, 0, true);
     }
   }
 
@@ -84,14 +93,24 @@ public final class ToyExperiment implements Experiment {
   private final World world;
   private final PromptSet prompts;
   private final Map<String, double[]> sweep = new LinkedHashMap<>();
-  private ToyJudge judge;
+  private final ToyScoring scoring;
   private final ClipJudge clip;
 
+  private final Map<String, MaskSet> masks = new LinkedHashMap<>();
+  private final java.io.PrintWriter log;
+
   public ToyExperiment(Options o) {
+    this(o, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+  }
+
+  /** @param log where the statistics pass shows its progress */
+  public ToyExperiment(Options o, java.io.PrintWriter log) {
     this.o = o;
+    this.log = log;
     this.world = worldOf(o.model());
-    this.prompts = rows(o, world);
+    this.prompts = ToyRows.of(o, world);
     this.clip = o.clip() == null ? null : new ClipJudge(o.clip(), name());
+    this.scoring = new ToyScoring(world, o.model(), clip);
   }
 
   /** true for a style, false for an object. */
@@ -109,30 +128,6 @@ public final class ToyExperiment implements Experiment {
 
   private int indexOf(String concept) {
     return indexOf(world, concept);
-  }
-
-  private static PromptSet rows(Options o, World w) {
-    List<PromptRow> rows = new ArrayList<>();
-    for (String c : o.concepts()) {
-      add(rows, ASKING + c, ToyEval.asking(w, kindOf(w, c), indexOf(w, c), o.perConcept()), ToyDefaults.askingSeed(o.seed()));
-    }
-    add(rows, PAIRS, ToyEval.allPairs(w, 1), o.seed());
-    StringBuilder sig = new StringBuilder("toy");
-    for (PromptRow r : rows) sig.append('\n').append(r.prompt()).append(' ').append(r.seed()).append(' ').append(r.slot());
-    String hash = PromptSet.sha256(sig.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return new PromptSet("toy:" + String.join("+", o.concepts()), hash, List.of("prompt", "set", "object", "style"), rows);
-  }
-
-  /** {@link ToyEval#run}'s seeding: chunk c of 64 items draws its latents from seed + c. */
-  private static void add(List<PromptRow> rows, String set, List<ToyEval.Item> items, long seed) {
-    int chunk = 64;
-    for (int i = 0; i < items.size(); i++) {
-      ToyEval.Item it = items.get(i);
-      int start = i / chunk * chunk;
-      int batch = Math.min(chunk, items.size() - start);
-      rows.add(new PromptRow(rows.size(), it.prompt(), seed + i / chunk, null, batch, i - start,
-          Map.of("set", set, "object", Integer.toString(it.object()), "style", Integer.toString(it.style()))));
-    }
   }
 
   @Override
@@ -165,8 +160,11 @@ public final class ToyExperiment implements Experiment {
     if (o.fia()) m.put("fia", "r1 " + ToyMethods.R1 + ", r2 matched to ConceptPrune's count");
     if (!o.groups().isEmpty()) m.put("groups", o.groups().toString());
     if (o.othersEvery() != 1) m.put("others_every", Integer.toString(o.othersEvery()));
+    if (o.othersSample() > 0) m.put("others_sample", Integer.toString(o.othersSample()));
+    if (o.askingLimit() > 0) m.put("asking_limit", Integer.toString(o.askingLimit()));
+    if (!o.controls()) m.put("controls", "none (the sweep only)");
     // the CLIP by content, not path: the shipped one is extracted to a new temporary folder every run
-    if (clip != null) m.put("clip_sha256", clipHash());
+    if (clip != null) m.put("clip_sha256", scoring.clipHash());
     return m;
   }
 
@@ -179,14 +177,17 @@ public final class ToyExperiment implements Experiment {
     boolean perPrompt = o.fia() || !o.groups().isEmpty();
     Map<String, MaskSet> cpOf = new LinkedHashMap<>();
     Map<String, Map<String, FiaMethod.LayerScore>> fiaOf = new LinkedHashMap<>();
+    Progress bar = new Progress("statistics and masks (concepts)", o.concepts().size(), log);
     for (String c : o.concepts()) {
       PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, ToyDefaults.statsSeed(o.seed()), perPrompt);
       MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
       cpOf.put(c, m);
       String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
       if (perPrompt) how += weights(m); // the method comparison reads the sizes from the descriptions
-      out.add(new ModelVariant(c + "-cp", base.model(), m, how));
-      out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
+      if (o.controls()) {
+        out.add(new ModelVariant(c + "-cp", base.model(), m, how));
+        out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
+      }
       if (perPrompt) fiaOf.put(c, FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1));
       if (o.fia()) {
         ToyMethods.Chosen f = ToyMethods.matched(fiaOf.get(c), ToyMethods.count(m));
@@ -203,9 +204,11 @@ public final class ToyExperiment implements Experiment {
           }
         }
       }
+      bar.step();
     }
     o.groups().forEach((g, members) -> out.addAll(groupModels(base, g, members, cpOf, fiaOf)));
     if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyEval.all(sd, ".ff.net.2"), "every ff.net.2 weight zeroed"));
+    for (ModelVariant v : out) masks.put(v.label(), v.mask());
     return out;
   }
 
@@ -230,6 +233,11 @@ public final class ToyExperiment implements Experiment {
   private static String weights(MaskSet m) {
     MaskSet.Density d = m.overall();
     return String.format(Locale.ROOT, ", %d of %d ff.net.2 weights", d.pruned(), d.total());
+  }
+
+  /** The masks of the models this run derived (label -> mask), once {@link #derivedModels} ran. */
+  public Map<String, MaskSet> masks() {
+    return java.util.Collections.unmodifiableMap(masks);
   }
 
   @Override
@@ -263,77 +271,12 @@ public final class ToyExperiment implements Experiment {
 
   @Override
   public List<ImageScore> score(String model, List<PromptRow> rows, List<RgbImage> images) {
-    if (judge == null) judge = o.model() == null ? ToyJudge.loadBundled() : ToyModel.judge(o.model());
-    int n = images.size();
-    float[] all = new float[n * ToyWorld.PIXELS];
-    for (int i = 0; i < n; i++) System.arraycopy(images.get(i).toUnitFloats(), 0, all, i * ToyWorld.PIXELS, ToyWorld.PIXELS);
-    ToyJudge.Result r = judge.classify(all, n, ToyJudge.Layout.NHWC);
-    List<ImageScore> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      PromptRow row = rows.get(i);
-      int ob = Integer.parseInt(row.field("object"));
-      int st = Integer.parseInt(row.field("style"));
-      Map<String, Double> v = new LinkedHashMap<>();
-      if (ob >= 0) v.put("object_correct", r.object()[i] == ob ? 1.0 : 0.0);
-      if (st >= 0) v.put("style_correct", r.style()[i] == st ? 1.0 : 0.0);
-      Map<String, String> labels = new LinkedHashMap<>();
-      labels.put("object", world.objects().get(r.object()[i]));
-      labels.put("style", world.style(r.style()[i]).name());
-      if (clip != null && st >= 0) {
-        float[] e = clip.imageEmbeds(images.get(i));
-        int best = clipStyle(e);
-        v.put(STYLE_CLIP_SCORE, ClipScores.clipScore(ClipScores.cosine(e, styleText(st))));
-        v.put(STYLE_CLIP_CORRECT, best == st ? 1.0 : 0.0);
-        labels.put("clip_style", world.style(best).name());
-      }
-      out.add(new ImageScore(model, row.index(), v, labels));
-    }
-    return out;
+    return scoring.score(model, rows, images);
   }
 
-  /** Under each grid image: what the judge saw, and the toy CLIP's score against the style the prompt asked for. */
   @Override
   public String imageCaption(ImageScore s) {
-    String judge = "judge: " + s.labels().get("object") + ", " + s.labels().get("style");
-    Double c = s.values().get(STYLE_CLIP_SCORE);
-    if (c == null) return judge;
-    PromptRow row = prompts.rows().get(s.row());
-    String asked = ToyClipEval.stylePrompt(world.style(Integer.parseInt(row.field("style"))).name());
-    return String.format(Locale.ROOT, "%s; CLIP(\"%s\") %.1f", judge, asked, c);
-  }
-
-  private String clipHash() {
-    try {
-      return PromptSet.sha256(java.nio.file.Files.readAllBytes(clip.dir().resolve(ToyClipTrainer.WEIGHTS))).substring(0, 16);
-    } catch (java.io.IOException e) {
-      throw new UserError(clip.dir() + ": cannot read " + ToyClipTrainer.WEIGHTS + " (" + e.getMessage() + ")");
-    }
-  }
-
-  static final String STYLE_CLIP_SCORE = "style_clip_score";
-  static final String STYLE_CLIP_CORRECT = "style_clip_correct";
-  private float[] styleTexts; // [styles, P]: every "a {style} shape", each embedded alone (batch 1, as ClipJudge does)
-
-  /** The toy CLIP's embedding of the style-only caption "a {style} shape". */
-  private float[] styleText(int style) {
-    float[] all = styleTexts();
-    return ClipScores.row(all, all.length / world.numStyles(), style);
-  }
-
-  private float[] styleTexts() {
-    if (styleTexts == null) {
-      float[][] rows = new float[world.numStyles()][];
-      for (int s = 0; s < rows.length; s++) rows[s] = clip.textEmbeds(ToyClipEval.stylePrompt(world.style(s).name()));
-      int d = rows[0].length;
-      styleTexts = new float[rows.length * d];
-      for (int s = 0; s < rows.length; s++) System.arraycopy(rows[s], 0, styleTexts, s * d, d);
-    }
-    return styleTexts;
-  }
-
-  /** The style whose caption the toy CLIP finds closest to the image (zero-shot). */
-  private int clipStyle(float[] image) {
-    return ToyClipEval.best(image, styleTexts(), image.length);
+    return scoring.caption(s, prompts.rows().get(s.row()));
   }
 
   @Override
@@ -353,10 +296,16 @@ public final class ToyExperiment implements Experiment {
     for (String m : models) {
       List<ImageScore> mine = scores.stream().filter(s -> s.model().equals(m)).toList();
       List<ImageScore> pairs = mine.stream().filter(s -> byIndex.get(s.row()).field("set").equals(PAIRS)).toList();
+      MaskSet mask = masks.get(m); // known where this run derived it (not in --score-only or --merge)
+      if (mask != null) {
+        MaskSet.Density d = mask.overall();
+        String c = conceptOf(m);
+        out.add(new ResultRow(m, name(), c == null ? "" : c, "pruned_fraction", d.pruned() / (double) d.total(), Double.NaN, Double.NaN, (int) d.total()));
+      }
       if (conceptOf(m) == null) { // groups too: all pairs, those of their own concepts included
         out.add(Bootstrap.row(m, name(), "", "object_acc", values(pairs, "object_correct")));
         out.add(Bootstrap.row(m, name(), "", "style_acc", values(pairs, "style_correct")));
-        if (clip != null) out.add(Bootstrap.row(m, name(), "", "style_clip_acc", values(pairs, STYLE_CLIP_CORRECT)));
+        if (clip != null) out.add(Bootstrap.row(m, name(), "", "style_clip_acc", values(pairs, ToyScoring.STYLE_CLIP_CORRECT)));
       }
       // the base model is the "before" of every concept; a concept's masks speak of it alone
       List<String> subjects = conceptOf(m) != null ? List.of(conceptOf(m))
@@ -374,9 +323,9 @@ public final class ToyExperiment implements Experiment {
         out.add(Bootstrap.row(m, name(), c, "others_object_acc", values(others, "object_correct")));
         out.add(Bootstrap.row(m, name(), c, "others_style_acc", values(others, "style_correct")));
         if (clip != null && style) {
-          out.add(Bootstrap.row(m, name(), c, "erased_clip_score", values(asking, STYLE_CLIP_SCORE)));
-          out.add(Bootstrap.row(m, name(), c, "erased_clip_acc", values(asking, STYLE_CLIP_CORRECT)));
-          out.add(Bootstrap.row(m, name(), c, "others_clip_score", values(others, STYLE_CLIP_SCORE)));
+          out.add(Bootstrap.row(m, name(), c, "erased_clip_score", values(asking, ToyScoring.STYLE_CLIP_SCORE)));
+          out.add(Bootstrap.row(m, name(), c, "erased_clip_acc", values(asking, ToyScoring.STYLE_CLIP_CORRECT)));
+          out.add(Bootstrap.row(m, name(), c, "others_clip_score", values(others, ToyScoring.STYLE_CLIP_SCORE)));
         }
       }
     }
@@ -389,7 +338,6 @@ public final class ToyExperiment implements Experiment {
 
   @Override
   public void close() {
-    if (judge != null) judge.close();
-    if (clip != null) clip.close();
+    scoring.close();
   }
 }

@@ -14,7 +14,8 @@ import org.conceptprune.toy.clip.ToyClip;
  * @param groups --group NAME=C1+C2 as name -> "C1+C2"
  */
 public record ToySettings(List<String> targets, Double k, Integer timesteps, Integer perConcept, Long seed,
-    List<Double> sweepK, List<Integer> sweepT, boolean fia, Map<String, String> groups, Integer othersEvery) {
+    List<Double> sweepK, List<Integer> sweepT, boolean fia, Map<String, String> groups, Integer othersEvery,
+    Integer othersSample) {
   /** The default concepts: a style and an object of the classic world. */
   static final List<String> DEFAULT_TARGETS = List.of("zorbly", "heart");
 
@@ -32,7 +33,8 @@ public record ToySettings(List<String> targets, Double k, Integer timesteps, Int
         sweepK != null ? sweepK : r.doubles("sweep-k"),
         sweepT != null ? sweepT : r.doubles("sweep-timesteps").stream().map(Double::intValue).toList(), true,
         base, clip != null ? clip : ToyClip.forModel(base), fia || r.bool("fia"), groups(r),
-        othersEvery != null ? othersEvery : (int) r.dbl("others-every", 1));
+        othersEvery != null ? othersEvery : (int) r.dbl("others-every", 1),
+        othersSample != null ? othersSample : (int) r.dbl("others-sample", 0), (int) r.dbl("asking-limit", 0), true);
   }
 
   /** --group NAME=C1+C2 (or the recipe's "group": {"NAME": "C1+C2"}) as name -> concepts. */

@@ -36,4 +36,14 @@ public final class ToyDefaults {
   public static long askingSeed(long seed) {
     return seed + 31;
   }
+
+  /** The seed of the sample of (object, style) pairs every model draws for "the others kept" ({@code --others-sample}). */
+  public static long othersSeed(long seed) {
+    return seed + 47;
+  }
+
+  /** The seed of the demo's attacked prompts (prompt i: this + i). */
+  public static long attackSeed(long seed) {
+    return seed + 53;
+  }
 }

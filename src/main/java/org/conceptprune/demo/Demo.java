@@ -1,0 +1,97 @@
+package org.conceptprune.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.conceptprune.experiment.Evaluation;
+import org.conceptprune.experiment.ResultRow;
+import org.conceptprune.experiment.Selection;
+import org.conceptprune.experiment.ToyExperiment;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.prune.MaskSet;
+import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.World;
+
+/**
+ * The demo in four stages, each resumable (a rerun reuses the images and attack outcomes there):
+ * <ol>
+ *   <li>{@code OUT/evaluation/}: {@code evaluate --experiment toy} with every concept erased alone by
+ *       ConceptPrune, FIA at as many weights and random pruning of as many weights, the others judged on
+ *       a fixed sample of pairs, and the all-{@code ff.net.2} ceiling;
+ *   <li>{@code OUT/sweep/}: the k x t̂ sweep of the featured concept (the median one, {@link DemoSummary#RULE});
+ *   <li>{@code OUT/robustness/}: revival and UnlearnDiffAtk on the featured concept under each method;
+ *   <li>{@code OUT/results.json} and {@code OUT/index.html}.
+ * </ol>
+ */
+public final class Demo {
+  private Demo() {}
+
+  /** What a run wrote: the page, its numbers, and seconds per stage. */
+  public record Result(Path page, Path results, DemoSummary summary, List<Robustness.Row> robustness, Map<String, Double> seconds) {}
+
+  public static Result run(DemoRequest r, PrintWriter log) {
+    long start = System.nanoTime();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Path base = r.model() != null ? r.model() : ToyModel.extractBundled();
+    World w = ToyModel.world(base);
+    List<String> concepts = r.concepts().isEmpty() ? all(w) : r.concepts();
+    log.printf(Locale.ROOT, "demo 1/4: erase each of %d concepts alone with %s (as many weights as ConceptPrune)%n", concepts.size(),
+        String.join(", ", DemoSummary.METHODS.values()));
+    var o1 = new ToyExperiment.Options(concepts, r.k(), r.tHat(), r.perConcept(), 0, List.of(), List.of(), true, r.model(), null, true,
+        Map.of(), 1, r.othersSample(), r.askingLimit(), true);
+    Evaluation.Outcome main;
+    Map<String, MaskSet> masks;
+    List<PromptRow> rows;
+    try (ToyExperiment e = new ToyExperiment(o1, log)) {
+      rows = e.prompts().rows();
+      main = new Evaluation(e, r.out().resolve("evaluation"), log).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
+          Selection.ALL, false);
+      masks = new LinkedHashMap<>(e.masks());
+    }
+    seconds.put("erase", lap(start, seconds));
+    DemoSummary summary = DemoSummary.of(main.rows(), concepts, w);
+    String featured = summary.featured();
+
+    log.printf(Locale.ROOT, "demo 2/4: the featured concept is %s (%s); k x t̂ sweep of it%n", featured, DemoSummary.RULE);
+    var o2 = new ToyExperiment.Options(List.of(featured), r.k(), r.tHat(), r.perConcept(), 0, r.sweepK(), r.sweepT(), false, r.model(),
+        null, false, Map.of(), 1, r.othersSample(), r.askingLimit(), false);
+    List<ResultRow> sweepRows;
+    Map<String, double[]> sweep;
+    try (ToyExperiment e = new ToyExperiment(o2, log)) {
+      sweepRows = new Evaluation(e, r.out().resolve("sweep"), log).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
+          Selection.ALL, false).rows();
+      sweep = new LinkedHashMap<>(e.sweep());
+    }
+    seconds.put("sweep", lap(start, seconds));
+
+    log.printf(Locale.ROOT, "demo 3/4: attacks on %s: revival and UnlearnDiffAtk (%s)%n", featured, Robustness.budget(r));
+    Map<String, MaskSet> featuredMasks = new LinkedHashMap<>();
+    for (String m : DemoSummary.METHODS.keySet()) featuredMasks.put(m, masks.get(featured + "-" + m));
+    List<Robustness.Row> rob = Robustness.run(base, r.model(), w, featured, featuredMasks, r, r.out().resolve("robustness"), log);
+    seconds.put("attacks", lap(start, seconds));
+
+    log.println("demo 4/4: results.json and index.html");
+    DemoResults results = new DemoResults(r, summary, main.rows(), rows, sweepRows, sweep, rob, base, seconds);
+    Path json = results.write(r.out());
+    Path page = DemoPage.write(r.out(), results);
+    seconds.put("page", lap(start, seconds));
+    return new Result(page, json, summary, rob, seconds);
+  }
+
+  /** Every style, then every object of the world. */
+  static List<String> all(World w) {
+    List<String> out = new ArrayList<>(w.styleNames());
+    out.addAll(w.objects());
+    return out;
+  }
+
+  /** Seconds since the end of the previous stage. */
+  private static double lap(long start, Map<String, Double> seconds) {
+    double total = (System.nanoTime() - start) / 1e9;
+    return total - seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+}

@@ -1,0 +1,96 @@
+package org.conceptprune.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.conceptprune.attack.AttackMethod;
+import org.conceptprune.attack.AttackRun;
+import org.conceptprune.attack.Judge;
+import org.conceptprune.attack.ModelPair;
+import org.conceptprune.attack.RevivalAttack;
+import org.conceptprune.attack.UnlearnDiffAtk;
+import org.conceptprune.pipeline.GenerationSettings;
+import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.MaskSet;
+import org.conceptprune.revival.Locations;
+import org.conceptprune.revival.RevivalSettings;
+import org.conceptprune.runtime.TorchRuntime;
+import org.conceptprune.schedule.SchedulerKind;
+import org.conceptprune.toy.ToyDefaults;
+import org.conceptprune.toy.ToyEval;
+import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
+import org.conceptprune.util.Progress;
+
+/**
+ * Does the featured concept come back? Each method's model is attacked by the data-free revival of
+ * its zeroed weights (naive: every exact zero, the paper's settings) and by UnlearnDiffAtk at the
+ * request's budget, on the concept's first asking prompts; ASR with a Wilson interval (the attack
+ * commands' {@link AttackRun}, so {@code robustness/METHOD-ATTACK/} holds the same files as
+ * {@code attack --out}).
+ */
+final class Robustness {
+  private Robustness() {}
+
+  static final List<String> ATTACKS = List.of("revival", "unlearndiff");
+
+  /** One (method, attack): the summary and the folder of its outcomes and images. */
+  record Row(String method, String attack, AttackRun.Summary summary, Path dir) {}
+
+  /** The attacks' prompts: the concept's first n asking prompts, each with its own seed. */
+  static List<PromptRow> prompts(World w, String concept, int n, long seed) {
+    boolean style = w.isStyleConcept(concept);
+    List<ToyEval.Item> items = ToyEval.asking(w, style, style ? w.styleIndex(concept) : w.objectIndex(concept), 1);
+    List<PromptRow> rows = new ArrayList<>();
+    for (int i = 0; i < Math.min(n, items.size()); i++) {
+      rows.add(new PromptRow(i, items.get(i).prompt(), ToyDefaults.attackSeed(seed) + i, null, Map.of()));
+    }
+    return rows;
+  }
+
+  static String budget(DemoRequest r) {
+    return String.format(Locale.ROOT, "%d tokens, %d iterations at each of the timesteps %s, stopping at the first success",
+        r.udTokens(), r.udIterations(), r.udTimesteps());
+  }
+
+  /**
+   * @param model the toy model folder the masks were made for; @param judgeModel null: the bundled judge
+   * @param masks method key -> the featured concept's mask
+   */
+  static List<Row> run(Path model, Path judgeModel, World w, String concept, Map<String, MaskSet> masks, DemoRequest r, Path dir,
+      PrintWriter log) {
+    List<PromptRow> rows = prompts(w, concept, r.attackPrompts(), 0);
+    GenerationSettings g = new GenerationSettings(ToyDefaults.STEPS, ToyDefaults.GUIDANCE, SchedulerKind.DDIM, ToyWorld.SIZE, ToyWorld.SIZE, 0);
+    int[] ts = r.udTimesteps().stream().mapToInt(Integer::intValue).toArray();
+    List<Row> out = new ArrayList<>();
+    Progress bar = new Progress("attacks (method x attack runs)", (long) masks.size() * ATTACKS.size(), log);
+    try (Judge judge = Judge.open("toy", null, TorchRuntime.threads(), judgeModel); StableDiffusion sd = StableDiffusion.load(model, null)) {
+      for (var m : masks.entrySet()) {
+        for (String attack : ATTACKS) {
+          AttackMethod method = attack.equals("revival")
+              ? new RevivalAttack(Locations.ZEROS, RevivalSettings.PAPER, null, null)
+              : new UnlearnDiffAtk(new UnlearnDiffAtk.Options(r.udTokens(), r.udIterations(), ts, 0.01, 0.1));
+          Path d = dir.resolve(m.getKey() + "-" + attack);
+          Map<String, Object> settings = new LinkedHashMap<>();
+          settings.put("base", judgeModel == null ? "the shipped toy model" : model.toString());
+          settings.put("attacked", m.getKey() + " mask of " + concept + " (" + m.getValue().overall().pruned() + " weights)");
+          settings.put("judge", judge.describe());
+          settings.put("concept", concept);
+          settings.put("rows", rows.size());
+          settings.put("generation", g.describe());
+          try (ModelPair pair = ModelPair.masked(sd, m.getValue())) {
+            AttackRun.Summary s = new AttackRun(method, new AttackMethod.Context(pair, judge, concept, g, rows, d, log), settings).run();
+            out.add(new Row(m.getKey(), attack, s, d));
+          }
+          bar.step();
+        }
+      }
+    }
+    return out;
+  }
+}
