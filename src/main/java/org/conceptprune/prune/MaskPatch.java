@@ -3,6 +3,7 @@ package org.conceptprune.prune;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,14 @@ public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
   /** A patch with the conventional metadata: the base model's hash and the settings that made the masks. */
   public static void write(Path file, MaskSet masks, String baseModelHash, Settings settings) {
     write(file, masks, Map.of(BASE_MODEL_HASH, baseModelHash, SETTINGS, settings.toJson()));
+  }
+
+  /** Whether {@code file} is a .safetensors file whose {@value #FORMAT_KEY} says it is a mask patch. */
+  public static boolean isPatch(Path file) {
+    if (!Files.isRegularFile(file) || !file.getFileName().toString().endsWith(".safetensors")) return false;
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      return FORMAT.equals(f.metadata().get(FORMAT_KEY));
+    }
   }
 
   /** Reads and validates a patch; every problem is a {@link UserError} naming file and tensor. */
