@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 /** Mixin of {@code attack}: each attack method's settings (a method reads only its own). */
 public final class AttackMethodOptions {
-  @Option(names = "--k", paramLabel = "K", description = "unlearndiff, random: adversarial tokens (default 3; 5 for nudity).")
-  Integer k;
+  @Option(names = "--tokens", paramLabel = "N", description = "unlearndiff, random: adversarial tokens (default 3; 5 for nudity).")
+  Integer tokens;
 
   @Option(names = "--iterations", paramLabel = "N", defaultValue = "40", description = "unlearndiff: iterations per timestep (default ${DEFAULT-VALUE}).")
   int iterations;
@@ -75,7 +75,7 @@ public final class AttackMethodOptions {
 
   AttackRequest.MethodSettings settings() {
     return new AttackRequest.MethodSettings(
-        new AttackRequest.Tokens(k, iterations, timesteps, timestepList, lr, weightDecay, tries),
+        new AttackRequest.Tokens(tokens, iterations, timesteps, timestepList, lr, weightDecay, tries),
         new AttackRequest.Inversion(initWord, inversionSteps, lr, trainImages),
         new AttackRequest.RingABellSearch(pairs, length, eta, population, generations),
         new AttackRequest.Revival(locations, topRatio, magnitude, revivalSeed, completionIterations, tolerance, signFrom));
