@@ -18,10 +18,10 @@ for c in ${concepts[@]}; do
   [[ -f "$masks/cp-k0.1.mask.safetensors" ]] || "${cp[@]}" --threads 1 toy masks --concept "$c" --k 0.1 --out "$masks"
   for method in ${METHODS:-unlearndiff random inversion ring-a-bell}; do
     case $method in
-      unlearndiff) extra=(--k 3 --timesteps 10 --iterations 40) ;;
+      unlearndiff) extra=(--tokens 3 --timesteps 10 --iterations 40) ;;
       inversion) extra=(--inversion-steps 1000 --train-images 25 --init-word art) ;;
       ring-a-bell) extra=(--length 16 --eta 3 --population 200 --generations 500) ;;
-      random) extra=(--k 3 --tries 10) ;;
+      random) extra=(--tokens 3 --tries 10) ;;
     esac
     for model in base cp random cp2x; do
       case $model in

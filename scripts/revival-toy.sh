@@ -79,7 +79,7 @@ for c in "${concepts[@]}"; do
         [[ -d "$o/rev-cp" ]] || "${cp[@]}" --threads 1 revive "$o/$c-pruned" -o "$o/rev-cp" > "$o/rev-cp.out" 2>&1
         [[ -d "$o/rev-camo" ]] || "${cp[@]}" --threads 1 revive "$out/models/$c-camo" --locations "$ADAPT_CAMO" -o "$o/rev-camo" > "$o/rev-camo.out" 2>&1
         for m in "$o/$c-pruned" "$out/models/$c-decoys" "$out/models/$c-camo" "$out/models/$c-flip" "$o/rev-cp" "$o/rev-camo"; do
-          run "$o/zorbly-$(basename "$m")" attack "$m" --base toy --judge toy --concept zorbly --method random --k 1 --tries 1 \
+          run "$o/zorbly-$(basename "$m")" attack "$m" --base toy --judge toy --concept zorbly --method random --tokens 1 --tries 1 \
             --prompts "$here/docs/attacks/revival/zorbly.csv"
         done ;;
       *) echo "unknown run $name" >&2; exit 2 ;;

@@ -1,9 +1,7 @@
 package org.conceptprune.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.experiment.ToyMethods;
@@ -87,10 +85,7 @@ public final class ToyMasksCommand implements Callable<Integer> {
   }
 
   private void write(Path file, MaskSet m, String hash, String variant, int tHat) {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put(MaskPatch.BASE_MODEL_HASH, hash);
-    meta.put(MaskPatch.SETTINGS, JsonOption.JSON.createObjectNode().put("concept", concept).put("k", k).put("t_hat", tHat)
-        .put("variant", variant).put("seed", seed).put("source", "toy masks").toString());
-    MaskPatch.write(file, m, meta);
+    MaskPatch.write(file, m, hash, new MaskPatch.Settings().concept(concept).k(k).timesteps(tHat).put("variant", variant)
+        .put("seed", seed).put("source", "toy masks"));
   }
 }

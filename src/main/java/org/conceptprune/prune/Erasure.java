@@ -1,7 +1,5 @@
 package org.conceptprune.prune;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,10 +63,8 @@ public final class Erasure {
       Progress progress = new Progress("statistics (prompt pairs x UNet calls)", total, log);
       // The model is freed when the statistics are done: the masks and the pruned copy need the checkpoint only.
       List<PruneStats> stats = job.stats(r.concepts(), r.settings(), r.latents(), new StatsCache(r.statsCache()), progress);
-      ObjectMapper om = new ObjectMapper();
       // Every setting that changes the mask: it goes into the patch, the pruned model and the report.
-      ObjectNode settings = om.valueToTree(r.method().settings(r.concepts().size()));
-      ArrayNode cj = settings.putArray("concepts");
+      MaskPatch.Settings settings = new MaskPatch.Settings().method(r.method(), r.concepts().size());
       List<MaskSet> perConcept = new ArrayList<>();
       for (int i = 0; i < r.concepts().size(); i++) {
         ConceptSpec c = r.concepts().get(i);
@@ -76,14 +72,7 @@ public final class Erasure {
         int tHat = s.site().inUnet ? c.timesteps() : 1; // the text encoder runs once per prompt
         MaskSet m = r.method().conceptMask(stats.get(i), job.weights(s.site().component()), c, tHat);
         perConcept.add(m);
-        ObjectNode o = cj.addObject();
-        o.put("concept", c.name());
-        o.put("family", c.family().cliName);
-        o.setAll((ObjectNode) om.valueToTree(r.method().conceptSettings(c)));
-        o.put("timesteps", c.timesteps());
-        o.put("pairs", c.prompts().target().size());
-        o.set("settings", om.valueToTree(s.metadata()));
-        o.put("pruned_weights", m.overall().pruned());
+        settings.addConcept(c, r.method(), s.metadata(), m.overall().pruned());
       }
       MaskSet masks = r.method().combine(perConcept);
       if (masks.overall().pruned() == 0) {
@@ -93,12 +82,11 @@ public final class Erasure {
             + " the statistics are kept in " + r.statsCache() + " for a rerun with " + larger);
       }
       long unetParams = job.unetParameters();
-      String settingsJson = settings.toString();
       job.writePruned(r.out(), masks, PrunedWriter.ZERO,
-          Map.of("conceptprune", settingsJson, "conceptprune_base_model_hash", job.modelHash()), r.overwrite());
-      MaskPatch.write(r.maskOut(), masks, Map.of(MaskPatch.BASE_MODEL_HASH, job.modelHash(), MaskPatch.SETTINGS, settingsJson));
+          Map.of("conceptprune", settings.toJson(), "conceptprune_base_model_hash", job.modelHash()), r.overwrite());
+      MaskPatch.write(r.maskOut(), masks, job.modelHash(), settings);
       double secs = (System.nanoTime() - start) / 1e9;
-      ObjectNode report = settings.deepCopy();
+      ObjectNode report = settings.json();
       report.put("model", r.model().toString());
       report.put("base_model_hash", job.modelHash());
       report.put("output", r.out().toString());

@@ -1,6 +1,11 @@
 package org.conceptprune.prune;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.conceptprune.io.safetensors.DType;
@@ -22,7 +27,7 @@ import org.conceptprune.util.UserError;
  * </ul>
  * {@code __metadata__}: {@code format} = {@value #FORMAT}, plus what the caller gives, by convention
  * {@value #BASE_MODEL_HASH} (content hash of the base model the masks apply to) and
- * {@value #SETTINGS} (a JSON string: concept, k, t̂, rho, variant, ...).
+ * {@value #SETTINGS} (a JSON string: concept, k, t̂, rho, variant, ...; built by {@link Settings}).
  */
 public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
   public static final String FORMAT = "conceptprune-mask-patch/1";
@@ -40,6 +45,19 @@ public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
       w.addLongs(layer + SHAPE, new long[] {2}, new long[] {m.out(), m.in()});
     });
     w.write(file);
+  }
+
+  /** A patch with the conventional metadata: the base model's hash and the settings that made the masks. */
+  public static void write(Path file, MaskSet masks, String baseModelHash, Settings settings) {
+    write(file, masks, Map.of(BASE_MODEL_HASH, baseModelHash, SETTINGS, settings.toJson()));
+  }
+
+  /** Whether {@code file} is a .safetensors file whose {@value #FORMAT_KEY} says it is a mask patch. */
+  public static boolean isPatch(Path file) {
+    if (!Files.isRegularFile(file) || !file.getFileName().toString().endsWith(".safetensors")) return false;
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      return FORMAT.equals(f.metadata().get(FORMAT_KEY));
+    }
   }
 
   /** Reads and validates a patch; every problem is a {@link UserError} naming file and tensor. */
@@ -106,5 +124,94 @@ public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
 
   private static UserError bad(Path file, String tensor, String what) {
     return new UserError(file + ": mask patch tensor '" + tensor + "': " + what);
+  }
+
+  /**
+   * A patch's {@value #SETTINGS}: every setting that changes its mask, one JSON object, in the order
+   * the calls put them. {@code prune}, {@code mask} and {@code toy masks} all build it here, so a key
+   * means one thing everywhere: t̂ is {@code timesteps}, the method's own settings are its
+   * {@link ErasureMethod#settings}, a multi-concept erasure lists each concept under {@code concepts}.
+   */
+  public static final class Settings {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectNode json = JSON.createObjectNode();
+
+    /** The erased concept's name (a patch of one concept). */
+    public Settings concept(String name) {
+      json.put("concept", name);
+      return this;
+    }
+
+    /** ConceptPrune's k (a patch of one k for all its concepts). */
+    public Settings k(double k) {
+      json.put("k", k);
+      return this;
+    }
+
+    /** t̂: the UNet calls the statistics recorded. */
+    public Settings timesteps(int tHat) {
+      json.put("timesteps", tHat);
+      return this;
+    }
+
+    /** The method's settings (ConceptPrune: method, rho, variant; FIA: method, r1, r2, alpha, fusion, tau). */
+    public Settings method(ErasureMethod m, int concepts) {
+      json.setAll((ObjectNode) JSON.valueToTree(m.settings(concepts)));
+      return this;
+    }
+
+    /** A setting outside the methods' (a toy mask's variant, seed, source). */
+    public Settings put(String key, String value) {
+      json.put(key, value);
+      return this;
+    }
+
+    /** @see #put(String, String) */
+    public Settings put(String key, long value) {
+      json.put(key, value);
+      return this;
+    }
+
+    /**
+     * One concept of the erasure, in {@code concepts}: its name, family, the method's settings for it,
+     * t̂, the number of prompt pairs, its statistics pass and how many weights its own mask prunes.
+     */
+    public Settings addConcept(ConceptSpec c, ErasureMethod m, Map<String, String> statsSettings, long prunedWeights) {
+      ArrayNode concepts = json.has("concepts") ? (ArrayNode) json.get("concepts") : json.putArray("concepts");
+      ObjectNode o = concepts.addObject();
+      o.put("concept", c.name());
+      o.put("family", c.family().cliName);
+      o.setAll((ObjectNode) JSON.valueToTree(m.conceptSettings(c)));
+      o.put("timesteps", c.timesteps());
+      o.put("pairs", c.prompts().target().size());
+      o.set("settings", JSON.valueToTree(statsSettings));
+      o.put("pruned_weights", prunedWeights);
+      return this;
+    }
+
+    /** FIA: each concept's r2 (the family's, --r2-for's or --r2). */
+    public Settings r2PerConcept(FiaMethod m, List<ConceptSpec> concepts) {
+      ObjectNode r2 = json.putObject("r2_per_concept");
+      for (ConceptSpec c : concepts) r2.put(c.name(), m.r2Of(c));
+      return this;
+    }
+
+    /** The statistics files the masks came from, each with its own metadata (its pass's settings). */
+    public Settings stats(List<Path> files, List<PruneStats> stats) {
+      ArrayNode sl = json.putArray("stats");
+      for (int i = 0; i < files.size(); i++) {
+        sl.addObject().put("file", files.get(i).toString()).set("metadata", JSON.valueToTree(stats.get(i).metadata()));
+      }
+      return this;
+    }
+
+    /** A copy of the JSON object (for a report that adds its own keys). */
+    public ObjectNode json() {
+      return json.deepCopy();
+    }
+
+    public String toJson() {
+      return json.toString();
+    }
   }
 }

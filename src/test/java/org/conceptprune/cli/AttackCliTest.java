@@ -50,9 +50,16 @@ class AttackCliTest {
   }
 
   @Test
-  void kBelowOne() throws Exception {
-    CliRun.of(args(prompts("a zorbly circle"), "--method", "unlearndiff", "--concept", "zorbly", "--k", "0"))
+  void tokensBelowOne() throws Exception {
+    CliRun.of(args(prompts("a zorbly circle"), "--method", "unlearndiff", "--concept", "zorbly", "--tokens", "0"))
         .assertUserError("k must be at least 1, got 0");
+  }
+
+  /** --k is a fraction everywhere else (prune, mask, toy masks); attack counts tokens with --tokens. */
+  @Test
+  void noKOption() throws Exception {
+    CliRun.of(args(prompts("a zorbly circle"), "--method", "random", "--concept", "zorbly", "--k", "3"))
+        .assertUserError("Unknown options: '--k', '3'");
   }
 
   @Test

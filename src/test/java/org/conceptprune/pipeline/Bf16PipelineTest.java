@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Euler, mean abs error within 4e-3 (measured: 1.4e-2..2.9e-2 max, 1.7e-3..3.1e-3 mean). The error
  * comes from storing activations in bf16 (8 significant bits), not from the weights or the kernels: with bf16 weights and fp32 activations the Euler image
  * is within 1.9e-3, and running every linear, conv and attention in fp32 while storing their outputs
- * in bf16 leaves it at 2.3e-2 (measured once, see docs/bf16-notes.md).
+ * in bf16 leaves it at 2.3e-2 (measured once, see docs/BENCHMARKS.md, "Fidelity").
  */
 class Bf16PipelineTest {
   static StableDiffusion sd;
