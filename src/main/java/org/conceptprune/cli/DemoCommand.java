@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code demo}: the README's main job ({@link Demo}): every toy concept erased by each method, attacked, on one page. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Erase every style and object of the shipped toy model, one at a time, with ConceptPrune, FIA and random pruning (evaluate --experiment toy); sweep k and t̂ of the median concept and attack it (revival, UnlearnDiffAtk); OUT/index.html and OUT/results.json.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, OneThreadByDefault {
   @Spec CommandSpec spec;
 
   @Option(names = "--out", defaultValue = "out/demo", description = "Output folder (default ${DEFAULT-VALUE}); a rerun reuses what is there.")

@@ -62,7 +62,8 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(),
             "--threads must be at least 1, got " + main.threads);
       }
-      main.applyThreads();
+      List<CommandLine> chain = parsed.asCommandLineList();
+      main.applyThreads(chain.get(chain.size() - 1).getCommand() instanceof OneThreadByDefault);
       if (main.precision != null) {
         try {
           TorchRuntime.setPrecision(Precision.parse(main.precision));
@@ -96,12 +97,13 @@ public final class Main implements Runnable {
     }
   }
 
-  private void applyThreads() {
+  /** @param oneByDefault the command runs the tiny toy model, which is fastest on one thread */
+  private void applyThreads(boolean oneByDefault) {
     if (threads != null) {
       TorchRuntime.setThreads(threads);
     } else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
       // Respect a -D given by the caller (the tests pin 1 thread); otherwise use every core.
-      TorchRuntime.setThreads(java.lang.Runtime.getRuntime().availableProcessors());
+      TorchRuntime.setThreads(oneByDefault ? 1 : java.lang.Runtime.getRuntime().availableProcessors());
     }
   }
 

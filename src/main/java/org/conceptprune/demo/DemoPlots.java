@@ -51,7 +51,7 @@ final class DemoPlots {
       }
     }
     legend(s, root, keys, true);
-    return s.append("</svg>").toString();
+    return closed(s.append("</svg>").toString());
   }
 
   /** Erased accuracy (solid) and the others kept (dashed) against k, one colour per t̂. */
@@ -95,7 +95,12 @@ final class DemoPlots {
       c++;
     }
     s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=12>solid: the erased concept; dashed: the others kept</text>", LEFT + 10, 34));
-    return s.append("</svg>").toString();
+    return closed(s.append("</svg>").toString());
+  }
+
+  /** In HTML an unquoted value runs into "/>" (r=5/> is r="5/" and no closed element): a space before it. */
+  private static String closed(String svg) {
+    return svg.replace("/>", " />");
   }
 
   private static double kx(int i, int n, int w) {

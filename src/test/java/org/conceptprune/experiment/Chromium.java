@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Renders a local HTML page in headless Chromium (Debian's chromium) and reads the resulting DOM. */
-final class Chromium {
-  record Page(int imagesLoaded, int imagesTotal, int svgs, String dom) {
+public final class Chromium {
+  public record Page(int imagesLoaded, int imagesTotal, int svgs, String dom) {
     @Override
     public String toString() {
       return "loaded " + imagesLoaded + " of " + imagesTotal + " images, " + svgs + " svg";
@@ -18,20 +18,29 @@ final class Chromium {
 
   private Chromium() {}
 
-  static Path binary() {
+  public static Path binary() {
     for (String b : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
       if (Files.isExecutable(Path.of(b))) return Path.of(b);
     }
     throw new AssertionError("headless Chromium is needed for the report test: apt-get install chromium (.ci/run does)");
   }
 
-  static Page render(Path html) throws Exception {
+  public static Page render(Path html) throws Exception {
+    return render(html.toUri().toString(), "--window-size=800,600");
+  }
+
+  /** The page at a window width (1280 for the demo), with a fragment ("#check") its script may read. */
+  public static Page render(Path html, String fragment, int width) throws Exception {
+    return render(html.toUri() + fragment, "--window-size=" + width + ",900");
+  }
+
+  private static Page render(String url, String window) throws Exception {
     Path profile = Files.createTempDirectory("chromium-profile");
     Path out = Files.createTempFile("dom", ".html");
     Process p = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--allow-file-access-from-files", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-        html.toUri().toString()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        "--allow-file-access-from-files", "--user-data-dir=" + profile, "--virtual-time-budget=5000", window, "--dump-dom",
+        url).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("chromium did not finish in 120 s");
@@ -40,7 +49,7 @@ final class Chromium {
     return new Page(attr(dom, "data-images-loaded"), attr(dom, "data-images-total"), count(dom, "<svg"), dom);
   }
 
-  private static int attr(String dom, String name) {
+  public static int attr(String dom, String name) {
     Matcher m = Pattern.compile(name + "=\"(\\d+)\"").matcher(dom);
     if (!m.find()) throw new AssertionError("no " + name + " in the rendered page (the script did not run?)");
     return Integer.parseInt(m.group(1));
