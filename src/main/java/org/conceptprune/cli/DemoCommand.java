@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.conceptprune.demo.Demo;
 import org.conceptprune.demo.DemoRequest;
 import org.conceptprune.demo.DemoSummary;
+import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.OutputPaths;
 import picocli.CommandLine.Command;
@@ -52,6 +53,9 @@ public final class DemoCommand implements Callable<Integer>, OneThreadByDefault 
       description = "UnlearnDiffAtk's iterations per timestep (default ${DEFAULT-VALUE}).")
   int udIterations;
 
+  @Option(names = "--workers", paramLabel = "N", description = "Copies of the model working in parallel, each on its own thread (default: cores / --threads).")
+  Integer workers;
+
   @Option(names = "--model", description = "A toy model folder (default: the shipped one).")
   Path model;
 
@@ -60,7 +64,7 @@ public final class DemoCommand implements Callable<Integer>, OneThreadByDefault 
     OutputPaths.inputs().add("--model", model).check("--out", out);
     DemoRequest d = DemoRequest.defaults(out);
     var r = new DemoRequest(out, model, concepts, k, tHat, perConcept, askingLimit, othersSample, d.sweepK(), d.sweepT(), attackPrompts, udIterations,
-        d.udTimesteps(), d.udTokens());
+        d.udTimesteps(), d.udTokens(), workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / TorchRuntime.threads()));
     Demo.Result res = Demo.run(r, spec.commandLine().getErr());
     var o = spec.commandLine().getOut();
     for (DemoSummary.Method m : res.summary().methods()) {

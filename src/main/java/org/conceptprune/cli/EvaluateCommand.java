@@ -89,6 +89,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--others-sample", paramLabel = "N", description = "toy: instead of all 96 pairs, every model draws a fixed sample of N pairs (one batch) for the others' accuracy.")
   Integer othersSample;
 
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "1", description = "Copies of the model generating in parallel, each on its own thread (default ${DEFAULT-VALUE}; with --threads 1 the images are the same bytes for any N).")
+  int workers;
+
   @Option(names = "--sweep-k", paramLabel = "K,...", split = ",", description = "toy: k values of the sweep of the first concept (e.g. 0.01,0.02,0.05,0.1).")
   List<Double> sweepK;
 
@@ -158,7 +161,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         guidance, scheduler, width, height, seed, nudenetVersion.settings(recipe.node()), q16Prompts);
     ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery, othersSample);
     Evaluation.Outcome o = new EvaluateRequest(experiment.kind(), recipe, recipe.fill(given), toy, template, imagesPerPrompt,
-        specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly).run(spec.commandLine().getErr());
+        specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly, workers).run(spec.commandLine().getErr());
     var w = spec.commandLine().getOut();
     w.print(o.table());
     w.printf(Locale.ROOT, "%d images generated, %d scored; results: %s, report: %s%n", o.generated(), o.scored(),

@@ -48,12 +48,14 @@ public final class Demo {
     List<PromptRow> rows;
     try (ToyExperiment e = new ToyExperiment(o1, log)) {
       rows = e.prompts().rows();
-      main = new Evaluation(e, r.out().resolve("evaluation"), log).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
+      main = new Evaluation(e, r.out().resolve("evaluation"), log, r.workers()).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
           Selection.ALL, false);
       masks = new LinkedHashMap<>(e.masks());
     }
     seconds.put("erase", lap(start, seconds));
-    DemoSummary summary = DemoSummary.of(main.rows(), concepts, w);
+    Map<String, Double> pruned = new LinkedHashMap<>();
+    masks.forEach((label, m) -> pruned.put(label, m.overall().pruned() / (double) m.overall().total()));
+    DemoSummary summary = DemoSummary.of(main.rows(), concepts, w, pruned);
     String featured = summary.featured();
 
     log.printf(Locale.ROOT, "demo 2/4: the featured concept is %s (%s); k x t̂ sweep of it%n", featured, DemoSummary.RULE);
@@ -62,7 +64,7 @@ public final class Demo {
     List<ResultRow> sweepRows;
     Map<String, double[]> sweep;
     try (ToyExperiment e = new ToyExperiment(o2, log)) {
-      sweepRows = new Evaluation(e, r.out().resolve("sweep"), log).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
+      sweepRows = new Evaluation(e, r.out().resolve("sweep"), log, r.workers()).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
           Selection.ALL, false).rows();
       sweep = new LinkedHashMap<>(e.sweep());
     }

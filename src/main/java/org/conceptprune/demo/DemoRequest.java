@@ -20,9 +20,11 @@ import org.conceptprune.util.UserError;
  * @param attackPrompts the featured concept's prompts the attacks try (its first n asking prompts)
  * @param udIterations, udTimesteps UnlearnDiffAtk's budget per prompt: iterations at each of these timesteps
  * @param udTokens UnlearnDiffAtk's adversarial tokens
+ * @param workers copies of the model working in parallel, each on its own thread
  */
 public record DemoRequest(Path out, Path model, List<String> concepts, double k, int tHat, int perConcept, int askingLimit, int othersSample,
-    List<Double> sweepK, List<Integer> sweepT, int attackPrompts, int udIterations, List<Integer> udTimesteps, int udTokens) {
+    List<Double> sweepK, List<Integer> sweepT, int attackPrompts, int udIterations, List<Integer> udTimesteps, int udTokens,
+    int workers) {
   /** Images per concept variant, the others' sample and the attack budget that fit the demo's time on 2 cores. */
   public static final int PER_CONCEPT = 1;
   public static final int ASKING_LIMIT = 8;
@@ -45,11 +47,12 @@ public record DemoRequest(Path out, Path model, List<String> concepts, double k,
     if (udTimesteps.isEmpty()) throw new UserError("UnlearnDiffAtk needs at least one timestep");
     for (int t : udTimesteps) if (t < 0 || t > 999) throw new UserError("UnlearnDiffAtk timesteps must be in 0..999, got " + t);
     if (udTokens < 1) throw new UserError("UnlearnDiffAtk needs at least one token, got " + udTokens);
+    if (workers < 1) throw new UserError("--workers must be at least 1, got " + workers);
   }
 
   /** The demo's defaults: every concept of the shipped model's world. */
   public static DemoRequest defaults(Path out) {
     return new DemoRequest(out, null, List.of(), ToyDefaults.K, ToyDefaults.T_HAT, PER_CONCEPT, ASKING_LIMIT, OTHERS_SAMPLE, ToyDefaults.SWEEP_K,
-        ToyDefaults.SWEEP_T, ATTACK_PROMPTS, UD_ITERATIONS, UD_TIMESTEPS, UD_TOKENS);
+        ToyDefaults.SWEEP_T, ATTACK_PROMPTS, UD_ITERATIONS, UD_TIMESTEPS, UD_TOKENS, 1);
   }
 }

@@ -53,8 +53,11 @@ public record DemoSummary(List<Concept> concepts, List<Method> methods, String f
 
   public static final String RULE = "the median concept: concepts sorted by ConceptPrune's erased accuracy (ties in the world's order), the one in the middle (the lower of the two middle ones)";
 
-  /** @param rows the evaluation's rows (base model "base", a concept's models "CONCEPT-METHOD") */
-  public static DemoSummary of(List<ResultRow> rows, List<String> names, World w) {
+  /**
+   * @param rows the evaluation's rows (base model "base", a concept's models "CONCEPT-METHOD")
+   * @param pruned model label -> the share of ff.net.2 weights its mask zeroes
+   */
+  public static DemoSummary of(List<ResultRow> rows, List<String> names, World w, Map<String, Double> pruned) {
     Map<String, ResultRow> byKey = new LinkedHashMap<>();
     for (ResultRow r : rows) byKey.put(r.model() + "|" + r.subject() + "|" + r.metric(), r);
     List<Concept> concepts = new ArrayList<>();
@@ -63,16 +66,15 @@ public record DemoSummary(List<Concept> concepts, List<Method> methods, String f
       String others = style ? "others_style_acc" : "others_object_acc";
       Map<String, Value> after = new LinkedHashMap<>();
       Map<String, Value> othersAfter = new LinkedHashMap<>();
-      Map<String, Double> pruned = new LinkedHashMap<>();
+      Map<String, Double> share = new LinkedHashMap<>();
       for (String m : METHODS.keySet()) {
         String label = c + "-" + m;
         after.put(m, Value.of(byKey.get(label + "|" + c + "|erased_acc")));
         othersAfter.put(m, Value.of(byKey.get(label + "|" + c + "|" + others)));
-        ResultRow p = byKey.get(label + "|" + c + "|pruned_fraction");
-        pruned.put(m, p == null ? Double.NaN : p.value());
+        share.put(m, pruned.getOrDefault(label, Double.NaN));
       }
       concepts.add(new Concept(c, style, Value.of(byKey.get("base|" + c + "|erased_acc")), Value.of(byKey.get("base|" + c + "|" + others)),
-          after, othersAfter, pruned));
+          after, othersAfter, share));
     }
     List<Method> methods = new ArrayList<>();
     for (var m : METHODS.entrySet()) {

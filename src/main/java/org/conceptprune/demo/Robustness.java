@@ -25,6 +25,7 @@ import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.World;
+import org.conceptprune.util.Parallel;
 import org.conceptprune.util.Progress;
 
 /**
@@ -67,30 +68,54 @@ final class Robustness {
     List<PromptRow> rows = prompts(w, concept, r.attackPrompts(), 0);
     GenerationSettings g = new GenerationSettings(ToyDefaults.STEPS, ToyDefaults.GUIDANCE, SchedulerKind.DDIM, ToyWorld.SIZE, ToyWorld.SIZE, 0);
     int[] ts = r.udTimesteps().stream().mapToInt(Integer::intValue).toArray();
-    List<Row> out = new ArrayList<>();
     Progress bar = new Progress("attacks (method x attack runs)", (long) masks.size() * ATTACKS.size(), log);
-    try (Judge judge = Judge.open("toy", null, TorchRuntime.threads(), judgeModel); StableDiffusion sd = StableDiffusion.load(model, null)) {
-      for (var m : masks.entrySet()) {
-        for (String attack : ATTACKS) {
-          AttackMethod method = attack.equals("revival")
-              ? new RevivalAttack(Locations.ZEROS, RevivalSettings.PAPER, null, null)
-              : new UnlearnDiffAtk(new UnlearnDiffAtk.Options(r.udTokens(), r.udIterations(), ts, 0.01, 0.1));
-          Path d = dir.resolve(m.getKey() + "-" + attack);
-          Map<String, Object> settings = new LinkedHashMap<>();
-          settings.put("base", judgeModel == null ? "the shipped toy model" : model.toString());
-          settings.put("attacked", m.getKey() + " mask of " + concept + " (" + m.getValue().overall().pruned() + " weights)");
-          settings.put("judge", judge.describe());
-          settings.put("concept", concept);
-          settings.put("rows", rows.size());
-          settings.put("generation", g.describe());
-          try (ModelPair pair = ModelPair.masked(sd, m.getValue())) {
-            AttackRun.Summary s = new AttackRun(method, new AttackMethod.Context(pair, judge, concept, g, rows, d, log), settings).run();
-            out.add(new Row(m.getKey(), attack, s, d));
-          }
+    List<String[]> runs = new ArrayList<>();
+    for (String m : masks.keySet()) for (String a : ATTACKS) runs.add(new String[] {m, a});
+    List<Worker> workers = new ArrayList<>();
+    try {
+      for (int i = 0; i < Math.min(r.workers(), runs.size()); i++) {
+        workers.add(new Worker(StableDiffusion.load(model, null), Judge.open("toy", null, TorchRuntime.threads(), judgeModel)));
+      }
+      return Parallel.map(runs, workers, (run, wk) -> {
+        String m = run[0];
+        String attack = run[1];
+        AttackMethod method = attack.equals("revival")
+            ? new RevivalAttack(Locations.ZEROS, RevivalSettings.PAPER, null, null)
+            : new UnlearnDiffAtk(new UnlearnDiffAtk.Options(r.udTokens(), r.udIterations(), ts, 0.01, 0.1));
+        Path d = dir.resolve(m + "-" + attack);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("base", judgeModel == null ? "the shipped toy model" : model.toString());
+        settings.put("attacked", m + " mask of " + concept + " (" + masks.get(m).overall().pruned() + " weights)");
+        settings.put("judge", wk.judge().describe());
+        settings.put("concept", concept);
+        settings.put("rows", rows.size());
+        settings.put("generation", g.describe());
+        // one attack's per-prompt lines would interleave with another's: they go to its folder's log
+        try (PrintWriter alog = quiet(d); ModelPair pair = ModelPair.masked(wk.sd(), masks.get(m))) {
+          AttackRun.Summary s = new AttackRun(method, new AttackMethod.Context(pair, wk.judge(), concept, g, rows, d, alog), settings).run();
           bar.step();
+          return new Row(m, attack, s, d);
         }
+      });
+    } finally {
+      for (Worker wk : workers) {
+        wk.judge().close();
+        wk.sd().close();
       }
     }
-    return out;
+  }
+
+  /** A copy of the model and a judge, for one attack at a time. */
+  private record Worker(StableDiffusion sd, Judge judge) {}
+
+  /** The attack's own log, OUT/robustness/METHOD-ATTACK/attack.log (appended on a rerun). */
+  private static PrintWriter quiet(Path d) {
+    try {
+      java.nio.file.Files.createDirectories(d);
+      return new PrintWriter(java.nio.file.Files.newBufferedWriter(d.resolve("attack.log"), java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true);
+    } catch (java.io.IOException e) {
+      throw new org.conceptprune.util.UserError("cannot write " + d.resolve("attack.log") + " (" + e.getMessage() + ")", e);
+    }
   }
 }

@@ -15,16 +15,17 @@ import org.conceptprune.util.UserError;
  * @param template, imagesPerPrompt gender's prompt and images per profession (null: the recipe's, else its default)
  * @param models the models (the first is the base; none: the shipped toy model, toy only)
  * @param merge shard folders to join into {@code out} instead of running (null: run)
+ * @param workers copies of the model generating in parallel ({@link Evaluation})
  */
 public record EvaluateRequest(ExperimentKind kind, Recipe recipe, EvalOptions options, ToySettings toy, String template,
     Integer imagesPerPrompt, List<Evaluation.ModelSpec> models, Path config, Path out, List<Path> merge, Selection selection,
-    boolean scoreOnly) {
+    boolean scoreOnly, int workers) {
 
   /** Runs the evaluation; progress goes to {@code log}. */
   public Evaluation.Outcome run(PrintWriter log) {
     ExperimentKind k = kind != null ? kind : recipe.kind();
     try (Experiment e = create(k, log)) {
-      Evaluation ev = new Evaluation(e, out, log);
+      Evaluation ev = new Evaluation(e, out, log, workers);
       if (merge != null) return ev.merge(merge);
       List<Evaluation.ModelSpec> specs = models;
       if (specs.isEmpty()) {

@@ -21,6 +21,7 @@ import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.ModelHash;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.Parallel;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.UserError;
 
@@ -44,11 +45,24 @@ public final class Evaluation {
   private final Path out;
   private final PrintWriter log;
 
+  private final int workers;
+
   public Evaluation(Experiment e, Path out, PrintWriter log) {
+    this(e, out, log, 1);
+  }
+
+  /**
+   * @param workers copies of each model that generate (and derive the experiment's models) in parallel,
+   *     each on its own thread; the images are the same bytes for any count when libtorch runs one
+   *     thread per worker
+   */
+  public Evaluation(Experiment e, Path out, PrintWriter log, int workers) {
+    if (workers < 1) throw new UserError("--workers must be at least 1, got " + workers);
     this.e = e;
     this.out = out;
     this.store = new ImageStore(out);
     this.log = log;
+    this.workers = workers;
   }
 
   /** Generates what is missing (unless scoreOnly), then scores and reports. */
@@ -75,9 +89,11 @@ public final class Evaluation {
       store.cleanTemporaries();
       List<List<ModelVariant>> byModel = variants(specs, config);
       for (List<ModelVariant> group : byModel) {
-        try (StableDiffusion sd = StableDiffusion.load(group.get(0).model(), config)) {
+        List<StableDiffusion> sds = new ArrayList<>();
+        try {
+          for (int w = 0; w < workers; w++) sds.add(StableDiffusion.load(group.get(0).model(), config));
           List<ModelVariant> all = new ArrayList<>(group);
-          if (group == byModel.get(0)) all.addAll(e.derivedModels(group.get(0), sd));
+          if (group == byModel.get(0)) all.addAll(e.derivedModels(group.get(0), sds));
           for (ModelVariant v : all.subList(group.size(), all.size())) {
             described.put(v.label(), hashes.get(v.model().toString()) + "+" + e.name() + " " + v.model() + " + " + v.maskSource());
           }
@@ -89,10 +105,11 @@ public final class Evaluation {
             todo += Generator.missing(v, mine.get(v), e.generation(), store);
           }
           Progress bar = new Progress("generating (images of " + all.size() + " models)", todo, log);
-          for (ModelVariant v : all) {
-            String identity = RunManifest.identity(described.get(v.label()));
-            generated += Generator.run(sd, v, identity, mine.get(v), e.prompts().rows(), e.generation(), store, bar);
-          }
+          Map<String, String> ids = described;
+          generated += Parallel.map(all, sds, (v, sd) -> Generator.run(sd, v, RunManifest.identity(ids.get(v.label())), mine.get(v),
+              e.prompts().rows(), e.generation(), store, bar)).stream().mapToInt(Integer::intValue).sum();
+        } finally {
+          sds.forEach(StableDiffusion::close);
         }
       }
     }

@@ -28,6 +28,14 @@ public interface Experiment extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * As above, with identical copies of the base model to work on in parallel (one per worker; the
+   * first is the one above); the models and their order must not depend on how many there are.
+   */
+  default List<ModelVariant> derivedModels(ModelVariant base, List<StableDiffusion> workers) {
+    return derivedModels(base, workers.get(0));
+  }
+
   /** Whether a model generates a row (toy: a concept's masks only generate what they are judged on). */
   default boolean generates(ModelVariant model, PromptRow row) {
     return true;

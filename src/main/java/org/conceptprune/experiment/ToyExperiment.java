@@ -21,6 +21,7 @@ import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.World;
+import org.conceptprune.util.Parallel;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.UserError;
 
@@ -170,46 +171,71 @@ public final class ToyExperiment implements Experiment {
 
   @Override
   public List<ModelVariant> derivedModels(ModelVariant base, StableDiffusion sd) {
-    List<ModelVariant> out = new ArrayList<>();
-    ToyEval.Sampling s = ToyEval.Sampling.defaults();
+    return derivedModels(base, List.of(sd));
+  }
+
+  /** One concept's statistics turned into masks (computed on any worker, assembled in the concepts' order). */
+  private record Derived(MaskSet cp, Map<String, FiaMethod.LayerScore> fia, ToyMethods.Chosen fiaMatched, List<SweepPoint> sweep) {}
+
+  private record SweepPoint(String label, double k, int t, MaskSet mask) {}
+
+  /** Each concept's statistics pass and masks on one of the workers (identical copies of the base model), in parallel. */
+  @Override
+  public List<ModelVariant> derivedModels(ModelVariant base, List<StableDiffusion> workers) {
     int tMax = o.tHat();
     for (int t : o.sweepT()) tMax = Math.max(tMax, t);
+    int tAll = tMax;
+    Progress bar = new Progress("statistics and masks (concepts)", o.concepts().size(), log);
+    List<Derived> derived = Parallel.map(o.concepts(), workers, (c, sd) -> {
+      Derived d = derive(c, sd, tAll);
+      bar.step();
+      return d;
+    });
     boolean perPrompt = o.fia() || !o.groups().isEmpty();
+    List<ModelVariant> out = new ArrayList<>();
     Map<String, MaskSet> cpOf = new LinkedHashMap<>();
     Map<String, Map<String, FiaMethod.LayerScore>> fiaOf = new LinkedHashMap<>();
-    Progress bar = new Progress("statistics and masks (concepts)", o.concepts().size(), log);
-    for (String c : o.concepts()) {
-      PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, s, ToyDefaults.statsSeed(o.seed()), perPrompt);
-      MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
-      cpOf.put(c, m);
+    for (int i = 0; i < o.concepts().size(); i++) {
+      String c = o.concepts().get(i);
+      Derived d = derived.get(i);
+      cpOf.put(c, d.cp());
       String how = String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", o.k(), o.tHat());
-      if (perPrompt) how += weights(m); // the method comparison reads the sizes from the descriptions
+      if (perPrompt) how += weights(d.cp()); // the method comparison reads the sizes from the descriptions
       if (o.controls()) {
-        out.add(new ModelVariant(c + "-cp", base.model(), m, how));
-        out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(m, ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
+        out.add(new ModelVariant(c + "-cp", base.model(), d.cp(), how));
+        out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(d.cp(), ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
       }
-      if (perPrompt) fiaOf.put(c, FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1));
+      if (perPrompt) fiaOf.put(c, d.fia());
       if (o.fia()) {
-        ToyMethods.Chosen f = ToyMethods.matched(fiaOf.get(c), ToyMethods.count(m));
+        ToyMethods.Chosen f = d.fiaMatched();
         out.add(new ModelVariant(c + "-fia", base.model(), f.mask(), String.format(Locale.ROOT,
             "FIA r1=%s r2=%.5f (as many weights as ConceptPrune) t̂=%d", ToyMethods.R1, f.r2(), o.tHat()) + weights(f.mask())));
       }
-      if (c.equals(o.concepts().get(0))) {
-        for (double k : o.sweepK()) {
-          for (int t : o.sweepT()) {
-            String label = String.format(Locale.ROOT, "%s-k%s-t%d", c, k, t);
-            out.add(new ModelVariant(label, base.model(), ToyEval.mask(sd, st, k, t),
-                String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", k, t)));
-            sweep.put(label, new double[] {k, t});
-          }
-        }
+      for (SweepPoint p : d.sweep()) {
+        out.add(new ModelVariant(p.label(), base.model(), p.mask(), String.format(Locale.ROOT, "ConceptPrune k=%s t̂=%d", p.k(), p.t())));
+        sweep.put(p.label(), new double[] {p.k(), p.t()});
       }
-      bar.step();
     }
     o.groups().forEach((g, members) -> out.addAll(groupModels(base, g, members, cpOf, fiaOf)));
-    if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyEval.all(sd, ".ff.net.2"), "every ff.net.2 weight zeroed"));
+    if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyEval.all(workers.get(0), ".ff.net.2"), "every ff.net.2 weight zeroed"));
     for (ModelVariant v : out) masks.put(v.label(), v.mask());
     return out;
+  }
+
+  /** One concept: its statistics over the first tMax calls, ConceptPrune's mask, FIA's scores and matched mask, the sweep (first concept). */
+  private Derived derive(String c, StableDiffusion sd, int tMax) {
+    boolean perPrompt = o.fia() || !o.groups().isEmpty();
+    PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(o.seed()), perPrompt);
+    MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
+    Map<String, FiaMethod.LayerScore> fia = perPrompt ? FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1) : null;
+    ToyMethods.Chosen matched = o.fia() ? ToyMethods.matched(fia, ToyMethods.count(m)) : null;
+    List<SweepPoint> sw = new ArrayList<>();
+    if (c.equals(o.concepts().get(0))) {
+      for (double k : o.sweepK()) {
+        for (int t : o.sweepT()) sw.add(new SweepPoint(String.format(Locale.ROOT, "%s-k%s-t%d", c, k, t), k, t, ToyEval.mask(sd, st, k, t)));
+      }
+    }
+    return new Derived(m, fia, matched, sw);
   }
 
   /** A group's ConceptPrune union, FIA fusion at r2 0.05 and at the union's count, and random pruning. */
@@ -296,12 +322,6 @@ public final class ToyExperiment implements Experiment {
     for (String m : models) {
       List<ImageScore> mine = scores.stream().filter(s -> s.model().equals(m)).toList();
       List<ImageScore> pairs = mine.stream().filter(s -> byIndex.get(s.row()).field("set").equals(PAIRS)).toList();
-      MaskSet mask = masks.get(m); // known where this run derived it (not in --score-only or --merge)
-      if (mask != null) {
-        MaskSet.Density d = mask.overall();
-        String c = conceptOf(m);
-        out.add(new ResultRow(m, name(), c == null ? "" : c, "pruned_fraction", d.pruned() / (double) d.total(), Double.NaN, Double.NaN, (int) d.total()));
-      }
       if (conceptOf(m) == null) { // groups too: all pairs, those of their own concepts included
         out.add(Bootstrap.row(m, name(), "", "object_acc", values(pairs, "object_correct")));
         out.add(Bootstrap.row(m, name(), "", "style_acc", values(pairs, "style_correct")));

@@ -27,7 +27,7 @@ class DemoSummaryTest {
         rows.add(row(m, c, "others_object_acc", 0.8));
       }
     }
-    return DemoSummary.of(rows, names, World.classic());
+    return DemoSummary.of(rows, names, World.classic(), java.util.Map.of());
   }
 
   @Test

@@ -36,7 +36,7 @@ class DemoTest {
     out = tmp.resolve("demo");
     DemoRequest d = DemoRequest.defaults(out);
     DemoRequest r = new DemoRequest(out, null, List.of("zorbly", "heart"), d.k(), d.tHat(), 1, 4, 4, List.of(0.02, 0.05), List.of(10), 2, 1,
-        List.of(300, 700), 3);
+        List.of(300, 700), 3, 2);
     StringWriter w = new StringWriter();
     result = Demo.run(r, new PrintWriter(w, true));
     log = w.toString();
@@ -122,6 +122,9 @@ class DemoTest {
     for (String s : DemoPage.SECTIONS) assertTrue(page.dom().contains("id=\"" + s + "\""), "no section " + s);
     assertTrue(page.dom().contains("id=\"provenance\""));
     assertTrue(page.svgs() >= 2, page.toString());
+    // HTML runs an unquoted value into "/>" (r=5/> is r="5/" and leaves the element open): none may end so
+    Matcher svg = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL).matcher(page.dom());
+    while (svg.find()) assertFalse(Pattern.compile("=\"[^\"]*/\"").matcher(svg.group()).find(), "an SVG attribute value ending in '/'");
     for (String label : List.of("judged accuracy on the concept's prompts", "k (share of each row's weights marked)", "before (base model)",
         "ConceptPrune, after", "random pruning (control), after", "solid: the erased concept")) {
       assertTrue(page.dom().contains(label), "no axis label or legend '" + label + "'");

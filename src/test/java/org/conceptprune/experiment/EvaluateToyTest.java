@@ -126,6 +126,13 @@ class EvaluateToyTest {
   }
 
   @Test
+  void twoWorkersGiveTheSameBytes() throws Exception {
+    run(args(tmp.resolve("workers"), "--workers", "2")).ok(); // the tests pin libtorch to 1 thread per worker
+    assertSameImagesAndResults(full, tmp.resolve("workers"));
+    run(args(tmp.resolve("w0"), "--workers", "0")).userError("--workers must be at least 1, got 0");
+  }
+
+  @Test
   void shardsMergedEqualTheWholeRun() throws Exception {
     run(args(tmp.resolve("s0"), "--shard", "0/2")).ok();
     run(args(tmp.resolve("s1"), "--shard", "1/2")).ok();
