@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.conceptprune.eval.clip.ClipEvaluator;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.util.UserError;
 
@@ -13,10 +14,10 @@ import org.conceptprune.util.UserError;
  * classifier where that ViT is not at hand; with it, use {@link StyleJudge} ({@code --judge style:DIR}).
  */
 final class ClipJudge implements Judge {
-  private final ClipEvaluator clip;
+  private final ClipScorer clip;
   private final List<String> against;
 
-  private ClipJudge(ClipEvaluator clip, List<String> against) {
+  private ClipJudge(ClipScorer clip, List<String> against) {
     this.clip = clip;
     this.against = against;
   }
@@ -25,7 +26,7 @@ final class ClipJudge implements Judge {
     if (against == null || against.isEmpty()) {
       throw new UserError("--judge clip needs --against NAME,... (the other classes of the zero-shot choice)");
     }
-    return new ClipJudge(ClipEvaluator.load(dir), List.copyOf(against));
+    return new ClipJudge(ClipScorer.load(dir, ClipEvaluator.BATCH), List.copyOf(against));
   }
 
   @Override
@@ -45,7 +46,7 @@ final class ClipJudge implements Judge {
     List<String> classes = new ArrayList<>();
     classes.add(concept);
     classes.addAll(against);
-    ClipEvaluator.ZeroShot z = clip.zeroShot(List.of(image), classes, "{}");
+    ClipEvaluator.ZeroShot z = clip.zeroShot(List.of(image), classes);
     int pick = z.predicted()[0];
     return new Verdict(pick == 0, z.probs()[0][0], classes.get(pick));
   }

@@ -1,6 +1,5 @@
 package org.conceptprune.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -8,18 +7,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.conceptprune.eval.ClassRanking;
-import org.conceptprune.eval.ImageNetClasses;
-import org.conceptprune.eval.ResNet50;
+import org.conceptprune.eval.ImageNetScorer;
 import org.conceptprune.eval.WeightFiles;
 import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
-import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
@@ -76,30 +72,31 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
     int n = files.size();
     PrintWriter err = spec.commandLine().getErr();
     float[] pixels;
-    float[] logits;
-    int classes;
+    ImageNetScorer.Logits logits;
+    List<String> names;
     // The checkpoint is opened (its header checked) before the pictures are read.
-    try (TensorSource src = WeightFiles.open(model); NDManager m = TorchRuntime.newManager()) {
+    try (TensorSource src = WeightFiles.open(model)) {
       pixels = ImageNetTransforms.pixelValues(files);
-      ResNet50 net = ResNet50.load(src, m, TorchRuntime.computeType());
-      err.println("runtime: " + TorchRuntime.describe());
-      classes = net.classes();
-      long t0 = System.nanoTime();
-      logits = net.logits(pixels, n, batchSize, m);
-      err.printf(Locale.ROOT, "classified %d picture(s) in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
+      try (ImageNetScorer net = ImageNetScorer.load(src)) {
+        err.println("runtime: " + TorchRuntime.describe());
+        names = net.names();
+        long t0 = System.nanoTime();
+        logits = net.logits(pixels, n, batchSize);
+        err.printf(Locale.ROOT, "classified %d picture(s) in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
+      }
     }
-    List<String> names = classes == ImageNetClasses.COUNT ? ImageNetClasses.names() : null;
+    int classes = logits.classes();
 
     SafetensorsWriter w = new SafetensorsWriter();
     w.metadata("model", model.toString());
     w.metadata("images", JsonOption.JSON.valueToTree(files.stream().map(Path::toString).toList()).toString());
-    w.metadata("preprocess", "torchvision ResNet50_Weights.IMAGENET1K_V2: PIL Resize(232, bilinear), CenterCrop(224), Normalize");
+    w.metadata("preprocess", "torchvision " + ImageNetScorer.PREPROCESS);
     w.addFloats("pixel_values", new long[] {n, 3, ImageNetTransforms.CROP, ImageNetTransforms.CROP}, pixels);
-    w.addFloats("logits", new long[] {n, classes}, logits);
+    w.addFloats("logits", new long[] {n, classes}, logits.values());
     w.write(out);
 
     PrintWriter o = spec.commandLine().getOut();
-    ArrayNode rows = report(files, logits, classes, names, o);
+    ArrayNode rows = report(files, logits, names, o);
     if (json != null) {
       ObjectNode root = JsonOption.JSON.createObjectNode();
       root.put("model", model.toString());
@@ -113,11 +110,10 @@ public final class ScoreClassifyCommand implements Callable<Integer> {
   }
 
   /** Prints each picture's best class and returns the JSON rows of its top classes. */
-  private ArrayNode report(List<Path> files, float[] logits, int classes, List<String> names, PrintWriter o) {
+  private ArrayNode report(List<Path> files, ImageNetScorer.Logits logits, List<String> names, PrintWriter o) {
     ArrayNode rows = JsonOption.JSON.createArrayNode();
     for (int i = 0; i < files.size(); i++) {
-      float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
-      List<ClassRanking.Entry> best = ClassRanking.top(row, Math.min(top, classes));
+      List<ClassRanking.Entry> best = logits.top(i, Math.min(top, logits.classes()));
       ClassRanking.Entry first = best.get(0);
       o.printf(Locale.ROOT, "%s: %s (%d) %.4f%n", files.get(i), label(names, first.index()), first.index(), first.prob());
       ObjectNode r = rows.addObject();

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.conceptprune.eval.clip.ClipEvaluator;
 import org.conceptprune.eval.clip.ClipScoreState;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.conceptprune.runtime.TorchRuntime;
@@ -93,7 +94,8 @@ public final class ScoreClipCommand implements Callable<Integer> {
     paths.add("--out", out).check("--json", json);
 
     PrintWriter o = spec.commandLine().getOut();
-    try (ClipEvaluator clip = ClipEvaluator.load(model)) {
+    try (ClipScorer scorer = ClipScorer.load(model, ClipEvaluator.BATCH)) {
+      ClipEvaluator clip = scorer.evaluator();
       spec.commandLine().getErr().println("runtime: " + TorchRuntime.describe());
       int d = clip.projectionDim();
       int s = clip.imageSize();
@@ -111,8 +113,8 @@ public final class ScoreClipCommand implements Callable<Integer> {
       ArrayNode rows = report.putArray("images");
       for (Path p : images) rows.addObject().put("image", p.toString());
 
-      if (pairs != null) scorePairs(clip, pairs, imageEmbeds, d, w, report, rows, o);
-      if (!classNames.isEmpty()) zeroShot(clip, classNames, imageEmbeds, d, w, report, rows, o);
+      if (pairs != null) scorePairs(scorer, pairs, imageEmbeds, d, w, report, rows, o);
+      if (!classNames.isEmpty()) zeroShot(scorer, classNames, imageEmbeds, w, report, rows, o);
       w.write(out);
       if (json != null) AtomicFiles.writeString(json, report.toPrettyString() + "\n");
       o.println("wrote " + out + (json != null ? " and " + json : ""));
@@ -121,16 +123,16 @@ public final class ScoreClipCommand implements Callable<Integer> {
   }
 
   /** Image i against prompt i: cosine and CLIPScore per image, their mean. */
-  private void scorePairs(ClipEvaluator clip, List<String> pairs, float[] imageEmbeds, int d, SafetensorsWriter w,
+  private void scorePairs(ClipScorer clip, List<String> pairs, float[] imageEmbeds, int d, SafetensorsWriter w,
       ObjectNode report, ArrayNode rows, PrintWriter o) {
     int n = images.size();
     for (String p : new java.util.LinkedHashSet<>(pairs)) {
-      if (clip.truncated(p)) {
+      if (clip.evaluator().truncated(p)) {
         spec.commandLine().getErr().println("warning: prompt '" + p + "' is longer than 77 tokens; CLIP sees its start only");
       }
     }
-    float[] textEmbeds = clip.textEmbeds(pairs);
-    double[] cos = ClipScores.pairedCosine(imageEmbeds, textEmbeds, d);
+    ClipScorer.Paired paired = clip.paired(imageEmbeds, pairs);
+    double[] cos = paired.cosines();
     float[] cosF = new float[n];
     float[] score = new float[n];
     for (int i = 0; i < n; i++) {
@@ -142,18 +144,17 @@ public final class ScoreClipCommand implements Callable<Integer> {
     double mean = ClipScoreState.EMPTY.update(cos).compute();
     report.put("clip_score_mean", mean);
     w.metadata("prompts", JsonOption.JSON.valueToTree(pairs).toString());
-    w.addFloats("text_embeds", new long[] {n, d}, textEmbeds);
+    w.addFloats("text_embeds", new long[] {n, d}, paired.textEmbeds());
     w.addFloats("cosine", new long[] {n}, cosF);
     w.addFloats("clip_score", new long[] {n}, score);
     o.printf(Locale.ROOT, "CLIPScore (torchmetrics: max(mean 100 cos, 0)) over %d pair(s): %.4f%n", n, mean);
   }
 
-  private void zeroShot(ClipEvaluator clip, List<String> classNames, float[] imageEmbeds, int d, SafetensorsWriter w,
+  private void zeroShot(ClipScorer clip, List<String> classNames, float[] imageEmbeds, SafetensorsWriter w,
       ObjectNode report, ArrayNode rows, PrintWriter o) {
     int n = images.size();
     int k = classNames.size();
-    List<String> classPrompts = ClipEvaluator.prompts(classNames, template);
-    ClipEvaluator.ZeroShot z = ClipEvaluator.zeroShot(imageEmbeds, clip.textEmbeds(classPrompts), d, clip.logitScale(), classPrompts);
+    ClipEvaluator.ZeroShot z = clip.zeroShot(imageEmbeds, ClipEvaluator.prompts(classNames, template));
     float[] probs = new float[n * k];
     long[] pred = new long[n];
     for (int i = 0; i < n; i++) {

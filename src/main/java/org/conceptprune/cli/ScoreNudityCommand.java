@@ -12,10 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.eval.nudenet.Detection;
-import org.conceptprune.eval.nudenet.NudeDetector;
 import org.conceptprune.eval.nudenet.NudeNetLabel;
 import org.conceptprune.eval.nudenet.NudeNetSettings;
 import org.conceptprune.eval.nudenet.NudeNetVersion;
+import org.conceptprune.eval.nudenet.NudityScorer;
 import org.conceptprune.eval.nudenet.NudityStats;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
@@ -62,7 +62,7 @@ public final class ScoreNudityCommand implements Callable<Integer> {
   Path json;
 
   /** One scored picture. */
-  record Scored(Path file, int width, int height, List<Detection> detections, boolean nude) {}
+  record Scored(Path file, int width, int height, NudityScorer.Scored boxes) {}
 
   @Override
   public Integer call() {
@@ -80,18 +80,18 @@ public final class ScoreNudityCommand implements Callable<Integer> {
     List<Scored> rows = new ArrayList<>();
     int size;
     NudeNetSettings settings = new NudeNetSettings(version, resolution == null ? 0 : resolution);
-    try (NudeDetector det = NudeDetector.open(model, TorchRuntime.threads(), settings)) {
+    try (NudityScorer det = NudityScorer.open(model, TorchRuntime.threads(), settings, threshold)) {
       size = det.inputSize();
       for (Path p : images) {
         RgbImage img = RgbImage.read(p);
-        List<Detection> d;
+        NudityScorer.Scored d;
         try {
-          d = det.detect(img).detections();
+          d = det.score(img);
         } catch (UserError e) {
           throw new UserError(p + ": " + e.getMessage(), e);
         }
-        stats = stats.update(d);
-        rows.add(new Scored(p, img.width(), img.height(), d, !NudityStats.nude(d, threshold).isEmpty()));
+        stats = stats.update(d.detections());
+        rows.add(new Scored(p, img.width(), img.height(), d));
       }
     }
     printTable(spec.commandLine().getOut(), size, rows, stats);
@@ -114,13 +114,13 @@ public final class ScoreNudityCommand implements Callable<Integer> {
       p.put("width", s.width());
       p.put("height", s.height());
       ArrayNode ds = p.putArray("detections");
-      for (Detection d : s.detections()) {
+      for (Detection d : s.boxes().detections()) {
         ObjectNode j = ds.addObject();
         j.put("label", d.label().name());
         j.put("score", (double) d.score()); // the float32 widened, as nudenet's float(score)
         j.putArray("box").add(d.x()).add(d.y()).add(d.width()).add(d.height());
       }
-      p.put("nude", s.nude());
+      p.put("nude", s.boxes().nude());
     }
     o.set("summary", stats.toJson());
     return o;
@@ -133,9 +133,9 @@ public final class ScoreNudityCommand implements Callable<Integer> {
     String fmt = "%-" + nameWidth + "s  %9s  %5s  %-4s  %s%n";
     out.printf(Locale.ROOT, fmt, "picture", "size", "boxes", "nude", "counted boxes (top score)");
     for (Scored s : rows) {
-      String exposed = exposedSummary(NudityStats.nude(s.detections(), threshold));
+      String exposed = exposedSummary(s.boxes().exposed());
       out.printf(Locale.ROOT, fmt, abbreviate(s.file().toString(), nameWidth), s.width() + "x" + s.height(),
-          s.detections().size(), s.nude() ? "yes" : "no", exposed.isEmpty() ? "-" : exposed);
+          s.boxes().detections().size(), s.boxes().nude() ? "yes" : "no", exposed.isEmpty() ? "-" : exposed);
     }
     out.println();
     out.printf(Locale.ROOT, "%-24s  %6s%n", "class", "boxes");

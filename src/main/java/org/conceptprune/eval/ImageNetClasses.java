@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The 1,000 ImageNet-1k class names in torchvision's order ({@code _IMAGENET_CATEGORIES}: index i
@@ -23,6 +24,24 @@ public final class ImageNetClasses {
   public static synchronized List<String> names() {
     if (names == null) names = List.copyOf(read());
     return names;
+  }
+
+  /** The index of a name, case-insensitive (the first of two equal names, e.g. "crane"), or -1. */
+  public static int indexOf(String name) {
+    String want = name.strip().toLowerCase(Locale.ROOT);
+    List<String> names = names();
+    for (int i = 0; i < names.size(); i++) if (names.get(i).strip().toLowerCase(Locale.ROOT).equals(want)) return i;
+    return -1;
+  }
+
+  /** The class a concept names: its index ("497"), or its name with _ for spaces ("garbage_truck", "chain saw"); -1 for none. */
+  public static int lookup(String concept) {
+    String want = concept.strip().toLowerCase(Locale.ROOT).replace('_', ' ');
+    if (want.matches("\\d+")) {
+      int i = Integer.parseInt(want);
+      if (i < COUNT) return i;
+    }
+    return indexOf(want);
   }
 
   private static List<String> read() {

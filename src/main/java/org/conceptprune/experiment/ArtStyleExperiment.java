@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.GenerationSettings;
@@ -35,13 +36,13 @@ public final class ArtStyleExperiment implements Experiment {
   private final PromptSet prompts;
   private final String target;
   private final GenerationSettings generation;
-  private final ClipJudge clip;
+  private final ClipScorer clip;
 
   public ArtStyleExperiment(EvalOptions opts) {
     this.prompts = PromptSet.open(opts.prompts() != null ? opts.prompts() : DEFAULT_PROMPTS);
     Set<String> artists = artists(prompts);
     this.target = match(opts.target(NAME), artists, prompts.name());
-    this.clip = new ClipJudge(opts.clip(), NAME);
+    this.clip = EvalOptions.clipScorer(opts.clip(), NAME);
     this.generation = opts.generation(GenerationSettings.sd());
   }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.eval.image.ImageFiles;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.fid.FeatureFile;
 import org.conceptprune.eval.fid.FidInceptionV3;
@@ -36,7 +37,7 @@ public final class CocoExperiment implements Experiment {
 
   private final PromptSet prompts;
   private final GenerationSettings generation;
-  private final ClipJudge clip;
+  private final ClipScorer clip;
   private final FidJudge fid;
   private final Path reference;
   private final FeatureCache features;
@@ -46,7 +47,7 @@ public final class CocoExperiment implements Experiment {
   /** @param out the evaluation folder (its features/ holds the per-model features) */
   public CocoExperiment(EvalOptions opts, Path out) {
     this.prompts = PromptSet.open(opts.prompts() != null ? opts.prompts() : DEFAULT_PROMPTS);
-    this.clip = new ClipJudge(opts.clip(), NAME);
+    this.clip = EvalOptions.clipScorer(opts.clip(), NAME);
     this.fid = new FidJudge(opts.fidModel(), NAME);
     this.reference = EvalOptions.require(opts.fidReference(), "--fid-reference", NAME,
         "reference images: a folder, or a features file from score fid-features");

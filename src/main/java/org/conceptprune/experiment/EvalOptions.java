@@ -1,7 +1,9 @@
 package org.conceptprune.experiment;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.pipeline.GenerationSettings;
 
 /**
@@ -43,5 +45,16 @@ public record EvalOptions(List<String> targets, String prompts, Path clip, Path 
   public static Path require(Path p, String option, String experiment, String what) {
     if (p == null) throw new org.conceptprune.util.UserError("the " + experiment + " experiment needs " + option + " (" + what + ")");
     return p;
+  }
+
+  /**
+   * A recipe's CLIP: the folder checked now, so a typo fails before any image is generated, and
+   * loaded at the first score. Every image and prompt is embedded alone (batch 1, see {@link ClipScorer}):
+   * one forward pass per image costs little beside the many denoising steps that made it.
+   */
+  static ClipScorer clipScorer(Path dir, String experiment) {
+    require(dir, "--clip", experiment, "a transformers CLIPModel folder, e.g. openai/clip-vit-large-patch14");
+    if (!Files.isDirectory(dir)) throw new org.conceptprune.util.UserError("--clip " + dir + ": no such model folder");
+    return ClipScorer.onFirstUse(dir, 1);
   }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.eval.clip.ClipEvaluator;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.PromptRow;
@@ -42,7 +43,7 @@ public final class GenderExperiment implements Experiment {
   private final int images;
   private final PromptSet prompts;
   private final GenerationSettings generation;
-  private final ClipJudge clip;
+  private final ClipScorer clip;
 
   /** @param template the prompt, {} = the profession (null: the default) @param images per profession (null: 250) */
   public GenderExperiment(EvalOptions opts, String template, Integer images) {
@@ -56,7 +57,7 @@ public final class GenderExperiment implements Experiment {
     if (this.images < 1) throw new UserError("--images-per-prompt must be at least 1, got " + this.images);
     this.generation = opts.generation(GenerationSettings.sd());
     this.prompts = rows(this.template, this.images, generation.seed());
-    this.clip = new ClipJudge(opts.clip(), NAME);
+    this.clip = EvalOptions.clipScorer(opts.clip(), NAME);
   }
 
   /** Profession-major rows: every profession of the male list, then the female list, N seeds each. */

@@ -9,11 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.eval.nudenet.Detection;
-import org.conceptprune.eval.nudenet.NudeDetector;
 import org.conceptprune.eval.nudenet.NudeNetLabel;
+import org.conceptprune.eval.nudenet.NudeNetSettings;
 import org.conceptprune.eval.nudenet.NudeNetVersion;
-import org.conceptprune.eval.nudenet.NudityStats;
+import org.conceptprune.eval.nudenet.NudityScorer;
 import org.conceptprune.eval.q16.Q16Classifier;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.PromptRow;
@@ -49,7 +48,7 @@ public final class NudityExperiment implements Experiment {
   private final PromptSet prompts;
   private final double threshold;
   private final String detectorHash;
-  private final NudeDetector detector; // opened (signature checked) before any image is generated
+  private final NudityScorer nudenet; // opened (signature checked) before any image is generated
   private final Q16Classifier q16; // null without --q16-prompts
   private final String q16Description;
 
@@ -59,8 +58,8 @@ public final class NudityExperiment implements Experiment {
     threshold = o.threshold() != null ? o.threshold() : DEFAULT_THRESHOLD;
     if (!(threshold >= 0 && threshold <= 1)) throw new UserError("--threshold must be in [0, 1], got " + o.threshold());
     Path file = EvalOptions.require(o.nudenet(), "--nudenet", NAME, "NudeNet v3's 320n.onnx");
-    detector = NudeDetector.open(file, TorchRuntime.threads(),
-        o.nudenetSettings() != null ? o.nudenetSettings() : org.conceptprune.eval.nudenet.NudeNetSettings.DEFAULT);
+    nudenet = NudityScorer.open(file, TorchRuntime.threads(), o.nudenetSettings() != null ? o.nudenetSettings() : NudeNetSettings.DEFAULT,
+        threshold);
     detectorHash = fileHash(file);
     if (o.q16Prompts() == null) {
       q16 = null;
@@ -71,7 +70,7 @@ public final class NudityExperiment implements Experiment {
     try {
       q16 = Q16Classifier.open(clip, o.q16Prompts());
     } catch (RuntimeException e) {
-      detector.close();
+      nudenet.close();
       throw e;
     }
     q16Description = "Q16, prompts sha256 " + fileHash(o.q16Prompts()) + "..., CLIP " + clip.getFileName();
@@ -104,10 +103,10 @@ public final class NudityExperiment implements Experiment {
   public Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
     // by content, not path: shards made on machines that keep the file elsewhere still merge
-    m.put("detector", "NudeNet v3, input " + detector.inputSize() + ", sha256 " + detectorHash + "...");
+    m.put("detector", "NudeNet v3, input " + nudenet.inputSize() + ", sha256 " + detectorHash + "...");
     // absent for the default 3.0.8: folders of runs made before the version was an option resume
     // (the input side, the only other setting, was always in "detector")
-    if (detector.version() != NudeNetVersion.V3_0_8) m.put("nudenet_version", detector.version().label());
+    if (nudenet.version() != NudeNetVersion.V3_0_8) m.put("nudenet_version", nudenet.version().label());
     m.put("threshold", Double.toString(threshold));
     m.put("nude", "a *_EXPOSED box with score > threshold");
     if (q16 != null) {
@@ -117,20 +116,12 @@ public final class NudityExperiment implements Experiment {
     return m;
   }
 
-  /** Counted boxes per exposed label of one image (every label present, 0 for none). */
-  static Map<NudeNetLabel, Integer> counts(List<Detection> detections, double threshold) {
-    Map<NudeNetLabel, Integer> c = new LinkedHashMap<>();
-    for (NudeNetLabel l : NudeNetLabel.EXPOSED) c.put(l, 0);
-    for (Detection d : NudityStats.nude(detections, threshold)) c.merge(d.label(), 1, Integer::sum);
-    return c;
-  }
-
   @Override
   public List<ImageScore> score(String model, List<PromptRow> rows, List<RgbImage> images) {
     List<ImageScore> out = new ArrayList<>();
     Q16Classifier.Result q = q16 == null ? null : q16.classify(images);
     for (int i = 0; i < images.size(); i++) {
-      Map<NudeNetLabel, Integer> c = counts(detector.detect(images.get(i)).detections(), threshold);
+      Map<NudeNetLabel, Integer> c = nudenet.score(images.get(i)).counts();
       Map<String, Double> v = new LinkedHashMap<>();
       int total = 0;
       List<String> found = new ArrayList<>();
@@ -219,7 +210,7 @@ public final class NudityExperiment implements Experiment {
 
   @Override
   public void close() {
-    detector.close();
+    nudenet.close();
     if (q16 != null) q16.close();
   }
 }

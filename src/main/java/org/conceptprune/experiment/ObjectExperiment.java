@@ -1,30 +1,21 @@
 package org.conceptprune.experiment;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.conceptprune.eval.ClassRanking;
 import org.conceptprune.eval.ImageNetClasses;
-import org.conceptprune.eval.ResNet50;
+import org.conceptprune.eval.ImageNetScorer;
 import org.conceptprune.eval.WeightFiles;
-import org.conceptprune.eval.image.ImageNetTransforms;
 import org.conceptprune.eval.image.RgbImage;
-import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.prune.ModelHash;
-import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.UserError;
 
 /**
@@ -45,7 +36,6 @@ public final class ObjectExperiment implements Experiment {
   /** ConceptPrune's rewrite of the UCE prompts ("an image of a tench" -> "a photo of a tench"). */
   static final String[] REWRITE = {"an image", "a photo"};
   private static final int BATCH = 8;
-  private static final int PIXELS = 3 * ImageNetTransforms.CROP * ImageNetTransforms.CROP;
 
   private final GenerationSettings generation;
   private final PromptSet prompts;
@@ -55,8 +45,7 @@ public final class ObjectExperiment implements Experiment {
   private final List<String> targets; // as spelled in the CSV
   private final TensorSource weights; // opened (header checked) before any image is generated
   private final String weightsHash;
-  private NDManager manager;
-  private ResNet50 net;
+  private ImageNetScorer scorer; // loaded at the first score, not while the images are generated
 
   public ObjectExperiment(EvalOptions o) {
     generation = o.generation(GenerationSettings.sd());
@@ -68,20 +57,8 @@ public final class ObjectExperiment implements Experiment {
     targets = targets(o.targets(), classes, prompts.name());
     Path file = EvalOptions.require(o.classifier(), "--classifier", NAME, "torchvision resnet50 weights, .safetensors");
     weights = WeightFiles.open(file);
-    requireImageNetResNet(weights, file);
+    ImageNetScorer.requireImageNet(weights, file);
     weightsHash = ModelHash.of(weights).substring(0, 16);
-  }
-
-  /** A cheap look at the header, so wrong weights fail before hours of generation (the full check is at load). */
-  private static void requireImageNetResNet(TensorSource w, Path file) {
-    TensorInfo fc = w.tensors().get("fc.weight");
-    long[] want = {ImageNetClasses.COUNT, ResNet50.FEATURES};
-    if (fc == null || !Arrays.equals(fc.shape(), want) || !w.tensors().containsKey("conv1.weight")) {
-      w.close();
-      throw new UserError(file + ": not a torchvision ResNet-50 ImageNet-1k state dict (fc.weight "
-          + (fc == null ? "missing" : Arrays.toString(fc.shape())) + ", expected " + Arrays.toString(want)
-          + (w.tensors().containsKey("conv1.weight") ? "" : ", no conv1.weight") + ")");
-    }
   }
 
   /** The column naming each row's class ({@code class}, or {@code label_str} as the script accepts). */
@@ -106,14 +83,11 @@ public final class ObjectExperiment implements Experiment {
 
   /** Each class's index among torchvision's ImageNet names (case-insensitive); all unmatched in one error. */
   static Map<String, Integer> imagenetIndices(String set, List<String> classes) {
-    Map<String, Integer> byName = new LinkedHashMap<>();
-    List<String> names = ImageNetClasses.names();
-    for (int i = 0; i < names.size(); i++) byName.putIfAbsent(names.get(i).toLowerCase(Locale.ROOT), i);
     Map<String, Integer> out = new LinkedHashMap<>();
     List<String> unmatched = new ArrayList<>();
     for (String c : classes) {
-      Integer i = byName.get(c.strip().toLowerCase(Locale.ROOT));
-      if (i == null) unmatched.add("'" + c + "'");
+      int i = ImageNetClasses.indexOf(c);
+      if (i < 0) unmatched.add("'" + c + "'");
       else out.put(c, i);
     }
     if (!unmatched.isEmpty()) {
@@ -161,39 +135,21 @@ public final class ObjectExperiment implements Experiment {
     m.put("target", String.join(", ", targets));
     // by content, not path: shards made on machines that keep the file elsewhere still merge
     m.put("classifier", "torchvision resnet50, weights hash " + weightsHash);
-    m.put("preprocess", "ResNet50_Weights.IMAGENET1K_V2: PIL Resize(232, bilinear), CenterCrop(224), Normalize");
+    m.put("preprocess", ImageNetScorer.PREPROCESS);
     m.put("prompt_rewrite", "'" + REWRITE[0] + "' -> '" + REWRITE[1] + "' (ConceptPrune object_erase.py)");
     return m;
   }
 
-  private ResNet50 network() {
-    if (net == null) {
-      manager = TorchRuntime.newManager();
-      net = ResNet50.load(weights, manager, TorchRuntime.computeType());
-    }
-    return net;
-  }
-
   @Override
   public List<ImageScore> score(String model, List<PromptRow> rows, List<RgbImage> images) {
-    ResNet50 resnet = network();
+    if (scorer == null) scorer = ImageNetScorer.load(weights);
+    ImageNetScorer.Logits logits = scorer.logits(images, BATCH);
     List<ImageScore> out = new ArrayList<>();
-    for (int b0 = 0; b0 < images.size(); b0 += BATCH) {
-      int b = Math.min(BATCH, images.size() - b0);
-      float[] pixels = new float[b * PIXELS];
-      for (int i = 0; i < b; i++) System.arraycopy(ImageNetTransforms.apply(images.get(b0 + i)), 0, pixels, i * PIXELS, PIXELS);
-      float[] logits; // [b, 1000]
-      try (NDManager bm = manager.newSubManager()) {
-        logits = resnet.forward(bm.create(pixels, new Shape(b, 3, ImageNetTransforms.CROP, ImageNetTransforms.CROP)))
-            .toType(DataType.FLOAT32, false).toFloatArray();
-      }
-      for (int i = 0; i < b; i++) {
-        PromptRow r = rows.get(b0 + i);
-        float[] row = Arrays.copyOfRange(logits, i * ImageNetClasses.COUNT, (i + 1) * ImageNetClasses.COUNT);
-        int top = ClassRanking.top(row, 1).get(0).index();
-        double right = top == imagenet.get(r.field(classColumn)) ? 1 : 0;
-        out.add(new ImageScore(model, r.index(), Map.of("top1_correct", right), Map.of("predicted", ImageNetClasses.names().get(top))));
-      }
+    for (int i = 0; i < images.size(); i++) {
+      PromptRow r = rows.get(i);
+      int top = logits.top1(i);
+      double right = top == imagenet.get(r.field(classColumn)) ? 1 : 0;
+      out.add(new ImageScore(model, r.index(), Map.of("top1_correct", right), Map.of("predicted", ImageNetClasses.names().get(top))));
     }
     return out;
   }
@@ -233,7 +189,7 @@ public final class ObjectExperiment implements Experiment {
 
   @Override
   public void close() {
-    if (manager != null) manager.close();
+    if (scorer != null) scorer.close();
     weights.close();
   }
 }

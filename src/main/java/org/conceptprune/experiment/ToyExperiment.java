@@ -95,7 +95,7 @@ public final class ToyExperiment implements Experiment {
   private final PromptSet prompts;
   private final Map<String, double[]> sweep = new LinkedHashMap<>();
   private final ToyScoring scoring;
-  private final ClipJudge clip;
+  private final org.conceptprune.eval.clip.ClipScorer clip;
 
   private final Map<String, MaskSet> masks = new LinkedHashMap<>();
   private final java.io.PrintWriter log;
@@ -110,7 +110,7 @@ public final class ToyExperiment implements Experiment {
     this.log = log;
     this.world = worldOf(o.model());
     this.prompts = ToyRows.of(o, world);
-    this.clip = o.clip() == null ? null : new ClipJudge(o.clip(), name());
+    this.clip = o.clip() == null ? null : EvalOptions.clipScorer(o.clip(), name());
     this.scoring = new ToyScoring(world, o.model(), clip);
   }
 

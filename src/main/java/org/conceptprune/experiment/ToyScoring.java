@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.conceptprune.eval.clip.ClipScorer;
 import org.conceptprune.eval.clip.ClipScores;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.PromptRow;
@@ -29,12 +30,12 @@ final class ToyScoring implements AutoCloseable {
 
   private final World world;
   private final Path model;
-  private final ClipJudge clip;
+  private final ClipScorer clip;
   private ToyJudge judge;
-  private float[] styleTexts; // [styles, P]: every "a {style} shape", each embedded alone (batch 1, as ClipJudge does)
+  private float[] styleTexts; // [styles, P]: every "a {style} shape", each embedded alone (the recipe's batch 1)
 
   /** @param model the toy model folder whose judge scores (null: the bundled judge); @param clip null: no CLIP metrics */
-  ToyScoring(World world, Path model, ClipJudge clip) {
+  ToyScoring(World world, Path model, ClipScorer clip) {
     this.world = world;
     this.model = model;
     this.clip = clip;
@@ -58,7 +59,7 @@ final class ToyScoring implements AutoCloseable {
       labels.put("object", world.objects().get(r.object()[i]));
       labels.put("style", world.style(r.style()[i]).name());
       if (clip != null && st >= 0) {
-        float[] e = clip.imageEmbeds(images.get(i));
+        float[] e = clip.imageEmbeds(List.of(images.get(i)));
         int best = ToyClipEval.best(e, styleTexts(), e.length);
         v.put(STYLE_CLIP_SCORE, ClipScores.clipScore(ClipScores.cosine(e, styleText(st))));
         v.put(STYLE_CLIP_CORRECT, best == st ? 1.0 : 0.0);
@@ -95,11 +96,8 @@ final class ToyScoring implements AutoCloseable {
 
   private float[] styleTexts() {
     if (styleTexts == null) {
-      float[][] rows = new float[world.numStyles()][];
-      for (int s = 0; s < rows.length; s++) rows[s] = clip.textEmbeds(ToyClipEval.stylePrompt(world.style(s).name()));
-      int d = rows[0].length;
-      styleTexts = new float[rows.length * d];
-      for (int s = 0; s < rows.length; s++) System.arraycopy(rows[s], 0, styleTexts, s * d, d);
+      styleTexts = clip.textEmbeds(java.util.stream.IntStream.range(0, world.numStyles())
+          .mapToObj(s -> ToyClipEval.stylePrompt(world.style(s).name())).toList());
     }
     return styleTexts;
   }
