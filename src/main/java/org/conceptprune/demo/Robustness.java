@@ -35,13 +35,13 @@ import org.conceptprune.util.Progress;
  * commands' {@link AttackRun}, so {@code robustness/METHOD-ATTACK/} holds the same files as
  * {@code attack --out}).
  */
-final class Robustness {
+public final class Robustness {
   private Robustness() {}
 
   static final List<String> ATTACKS = List.of("revival", "unlearndiff");
 
   /** One (method, attack): the summary and the folder of its outcomes and images. */
-  record Row(String method, String attack, AttackRun.Summary summary, Path dir) {}
+  public record Row(String method, String attack, AttackRun.Summary summary, Path dir) {}
 
   /** The attacks' prompts: the concept's first n asking prompts, each with its own seed. */
   static List<PromptRow> prompts(World w, String concept, int n, long seed) {

@@ -110,14 +110,23 @@ public record MaskPatch(MaskSet masks, Map<String, String> metadata) {
   }
 
   /**
+   * The one "made for this base model?" check: whether the patch records this content hash as its base
+   * model (or one of {@code alsoAccepted}), or records none.
+   */
+  public boolean madeFor(String modelHash, String... alsoAccepted) {
+    String want = metadata.get(BASE_MODEL_HASH);
+    return want == null || want.equals(modelHash) || java.util.Arrays.asList(alsoAccepted).contains(want);
+  }
+
+  /**
    * Refuses a patch made for another base model: its {@value #BASE_MODEL_HASH}, when it has one, must be
    * {@code modelHash} or one of {@code alsoAccepted} (e.g. the base hash a pruned model records).
    *
    * @param option how the patch was given ("--mask"), for the message
    */
   public void requireMadeFor(String option, Path file, Path model, String modelHash, String... alsoAccepted) {
+    if (madeFor(modelHash, alsoAccepted)) return;
     String want = metadata.get(BASE_MODEL_HASH);
-    if (want == null || want.equals(modelHash) || java.util.Arrays.asList(alsoAccepted).contains(want)) return;
     throw new UserError(option + " " + file + " was made for another base model (hash " + want.substring(0, 12) + "..., "
         + model + " is " + modelHash.substring(0, 12) + "...)");
   }

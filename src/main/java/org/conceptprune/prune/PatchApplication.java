@@ -33,7 +33,6 @@ public final class PatchApplication {
 
   public static Result run(Request r, PrintWriter log) {
     MaskPatch patch = MaskPatch.read(r.patch());
-    String base = patch.metadata().get(MaskPatch.BASE_MODEL_HASH);
     Component component = PruneJob.componentOf(patch.masks().layers());
     Map<String, String> meta = Map.of("conceptprune_mask", r.patch().getFileName().toString(), "conceptprune_inverted",
         Boolean.toString(r.invert()));
@@ -41,7 +40,7 @@ public final class PatchApplication {
       checkShapes(r.model(), src.weights(component), patch);
       if (r.invert()) {
         try (ModelSource orig = ModelSource.open(r.original(), r.config())) {
-          checkBase(r, r.original(), "is not the patch's base model", ModelHash.of(orig.weights(Component.UNET)), base, "restore");
+          checkBase(r, patch, r.original(), "is not the patch's base model", ModelHash.of(orig.weights(Component.UNET)), "restore");
           TensorSource ow = orig.weights(component);
           checkShapes(r.original(), ow, patch);
           // The original values of the masked layers only: a few layers, read before anything is written.
@@ -51,7 +50,7 @@ public final class PatchApplication {
           job.writePruned(r.out(), patch.masks(), (layer, m, w) -> restore(m, w, kept.get(layer)), meta, r.overwrite());
         }
       } else {
-        checkBase(r, r.model(), "is not the model this patch was made for", job.modelHash(), base, "apply");
+        checkBase(r, patch, r.model(), "is not the model this patch was made for", job.modelHash(), "apply");
         job.writePruned(r.out(), patch.masks(), PrunedWriter.ZERO, meta, r.overwrite());
       }
     }
@@ -59,8 +58,9 @@ public final class PatchApplication {
   }
 
   /** Refuses a model whose content hash is not the patch's base model's, unless forced. */
-  private static void checkBase(Request r, Path model, String what, String hash, String base, String verb) {
-    if (base != null && !hash.equals(base) && !r.force()) {
+  private static void checkBase(Request r, MaskPatch patch, Path model, String what, String hash, String verb) {
+    if (!patch.madeFor(hash) && !r.force()) {
+      String base = patch.metadata().get(MaskPatch.BASE_MODEL_HASH);
       throw new UserError(model + " " + what + " (hash " + hash.substring(0, 12) + "..., patch " + base.substring(0, 12)
           + "...); --force to " + verb + " anyway");
     }
