@@ -134,6 +134,23 @@ class DemoTest {
     assertFalse(beforeProvenance.contains(tmpDir + "/"), "a path outside the provenance block");
   }
 
+  @Test
+  void badSettingsAreOneLineAndWriteNothing() {
+    String[][] cases = {{"--k", "2", "--k must be in (0, 1), got 2.0"}, {"--workers", "0", "--workers must be at least 1, got 0"},
+        {"--concept", "nope", "'nope' is neither a style"}, {"--others-sample", "0", "--others-sample must be at least 1, got 0"},
+        {"--ud-iterations", "0", "--ud-iterations must be at least 1, got 0"}};
+    for (String[] c : cases) {
+      Path o = tmp.resolve("bad");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = org.conceptprune.cli.Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--out", o.toString(), c[0], c[1]);
+      assertEquals(2, code, err.toString());
+      String[] lines = err.toString().strip().split("\\R");
+      assertTrue(lines[lines.length - 1].startsWith("error: ") && lines[lines.length - 1].contains(c[2]), err.toString());
+      assertFalse(Files.exists(o), "nothing may be written for " + c[0] + " " + c[1]);
+    }
+  }
+
   private static void interval(JsonNode v) {
     double x = v.path("value").asDouble(Double.NaN);
     assertTrue(x >= 0 && x <= 1, v.toString());
