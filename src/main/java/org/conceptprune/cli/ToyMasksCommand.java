@@ -3,8 +3,9 @@ package org.conceptprune.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.experiment.ToyErasure;
 import org.conceptprune.experiment.ToyMethods;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.FiaMethod;
@@ -65,9 +66,9 @@ public final class ToyMasksCommand implements Callable<Integer> {
     }
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
       int idx = style ? w.styleIndex(concept) : w.objectIndex(concept);
-      PruneStats st = ToyEval.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(seed), fia);
-      MaskSet cp = ToyEval.mask(sd, st, k, tHat);
-      MaskSet rnd = ToyEval.randomLike(cp, ToyDefaults.randomMaskSeed(seed));
+      PruneStats st = ToyErasure.stats(w, sd, style, idx, tHat, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(seed), fia);
+      MaskSet cp = ToyErasure.mask(sd, st, k, tHat);
+      MaskSet rnd = ToyErasure.randomLike(cp, ToyDefaults.randomMaskSeed(seed));
       String tag = String.format(Locale.ROOT, "k%s", k);
       if (fia) {
         var f = ToyMethods.matched(FiaMethod.scores(st, ModelWeights.of(sd.unet), concept, tHat, ToyMethods.R1), ToyMethods.count(cp));
@@ -78,7 +79,7 @@ public final class ToyMasksCommand implements Callable<Integer> {
       write(out.resolve("cp-" + tag + ".mask.safetensors"), cp, hash, "ConceptPrune", tHat);
       write(out.resolve("random-" + tag + ".mask.safetensors"), rnd, hash, "random (as many weights per layer)", tHat);
       System.out.printf(Locale.ROOT, "%s: ConceptPrune k=%s t̂=%d prunes %d of %d ff.net.2 weights (%.2f%%); wrote %s and %s%n", concept, k, tHat,
-          ToyEval.count(cp), ToyEval.ffn2Weights(sd), 100.0 * ToyEval.count(cp) / ToyEval.ffn2Weights(sd),
+          ToyErasure.count(cp), ToyErasure.ffn2Weights(sd), 100.0 * ToyErasure.count(cp) / ToyErasure.ffn2Weights(sd),
           out.resolve("cp-" + tag + ".mask.safetensors"), out.resolve("random-" + tag + ".mask.safetensors"));
     }
     return 0;

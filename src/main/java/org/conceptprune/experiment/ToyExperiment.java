@@ -203,7 +203,7 @@ public final class ToyExperiment implements Experiment {
       if (perPrompt) how += weights(d.cp()); // the method comparison reads the sizes from the descriptions
       if (o.controls()) {
         out.add(new ModelVariant(c + "-cp", base.model(), d.cp(), how));
-        out.add(new ModelVariant(c + "-random", base.model(), ToyEval.randomLike(d.cp(), ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
+        out.add(new ModelVariant(c + "-random", base.model(), ToyErasure.randomLike(d.cp(), ToyDefaults.randomMaskSeed(o.seed())), "random, as many weights per layer"));
       }
       if (perPrompt) fiaOf.put(c, d.fia());
       if (o.fia()) {
@@ -217,7 +217,7 @@ public final class ToyExperiment implements Experiment {
       }
     }
     o.groups().forEach((g, members) -> out.addAll(groupModels(base, g, members, cpOf, fiaOf)));
-    if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyEval.all(workers.get(0), ".ff.net.2"), "every ff.net.2 weight zeroed"));
+    if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyErasure.all(workers.get(0), ".ff.net.2"), "every ff.net.2 weight zeroed"));
     for (ModelVariant v : out) masks.put(v.label(), v.mask());
     return out;
   }
@@ -225,14 +225,14 @@ public final class ToyExperiment implements Experiment {
   /** One concept: its statistics over the first tMax calls, ConceptPrune's mask, FIA's scores and matched mask, the sweep (first concept). */
   private Derived derive(String c, StableDiffusion sd, int tMax) {
     boolean perPrompt = o.fia() || !o.groups().isEmpty();
-    PruneStats st = ToyEval.stats(world, sd, kindOf(c), indexOf(c), tMax, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(o.seed()), perPrompt);
-    MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
+    PruneStats st = ToyErasure.stats(world, sd, kindOf(c), indexOf(c), tMax, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(o.seed()), perPrompt);
+    MaskSet m = ToyErasure.mask(sd, st, o.k(), o.tHat());
     Map<String, FiaMethod.LayerScore> fia = perPrompt ? FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1) : null;
     ToyMethods.Chosen matched = o.fia() ? ToyMethods.matched(fia, ToyMethods.count(m)) : null;
     List<SweepPoint> sw = new ArrayList<>();
     if (c.equals(o.concepts().get(0))) {
       for (double k : o.sweepK()) {
-        for (int t : o.sweepT()) sw.add(new SweepPoint(String.format(Locale.ROOT, "%s-k%s-t%d", c, k, t), k, t, ToyEval.mask(sd, st, k, t)));
+        for (int t : o.sweepT()) sw.add(new SweepPoint(String.format(Locale.ROOT, "%s-k%s-t%d", c, k, t), k, t, ToyErasure.mask(sd, st, k, t)));
       }
     }
     return new Derived(m, fia, matched, sw);
@@ -251,7 +251,7 @@ public final class ToyExperiment implements Experiment {
         new ModelVariant(g + "-fia", base.model(), fused, fia + " r2=" + ToyMethods.GROUP_R2 + weights(fused)),
         new ModelVariant(g + "-fia-eq", base.model(), eq.mask(),
             String.format(Locale.ROOT, "%s r2=%.5f (as many weights as the union)", fia, eq.r2()) + weights(eq.mask())),
-        new ModelVariant(g + "-random", base.model(), ToyEval.randomLike(union, ToyDefaults.randomMaskSeed(o.seed())),
+        new ModelVariant(g + "-random", base.model(), ToyErasure.randomLike(union, ToyDefaults.randomMaskSeed(o.seed())),
             "random, as many weights per layer as the union" + weights(union)));
   }
 

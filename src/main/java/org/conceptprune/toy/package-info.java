@@ -17,10 +17,13 @@
  *       model ({@link org.conceptprune.toy.ToyDesign}: our AutoencoderKL, UNet2DConditionModel and
  *       frozen random CLIPTextModel with small configs), written as a diffusers folder;
  *       {@link org.conceptprune.toy.ToyModel}: the trained one shipped in the jar (fp16).
- *   <li>{@link org.conceptprune.toy.ToyEval} / {@link org.conceptprune.toy.ToyReport}
- *       ({@code conceptprune toy eval}): judge accuracy, ablations, erasure with a random-pruning
- *       control, sweeps. {@code demo} and {@code evaluate --experiment toy} run
- *       {@code experiment.ToyExperiment} on the same {@code ToyEval} calls.
+ *   <li>{@link org.conceptprune.toy.ToyEval}: the toy's prompt sets (pairs, prompts asking for a
+ *       concept, a concept's calibration prompts) and generation judged by the judge. The package
+ *       supplies a model, its judge, its CLIP and its prompt sets, and nothing that prunes:
+ *       {@code experiment.ToyErasure} (statistics, masks, random controls) and
+ *       {@code experiment.ToyReport} ({@code conceptprune toy eval}: ablations, erasure with a
+ *       random-pruning control, sweeps) prune it, as {@code experiment.ToyExperiment}
+ *       ({@code demo}, {@code evaluate --experiment toy}) does on the same calls.
  *   <li>{@link org.conceptprune.toy.ToyDefaults}: the toy erasure recipe's settings and seed offsets,
  *       shared by all of them.
  * </ul>

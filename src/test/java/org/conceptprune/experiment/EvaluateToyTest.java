@@ -78,12 +78,12 @@ class EvaluateToyTest {
     List<ToyEval.Item> asking = ToyEval.asking(true, zorbly, 1);
     try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled()); ToyJudge j = ToyJudge.loadBundled()) {
       ToyEval.Sampling s = ToyEval.Sampling.defaults();
-      PruneStats st = ToyEval.stats(sd, true, zorbly, 10, s, 100);
-      MaskSet cp = ToyEval.mask(sd, st, 0.05, 10);
+      PruneStats st = ToyErasure.stats(sd, true, zorbly, 10, s, 100);
+      MaskSet cp = ToyErasure.mask(sd, st, 0.05, 10);
       Map<String, ToyEval.Judged> ref = Map.of("base", ToyEval.run(sd, j, asking, 31, s),
-          "zorbly-cp", ToyEval.withMask(sd, j, cp, asking, 31, s),
-          "zorbly-random", ToyEval.withMask(sd, j, ToyEval.randomLike(cp, 11), asking, 31, s),
-          "zorbly-k0.02-t5", ToyEval.withMask(sd, j, ToyEval.mask(sd, st, 0.02, 5), asking, 31, s));
+          "zorbly-cp", ToyErasure.withMask(sd, j, cp, asking, 31, s),
+          "zorbly-random", ToyErasure.withMask(sd, j, ToyErasure.randomLike(cp, 11), asking, 31, s),
+          "zorbly-k0.02-t5", ToyErasure.withMask(sd, j, ToyErasure.mask(sd, st, 0.02, 5), asking, 31, s));
       for (var e : ref.entrySet()) {
         for (int i = 0; i < asking.size(); i++) {
           ImageScore got = scores.get(e.getKey() + "/" + i);

@@ -51,16 +51,16 @@ public final class LatentSeedsStats {
           for (int set = 0; set < 2; set++) {
             StatsSettings st = new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, 10, SchedulerKind.DDIM, s.steps(),
                 s.guidance(), 100 + 5000L * set, false, 32, 32, true, n);
-            var prompts = ToyEval.calibration(w, style, idx);
+            var prompts = ToyErasure.calibration(w, style, idx);
             Progress quiet = new Progress("stats", (long) prompts.target().size() * n * 10, new PrintWriter(Writer.nullWriter()));
             PruneStats stats = ActivationStats.collect(sd, prompts, st, null, quiet).stats();
             stats.putMetadata(st.metadata());
-            cp[set] = ToyEval.mask(sd, stats, 0.05, 10);
+            cp[set] = ToyErasure.mask(sd, stats, 0.05, 10);
             fia[set] = ToyMethods.matched(FiaMethod.scores(stats, ModelWeights.of(sd.unet), c, 10, ToyMethods.R1),
                 ToyMethods.count(cp[set])).mask();
           }
-          double eCp = erased(ToyEval.withMask(sd, judge, cp[0], asking, 31, s), style);
-          double eFia = erased(ToyEval.withMask(sd, judge, fia[0], asking, 31, s), style);
+          double eCp = erased(ToyErasure.withMask(sd, judge, cp[0], asking, 31, s), style);
+          double eFia = erased(ToyErasure.withMask(sd, judge, fia[0], asking, 31, s), style);
           System.out.printf(Locale.ROOT, "%-8s %d  %.3f       %.3f        %.3f      %.3f      %d/%d  %.0f%n", c, n,
               Masks.jaccard(cp[0], cp[1]), Masks.jaccard(fia[0], fia[1]), eCp, eFia, ToyMethods.count(cp[0]),
               ToyMethods.count(fia[0]), (System.nanoTime() - t0) / 1e9);

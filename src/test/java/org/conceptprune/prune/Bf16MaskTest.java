@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.conceptprune.Fixtures;
+import org.conceptprune.experiment.ToyErasure;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.pipeline.ModelSource;
@@ -84,20 +85,20 @@ class Bf16MaskTest {
     int[] tHats = {1, 5, 10};
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir, DataType.FLOAT32)) {
       for (int[] c : concepts) {
-        PruneStats st = ToyEval.stats(sd, c[0] == 1, c[1], tMax, samp, 100);
+        PruneStats st = ToyErasure.stats(sd, c[0] == 1, c[1], tMax, samp, 100);
         fp32.add(st);
-        for (double k : ks) for (int t : tHats) fp32Masks.add(ToyEval.mask(sd, st, k, t));
+        for (double k : ks) for (int t : tHats) fp32Masks.add(ToyErasure.mask(sd, st, k, t));
       }
     }
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir, DataType.BFLOAT16)) {
       int i = 0;
       for (int ci = 0; ci < concepts.length; ci++) {
         int[] c = concepts[ci];
-        PruneStats st = ToyEval.stats(sd, c[0] == 1, c[1], tMax, samp, 100);
+        PruneStats st = ToyErasure.stats(sd, c[0] == 1, c[1], tMax, samp, 100);
         for (double k : ks) {
           for (int t : tHats) {
             String what = String.format(Locale.ROOT, "toy %s %d k=%s t̂=%d", c[0] == 1 ? "style" : "object", c[1], k, t);
-            check(what, fp32Masks.get(i), ToyEval.mask(sd, st, k, t), MIN_JACCARD, low);
+            check(what, fp32Masks.get(i), ToyErasure.mask(sd, st, k, t), MIN_JACCARD, low);
             i++;
           }
         }
@@ -124,7 +125,7 @@ class Bf16MaskTest {
 
   private static void check(String what, MaskSet ref, MaskSet ours, double min, List<String> low) {
     double j = Masks.jaccard(ref, ours);
-    System.out.printf(Locale.ROOT, "[golden] bf16 masks %s: Jaccard %.4f (%d vs %d weights)%n", what, j, ToyEval.count(ref), ToyEval.count(ours));
+    System.out.printf(Locale.ROOT, "[golden] bf16 masks %s: Jaccard %.4f (%d vs %d weights)%n", what, j, ToyErasure.count(ref), ToyErasure.count(ours));
     if (j < min) low.add(what + String.format(Locale.ROOT, " %.4f < %.2f", j, min));
   }
 }

@@ -1,4 +1,4 @@
-package org.conceptprune.toy;
+package org.conceptprune.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,10 +14,14 @@ import java.util.function.Consumer;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.PruneStats;
+import org.conceptprune.toy.ToyDefaults;
+import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyEval.Acc;
 import org.conceptprune.toy.ToyEval.Item;
 import org.conceptprune.toy.ToyEval.Judged;
 import org.conceptprune.toy.ToyEval.Sampling;
+import org.conceptprune.toy.ToyJudge;
+import org.conceptprune.toy.World;
 
 /**
  * {@code toy eval}: (a) ablations, (b) per-concept erasure with a random control, (c) sweeps over
@@ -88,24 +92,24 @@ public final class ToyReport {
     out.put("unpruned_one_per_pair", base.acc());
 
     // (a) ablations
-    MaskSet ff = ToyEval.all(sd, ".ff.net.2");
-    MaskSet ca = ToyEval.all(sd, ".attn2.to_out.0");
-    Acc aFf = ToyEval.withMask(sd, judge, ff, pairs, o.seed(), s).acc();
-    Acc aCa = ToyEval.withMask(sd, judge, ca, pairs, o.seed(), s).acc();
-    Acc aRnd = ToyEval.withMask(sd, judge, randomFraction(sd, ToyEval.count(ff), o.seed() + 7), pairs, o.seed(), s).acc();
+    MaskSet ff = ToyErasure.all(sd, ".ff.net.2");
+    MaskSet ca = ToyErasure.all(sd, ".attn2.to_out.0");
+    Acc aFf = ToyErasure.withMask(sd, judge, ff, pairs, o.seed(), s).acc();
+    Acc aCa = ToyErasure.withMask(sd, judge, ca, pairs, o.seed(), s).acc();
+    Acc aRnd = ToyErasure.withMask(sd, judge, randomFraction(sd, ToyErasure.count(ff), o.seed() + 7), pairs, o.seed(), s).acc();
     log.accept("ablation: all ff.net.2 zeroed " + aFf.fmt() + "; all attn2.to_out zeroed " + aCa.fmt()
         + "; as many random transformer-Linear weights zeroed " + aRnd.fmt());
     Map<String, Object> abl = new LinkedHashMap<>();
     abl.put("all_ff_net_2", aFf);
     abl.put("all_attn2_to_out", aCa);
     abl.put("random_same_count_as_ff_net_2", aRnd);
-    abl.put("ff_net_2_weights", ToyEval.count(ff));
-    abl.put("attn2_to_out_weights", ToyEval.count(ca));
+    abl.put("ff_net_2_weights", ToyErasure.count(ff));
+    abl.put("attn2_to_out_weights", ToyErasure.count(ca));
     out.put("ablation", abl);
 
     // (b) erasure, one concept at a time
     List<Map<String, Object>> rows = new ArrayList<>();
-    long ffn2 = ToyEval.ffn2Weights(sd);
+    long ffn2 = ToyErasure.ffn2Weights(sd);
     log.accept(String.format(Locale.ROOT, "%-14s %8s | %-27s | %-27s | %-27s | %s", "concept", "density",
         "erased acc before/CP/random", "with-it acc before/CP/rand", "others acc before/CP/rand", "drop CP/rand"));
     List<MaskSet> masks = new ArrayList<>();
@@ -113,15 +117,15 @@ public final class ToyReport {
     if (o.sweepT() != null) for (int t : o.sweepT()) tMax = Math.max(tMax, t);
     for (int[] c : o.concepts()) {
       boolean style = c[0] == 1;
-      PruneStats st = ToyEval.stats(w, sd, style, c[1], tMax, s, ToyDefaults.statsSeed(o.seed()));
-      MaskSet m = ToyEval.mask(sd, st, o.k(), o.tHat());
+      PruneStats st = ToyErasure.stats(w, sd, style, c[1], tMax, s, ToyDefaults.statsSeed(o.seed()));
+      MaskSet m = ToyErasure.mask(sd, st, o.k(), o.tHat());
       masks.add(m);
       Map<String, Object> row = erase(sd, judge, List.of(c), m, pairs, base, o, ffn2, log);
       if (o.sweepK() != null && o.sweepT() != null && c == o.concepts().get(0)) {
         List<Map<String, Object>> sweep = new ArrayList<>();
         for (double k : o.sweepK()) {
           for (int t : o.sweepT()) {
-            MaskSet mk = ToyEval.mask(sd, st, k, t);
+            MaskSet mk = ToyErasure.mask(sd, st, k, t);
             Map<String, Object> r = erase(sd, judge, List.of(c), mk, pairs, base, o, ffn2, null);
             r.put("k", k);
             r.put("t_hat", t);
@@ -142,7 +146,7 @@ public final class ToyReport {
       if (o.concepts().size() > 8) three = List.of(o.concepts().get(0), o.concepts().get(8), o.concepts().get(o.concepts().size() - 1));
       List<MaskSet> ms = new ArrayList<>();
       for (int[] c : three) ms.add(masks.get(o.concepts().indexOf(c)));
-      out.put("erasure_three_at_once", erase(sd, judge, three, ToyEval.union(ms), pairs, base, o, ffn2, log));
+      out.put("erasure_three_at_once", erase(sd, judge, three, ToyErasure.union(ms), pairs, base, o, ffn2, log));
     }
     out.put("seconds", (System.nanoTime() - t0) / 1e9);
     return out;
@@ -157,9 +161,9 @@ public final class ToyReport {
     MaskSet all = new MaskSet();
     for (String suf : new String[] {".attn1.to_q", ".attn1.to_k", ".attn1.to_v", ".attn1.to_out.0", ".attn2.to_q",
         ".attn2.to_k", ".attn2.to_v", ".attn2.to_out.0", ".ff.net.0.proj", ".ff.net.2"}) {
-      ToyEval.all(sd, suf).asMap().forEach(all::put);
+      ToyErasure.all(sd, suf).asMap().forEach(all::put);
     }
-    long total = ToyEval.count(all);
+    long total = ToyErasure.count(all);
     MaskSet frac = new MaskSet();
     for (String l : all.layers()) {
       var m = all.get(l);
@@ -169,7 +173,7 @@ public final class ToyReport {
       for (int p = 0; p < want; p++) x.set(p);
       frac.put(l, x);
     }
-    return ToyEval.randomLike(frac, seed);
+    return ToyErasure.randomLike(frac, seed);
   }
 
   /**
@@ -186,12 +190,12 @@ public final class ToyReport {
     for (int i = 0; i < pairs.size(); i++) if (others.contains(pairs.get(i))) otherIdx.add(i);
     long seedT = ToyDefaults.askingSeed(o.seed());
     Judged tb = ToyEval.run(sd, judge, target, seedT, s);
-    Judged ta = ToyEval.withMask(sd, judge, m, target, seedT, s);
-    MaskSet rnd = ToyEval.randomLike(m, ToyDefaults.randomMaskSeed(o.seed()));
-    Judged tr = ToyEval.withMask(sd, judge, rnd, target, seedT, s);
+    Judged ta = ToyErasure.withMask(sd, judge, m, target, seedT, s);
+    MaskSet rnd = ToyErasure.randomLike(m, ToyDefaults.randomMaskSeed(o.seed()));
+    Judged tr = ToyErasure.withMask(sd, judge, rnd, target, seedT, s);
     // the others: the same seeds as the unpruned run (whole pair list regenerated, others picked out)
-    Judged pa = ToyEval.withMask(sd, judge, m, pairs, o.seed(), s);
-    Judged pr = ToyEval.withMask(sd, judge, rnd, pairs, o.seed(), s);
+    Judged pa = ToyErasure.withMask(sd, judge, m, pairs, o.seed(), s);
+    Judged pr = ToyErasure.withMask(sd, judge, rnd, pairs, o.seed(), s);
     Acc ob = sub(base, otherIdx);
     Acc oa = sub(pa, otherIdx);
     Acc orr = sub(pr, otherIdx);
@@ -216,7 +220,7 @@ public final class ToyReport {
     double wb = wi[0];
     double wa = wi[1];
     double wr = wi[2];
-    long n = ToyEval.count(m);
+    long n = ToyErasure.count(m);
     Map<String, Object> row = new LinkedHashMap<>();
     StringBuilder nm = new StringBuilder();
     for (int[] c : cs) nm.append(nm.length() == 0 ? "" : " + ").append(name(o.world(), c));

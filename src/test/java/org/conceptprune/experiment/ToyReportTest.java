@@ -1,4 +1,4 @@
-package org.conceptprune.toy;
+package org.conceptprune.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
