@@ -82,7 +82,9 @@ final class DemoPage {
     JsonNode strip = r.path("strip");
     for (JsonNode col : strip) h.append("<th>").append(Html.esc(col.path("prompt").asText())).append("</th>");
     h.append("</tr>");
-    String[][] rows = {{"base", "before"}, {"cp", "ConceptPrune"}, {"fia", "FIA"}, {"random", "random pruning"}};
+    List<String[]> rows = new java.util.ArrayList<>();
+    rows.add(new String[] {"base", "before"});
+    DemoSummary.METHODS.forEach((key, name) -> rows.add(new String[] {key, name}));
     for (String[] row : rows) {
       h.append("<tr><th>").append(row[1]).append("</th>");
       for (JsonNode col : strip) {

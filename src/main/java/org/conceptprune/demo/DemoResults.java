@@ -1,5 +1,7 @@
 package org.conceptprune.demo;
 
+import static org.conceptprune.experiment.Results.num;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.experiment.ResultRow;
+import org.conceptprune.experiment.Results;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.AtomicFiles;
@@ -86,14 +89,7 @@ final class DemoResults {
     prov.put("model", r.model() == null ? "the toy model shipped in the jar (extracted to " + model + ")" : model.toString());
     prov.put("evaluation", "evaluation/results.json").put("evaluation_report", "evaluation/index.html");
     prov.put("sweep", "sweep/results.json").put("robustness", "robustness/");
-    ArrayNode rowsOut = root.putArray("evaluation_rows");
-    for (ResultRow x : rows) {
-      ObjectNode o = rowsOut.addObject().put("model", x.model()).put("subject", x.subject()).put("metric", x.metric());
-      num(o, "value", x.value());
-      num(o, "ci95_low", x.lo());
-      num(o, "ci95_high", x.hi());
-      o.put("n", x.n());
-    }
+    Results.putRows(root.putArray("evaluation_rows"), rows);
   }
 
   private static ObjectNode robustness(Robustness.Row x, DemoRequest r) {
@@ -162,11 +158,6 @@ final class DemoResults {
     num(x, "ci95_low", v.lo());
     num(x, "ci95_high", v.hi());
     x.put("n", v.n());
-  }
-
-  static void num(ObjectNode o, String key, double v) {
-    if (Double.isNaN(v)) o.putNull(key);
-    else o.put(key, v);
   }
 
   JsonNode root() {

@@ -21,7 +21,18 @@ public final class Results {
     ObjectMapper om = new ObjectMapper();
     ObjectNode root = om.createObjectNode();
     root.set("run", m.toJson());
-    ArrayNode a = root.putArray("results");
+    putRows(root.putArray("results"), rows);
+    AtomicFiles.writeString(dir.resolve("results.json"), root.toPrettyString());
+    StringBuilder csv = new StringBuilder("model,experiment,subject,metric,value,ci95_low,ci95_high,n\n");
+    for (ResultRow r : rows) {
+      csv.append(String.join(",", quote(r.model()), quote(r.experiment()), quote(r.subject()), quote(r.metric()),
+          fmt(r.value()), fmt(r.lo()), fmt(r.hi()), Integer.toString(r.n()))).append('\n');
+    }
+    AtomicFiles.writeString(dir.resolve("results.csv"), csv.toString());
+  }
+
+  /** The rows as results.json lists them: model, experiment, subject, metric, value, interval (null where none), n. */
+  public static void putRows(ArrayNode a, List<ResultRow> rows) {
     for (ResultRow r : rows) {
       ObjectNode o = a.addObject();
       o.put("model", r.model());
@@ -33,16 +44,10 @@ public final class Results {
       num(o, "ci95_high", r.hi());
       o.put("n", r.n());
     }
-    AtomicFiles.writeString(dir.resolve("results.json"), root.toPrettyString());
-    StringBuilder csv = new StringBuilder("model,experiment,subject,metric,value,ci95_low,ci95_high,n\n");
-    for (ResultRow r : rows) {
-      csv.append(String.join(",", quote(r.model()), quote(r.experiment()), quote(r.subject()), quote(r.metric()),
-          fmt(r.value()), fmt(r.lo()), fmt(r.hi()), Integer.toString(r.n()))).append('\n');
-    }
-    AtomicFiles.writeString(dir.resolve("results.csv"), csv.toString());
   }
 
-  private static void num(ObjectNode o, String k, double v) {
+  /** A number, or JSON null for NaN (a metric without a value or interval). */
+  public static void num(ObjectNode o, String k, double v) {
     if (Double.isNaN(v)) o.putNull(k);
     else o.put(k, v);
   }

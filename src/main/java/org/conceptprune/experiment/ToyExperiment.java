@@ -191,7 +191,7 @@ public final class ToyExperiment implements Experiment {
       bar.step();
       return d;
     });
-    boolean perPrompt = o.fia() || !o.groups().isEmpty();
+    boolean perPrompt = perPrompt();
     List<ModelVariant> out = new ArrayList<>();
     Map<String, MaskSet> cpOf = new LinkedHashMap<>();
     Map<String, Map<String, FiaMethod.LayerScore>> fiaOf = new LinkedHashMap<>();
@@ -222,9 +222,14 @@ public final class ToyExperiment implements Experiment {
     return out;
   }
 
+  /** Whether the statistics pass keeps every prompt's own sums: FIA (alone or in groups) needs them. */
+  private boolean perPrompt() {
+    return o.fia() || !o.groups().isEmpty();
+  }
+
   /** One concept: its statistics over the first tMax calls, ConceptPrune's mask, FIA's scores and matched mask, the sweep (first concept). */
   private Derived derive(String c, StableDiffusion sd, int tMax) {
-    boolean perPrompt = o.fia() || !o.groups().isEmpty();
+    boolean perPrompt = perPrompt();
     PruneStats st = ToyErasure.stats(world, sd, kindOf(c), indexOf(c), tMax, ToyEval.Sampling.defaults(), ToyDefaults.statsSeed(o.seed()), perPrompt);
     MaskSet m = ToyErasure.mask(sd, st, o.k(), o.tHat());
     Map<String, FiaMethod.LayerScore> fia = perPrompt ? FiaMethod.scores(st, ModelWeights.of(sd.unet), c, o.tHat(), ToyMethods.R1) : null;
