@@ -2,6 +2,7 @@ package org.conceptprune.cli;
 
 import java.util.function.Function;
 import org.conceptprune.experiment.ExperimentKind;
+import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.toy.Wording;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
@@ -34,6 +35,13 @@ final class Converters {
   static final class Experiment extends Of<ExperimentKind.Choice> {
     Experiment() {
       super(ExperimentKind.Choice::parse);
+    }
+  }
+
+  /** {@code ff.net.2}, {@code attn2.to_out} or {@code random-linear}. */
+  static final class Ablation extends Of<ToyAblation> {
+    Ablation() {
+      super(ToyAblation::parse);
     }
   }
 

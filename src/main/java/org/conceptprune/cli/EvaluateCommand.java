@@ -15,6 +15,7 @@ import org.conceptprune.experiment.ExperimentKind;
 import org.conceptprune.experiment.ModelSpecs;
 import org.conceptprune.experiment.Recipe;
 import org.conceptprune.experiment.Selection;
+import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.experiment.ToySettings;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.OutputPaths;
@@ -89,6 +90,12 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--others-sample", paramLabel = "N", description = "toy: instead of all 96 pairs, every model draws a fixed sample of N pairs (one batch) for the others' accuracy.")
   Integer othersSample;
 
+  @Option(names = "--objects-per-style", paramLabel = "N", description = "toy: the pairs are N objects of each style (style s: objects s, s+1, ...) for every model (default: all).")
+  Integer objectsPerStyle;
+
+  @Option(names = "--ablation", paramLabel = "NAME", converter = Converters.Ablation.class, description = "toy: an ablation model (repeatable): ff.net.2 (every ff.net.2 weight zeroed; the default), attn2.to_out, random-linear (as many random transformer-Linear weights).")
+  List<ToyAblation> ablations;
+
   @Option(names = "--workers", paramLabel = "N", defaultValue = "1", description = "Copies of the model generating in parallel, each on its own thread (default ${DEFAULT-VALUE}; with --threads 1 the images are the same bytes for any N).")
   int workers;
 
@@ -159,7 +166,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     paths.check("--out", out);
     EvalOptions given = new EvalOptions(targets, prompts, clip, classifier, nudenet, threshold, fidModel, fidReference, steps,
         guidance, scheduler, width, height, seed, nudenetVersion.settings(recipe.node()), q16Prompts);
-    ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery, othersSample);
+    ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery, othersSample,
+        ablations, objectsPerStyle);
     Evaluation.Outcome o = new EvaluateRequest(experiment.kind(), recipe, recipe.fill(given), toy, template, imagesPerPrompt,
         specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly, workers).run(spec.commandLine().getErr());
     var w = spec.commandLine().getOut();

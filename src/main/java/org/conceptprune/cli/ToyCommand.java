@@ -1,15 +1,8 @@
 package org.conceptprune.cli;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.conceptprune.experiment.ToyReport;
-import org.conceptprune.pipeline.StableDiffusion;
-import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyDesign;
-import org.conceptprune.toy.ToyEval;
-import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyTrainer;
 import org.conceptprune.toy.Wording;
@@ -25,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code toy train} and {@code toy eval}: the toy text-to-image model on which erasure is measured. */
 @Command(name = "toy", mixinStandardHelpOptions = true,
     description = "The toy world's text-to-image model: train it, or measure it (ablations, erasure, sweeps).",
-    subcommands = {ToyCommand.Train.class, ToyCommand.Eval.class, ToyMasksCommand.class, ToyJudgeCommand.class,
+    subcommands = {ToyCommand.Train.class, ToyEvalCommand.class, ToyMasksCommand.class, ToyJudgeCommand.class,
         ToyClipCommand.class})
 public final class ToyCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -143,56 +136,6 @@ public final class ToyCommand implements Runnable {
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
           vSteps, uSteps, w, clip, captions), System.out::println);
       if (halfOut != null) ToyModel.exportHalf(out, halfOut);
-      return 0;
-    }
-  }
-
-  @Command(name = "eval", mixinStandardHelpOptions = true,
-      description = "Judge the toy model: accuracy, ablations (all ff.net.2 / all attn2.to_out / random zeroed), erasure of every style and object with a random control, sweeps over k and t̂.")
-  public static final class Eval implements Callable<Integer> {
-    @Option(names = "--model", description = "A toy model folder (default: the shipped one).")
-    Path model;
-
-    @Option(names = "--json", defaultValue = "out/toy-eval.json", description = "JSON report (default ${DEFAULT-VALUE}).")
-    Path json;
-
-    @Option(names = "--quick", description = "Three concepts (classic: zorbly, dravish, heart; another world: its first two styles and heart), one image per pair for accuracy, 2 per pair asking for an erased concept (else 3 and 4).")
-    boolean quick;
-
-    @Option(names = "--k", paramLabel = "K", defaultValue = "" + ToyDefaults.K, description = "k (default ${DEFAULT-VALUE}).")
-    double k;
-
-    @Option(names = "--timesteps", defaultValue = "" + ToyDefaults.T_HAT, description = "t̂ (default ${DEFAULT-VALUE}).")
-    int tHat;
-
-    @Option(names = "--objects-per-style", paramLabel = "N", defaultValue = "0",
-        description = "Judge only N objects of each style (style s: objects s, s+1, ...) in the accuracy, ablation and"
-            + " others sets; 0 = every pair (default). A crowded world's 720 pairs cost an image each per model.")
-    int objectsPerStyle;
-
-    @Option(names = "--concept", paramLabel = "NAME", description = "Erase these styles / objects (repeatable) instead of"
-        + " every concept (or --quick's three).")
-    List<String> conceptNames;
-
-    @Option(names = "--sweep", description = "Sweep k in {1, 2, 5, 10}%% and t̂ in {5, 10} for the first concept.")
-    boolean sweep;
-
-    @Override
-    public Integer call() {
-      OutputPaths.inputs().add("--model", model).check("--json", json);
-      Path dir = model != null ? model : ToyModel.extractBundled();
-      World w = ToyModel.world(dir);
-      try (ToyJudge j = ToyModel.judge(dir); StableDiffusion sd = StableDiffusion.loadFolder(dir)) {
-        System.out.println("world: " + w + "; judge trained for the " + j.config().worldName() + " world");
-        List<int[]> concepts = ToyReport.concepts(w, conceptNames, quick);
-        ToyReport.Options o = new ToyReport.Options(k, tHat, concepts, quick ? 1 : 3, quick ? 2 : 4,
-            sweep ? ToyDefaults.SWEEP_K.stream().mapToDouble(Double::doubleValue).toArray() : null,
-            sweep ? ToyDefaults.SWEEP_T.stream().mapToInt(Integer::intValue).toArray() : null, 0,
-            ToyEval.Sampling.defaults(), w, objectsPerStyle);
-        Map<String, Object> r = ToyReport.run(sd, j, o, System.out::println);
-        ToyReport.writeJson(r, json);
-        System.out.println("report: " + json);
-      }
       return 0;
     }
   }

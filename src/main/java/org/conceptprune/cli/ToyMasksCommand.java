@@ -8,6 +8,7 @@ import org.conceptprune.experiment.ToyMethods;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.ConceptSpec;
 import org.conceptprune.prune.FiaMethod;
 import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.MaskSet;
@@ -19,7 +20,6 @@ import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,7 +55,7 @@ public final class ToyMasksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!(k > 0 && k <= 1)) throw new UserError("--k must be in (0, 1], got " + k);
+    ConceptSpec.checkK("--k", k);
     OutputPaths.inputs().add("--model", model).check("--out", out);
     Path dir = model != null ? model : ToyModel.extractBundled();
     World w = ToyModel.world(dir);

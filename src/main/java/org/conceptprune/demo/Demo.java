@@ -10,6 +10,7 @@ import java.util.Map;
 import org.conceptprune.experiment.Evaluation;
 import org.conceptprune.experiment.ResultRow;
 import org.conceptprune.experiment.Selection;
+import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.experiment.ToyExperiment;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.prune.MaskSet;
@@ -41,8 +42,8 @@ public final class Demo {
     List<String> concepts = r.concepts().isEmpty() ? all(w) : r.concepts();
     log.printf(Locale.ROOT, "demo 1/4: erase each of %d concepts alone with %s (as many weights as ConceptPrune)%n", concepts.size(),
         String.join(", ", DemoSummary.METHODS.values()));
-    var o1 = new ToyExperiment.Options(concepts, r.k(), r.tHat(), r.perConcept(), 0, List.of(), List.of(), true, r.model(), null, true,
-        Map.of(), 1, r.othersSample(), r.askingLimit(), true);
+    var o1 = new ToyExperiment.Options(concepts, r.k(), r.tHat(), r.perConcept(), 0, List.of(), List.of(), List.of(ToyAblation.FF_NET_2), r.model(), null,
+        true, Map.of(), 1, r.othersSample(), r.askingLimit(), true, 0);
     Evaluation.Outcome main;
     Map<String, MaskSet> masks;
     List<PromptRow> rows;
@@ -59,8 +60,8 @@ public final class Demo {
     String featured = summary.featured();
 
     log.printf(Locale.ROOT, "demo 2/4: the featured concept is %s (%s); k x t̂ sweep of it%n", featured, DemoSummary.RULE);
-    var o2 = new ToyExperiment.Options(List.of(featured), r.k(), r.tHat(), r.perConcept(), 0, r.sweepK(), r.sweepT(), false, r.model(),
-        null, false, Map.of(), 1, r.othersSample(), r.askingLimit(), false);
+    var o2 = new ToyExperiment.Options(List.of(featured), r.k(), r.tHat(), r.perConcept(), 0, r.sweepK(), r.sweepT(), List.of(), r.model(),
+        null, false, Map.of(), 1, r.othersSample(), r.askingLimit(), false, 0);
     List<ResultRow> sweepRows;
     Map<String, double[]> sweep;
     try (ToyExperiment e = new ToyExperiment(o2, log)) {

@@ -3,6 +3,7 @@ package org.conceptprune.demo;
 import java.nio.file.Path;
 import java.util.List;
 import org.conceptprune.toy.ToyDefaults;
+import org.conceptprune.prune.ConceptSpec;
 import org.conceptprune.util.UserError;
 
 /**
@@ -37,7 +38,8 @@ public record DemoRequest(Path out, Path model, List<String> concepts, double k,
   public DemoRequest {
     if (out == null) throw new UserError("the demo needs an output folder (--out)");
     concepts = List.copyOf(concepts);
-    if (!(k > 0 && k < 1)) throw new UserError("--k must be in (0, 1), got " + k);
+    ConceptSpec.checkK("--k", k);
+    sweepK.forEach(x -> ConceptSpec.checkK("the sweep's k", x));
     if (tHat < 1) throw new UserError("--timesteps must be at least 1, got " + tHat);
     if (perConcept < 1) throw new UserError("--images-per-concept must be at least 1, got " + perConcept);
     if (askingLimit < 0) throw new UserError("--asking-limit must be at least 0, got " + askingLimit);

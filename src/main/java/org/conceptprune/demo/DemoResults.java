@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.experiment.ResultRow;
+import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.experiment.Results;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.runtime.TorchRuntime;
@@ -73,7 +74,7 @@ final class DemoResults {
     ObjectNode ab = root.putObject("ablation");
     for (String metric : List.of("object_acc", "style_acc")) {
       value(ab, "base_" + metric, find(rows, "base", "", metric));
-      value(ab, "all_ffn2_" + metric, find(rows, "all-ff.net.2", "", metric));
+      value(ab, "all_ffn2_" + metric, find(rows, ToyAblation.FF_NET_2.label(), "", metric));
     }
     ArrayNode strip = root.putArray("strip");
     for (PromptRow p : prompts) {
@@ -144,12 +145,8 @@ final class DemoResults {
   }
 
   private static DemoSummary.Value find(List<ResultRow> rows, String model, String subject, String metric) {
-    for (ResultRow x : rows) {
-      if (x.model().equals(model) && x.subject().equals(subject) && x.metric().equals(metric)) {
-        return new DemoSummary.Value(x.value(), x.lo(), x.hi(), x.n());
-      }
-    }
-    return new DemoSummary.Value(Double.NaN, Double.NaN, Double.NaN, 0);
+    ResultRow x = ResultRow.find(rows, model, subject, metric);
+    return x == null ? new DemoSummary.Value(Double.NaN, Double.NaN, Double.NaN, 0) : new DemoSummary.Value(x.value(), x.lo(), x.hi(), x.n());
   }
 
   static void value(ObjectNode o, String key, DemoSummary.Value v) {

@@ -7,4 +7,10 @@ package org.conceptprune.experiment;
  * @param subject what the metric is about (the erased concept, a class, a label), "" for the whole set
  */
 public record ResultRow(String model, String experiment, String subject, String metric, double value, double lo, double hi,
-    int n) {}
+    int n) {
+  /** The row of (model, subject, metric) among {@code rows}, or null. */
+  public static ResultRow find(java.util.List<ResultRow> rows, String model, String subject, String metric) {
+    for (ResultRow r : rows) if (r.model.equals(model) && r.subject.equals(subject) && r.metric.equals(metric)) return r;
+    return null;
+  }
+}

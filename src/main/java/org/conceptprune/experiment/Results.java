@@ -39,11 +39,20 @@ public final class Results {
       o.put("experiment", r.experiment());
       o.put("subject", r.subject());
       o.put("metric", r.metric());
-      num(o, "value", r.value());
-      num(o, "ci95_low", r.lo());
-      num(o, "ci95_high", r.hi());
-      o.put("n", r.n());
+      putNumbers(o, r);
     }
+  }
+
+  /** {@code key: {value, ci95_low, ci95_high, n}} of one row (nulls and n 0 when the row is missing). */
+  public static void putValue(ObjectNode o, String key, ResultRow r) {
+    putNumbers(o.putObject(key), r != null ? r : new ResultRow("", "", "", "", Double.NaN, Double.NaN, Double.NaN, 0));
+  }
+
+  private static void putNumbers(ObjectNode o, ResultRow r) {
+    num(o, "value", r.value());
+    num(o, "ci95_low", r.lo());
+    num(o, "ci95_high", r.hi());
+    o.put("n", r.n());
   }
 
   /** A number, or JSON null for NaN (a metric without a value or interval). */

@@ -11,6 +11,7 @@ import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.pipeline.PromptSet;
 import org.conceptprune.pipeline.StableDiffusion;
+import org.conceptprune.prune.ConceptSpec;
 import org.conceptprune.prune.FiaMethod;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.ModelWeights;
@@ -31,7 +32,8 @@ import org.conceptprune.util.UserError;
  * and one image per (object, style) pair (seed, chunks of 64). Models: the base model; per concept its
  * ConceptPrune mask (statistics as {@code toy eval}: DDIM, seed + 100, a seed per pair), a random
  * mask with the same per-layer counts (seed + 11), and for the first concept the k x t̂ sweep; the
- * all-{@code ff.net.2} ablation as the ceiling.
+ * ablations ({@link ToyAblation}; by default all-{@code ff.net.2}, the ceiling). {@code toy eval} and
+ * {@code demo} are views of this experiment.
  */
 public final class ToyExperiment implements Experiment {
   static final String PAIRS = "pairs";
@@ -56,14 +58,21 @@ public final class ToyExperiment implements Experiment {
    *     world (an object asked in 8 of 16 styles: every other one)
    * @param controls whether each concept gets its ConceptPrune mask at (k, t̂) and the random control
    *     (false: only the sweep's models)
+   * @param ablations the ablation models, each drawing the (object, style) pairs
+   * @param objectsPerStyle 0, or the pairs are only N objects of each style (style s: objects s, s+1, ...
+   *     mod the objects) for every model: a crowded world's 720 pairs cost an image each per model
    */
   public record Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-      List<Integer> sweepT, boolean ablation, Path model, Path clip, boolean fia, Map<String, List<String>> groups,
-      int othersEvery, int othersSample, int askingLimit, boolean controls) {
+      List<Integer> sweepT, List<ToyAblation> ablations, Path model, Path clip, boolean fia, Map<String, List<String>> groups,
+      int othersEvery, int othersSample, int askingLimit, boolean controls, int objectsPerStyle) {
     public Options {
       if (concepts.isEmpty()) throw new UserError("the toy experiment needs at least one concept (--target)");
       World w = worldOf(model);
       for (String c : concepts) kindOf(w, c);
+      ConceptSpec.checkK("--k", k);
+      for (double x : sweepK) ConceptSpec.checkK("--sweep-k", x);
+      if (tHat < 1) throw new UserError("--timesteps must be at least 1, got " + tHat);
+      for (int t : sweepT) if (t < 1) throw new UserError("--sweep-timesteps must be at least 1, got " + t);
       if (perConcept < 1) throw new UserError("images per concept must be >= 1");
       if (othersEvery < 1) throw new UserError("--others-every must be >= 1, got " + othersEvery);
       if (othersSample < 0 || othersSample > Math.min(64, w.numObjects() * w.numStyles())) {
@@ -71,6 +80,11 @@ public final class ToyExperiment implements Experiment {
       }
       if (othersSample > 0 && othersEvery != 1) throw new UserError("give --others-sample or --others-every, not both");
       if (askingLimit < 0) throw new UserError("--asking-limit must be >= 0, got " + askingLimit);
+      if (objectsPerStyle < 0 || objectsPerStyle > w.numObjects()) {
+        throw new UserError("--objects-per-style must be in 0.." + w.numObjects() + ", got " + objectsPerStyle);
+      }
+      if (objectsPerStyle > 0 && othersSample > 0) throw new UserError("give --others-sample or --objects-per-style, not both");
+      ablations = List.copyOf(ablations);
       groups.forEach((g, members) -> {
         if (concepts.contains(g)) throw new UserError("group name '" + g + "' is also a concept");
         for (String m : members) {
@@ -79,10 +93,11 @@ public final class ToyExperiment implements Experiment {
       });
     }
 
-    /** The shipped model (classic world, bundled judge), without CLIP metrics, FIA or groups. */
+    /** The shipped model (classic world, bundled judge), without CLIP metrics, FIA or groups; the ceiling ablation or none. */
     public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-        List<Integer> sweepT, boolean ablation) {
-      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ablation, null, null, false, Map.of(), 1, 0, 0, true);
+        List<Integer> sweepT, boolean ceiling) {
+      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ceiling ? List.of(ToyAblation.FF_NET_2) : List.of(), null, null,
+          false, Map.of(), 1, 0, 0, true, 0);
     }
   }
 
@@ -164,6 +179,9 @@ public final class ToyExperiment implements Experiment {
     if (o.othersSample() > 0) m.put("others_sample", Integer.toString(o.othersSample()));
     if (o.askingLimit() > 0) m.put("asking_limit", Integer.toString(o.askingLimit()));
     if (!o.controls()) m.put("controls", "none (the sweep only)");
+    // absent for the default: folders of earlier runs resume
+    if (!o.ablations().equals(List.of(ToyAblation.FF_NET_2))) m.put("ablations", o.ablations().stream().map(ToyAblation::cliName).toList().toString());
+    if (o.objectsPerStyle() > 0) m.put("objects_per_style", Integer.toString(o.objectsPerStyle()));
     // the CLIP by content, not path: the shipped one is extracted to a new temporary folder every run
     if (clip != null) m.put("clip_sha256", scoring.clipHash());
     return m;
@@ -217,7 +235,7 @@ public final class ToyExperiment implements Experiment {
       }
     }
     o.groups().forEach((g, members) -> out.addAll(groupModels(base, g, members, cpOf, fiaOf)));
-    if (o.ablation()) out.add(new ModelVariant("all-ff.net.2", base.model(), ToyErasure.all(workers.get(0), ".ff.net.2"), "every ff.net.2 weight zeroed"));
+    for (ToyAblation a : o.ablations()) out.add(new ModelVariant(a.label(), base.model(), a.mask(workers.get(0), o.seed()), a.description()));
     for (ModelVariant v : out) masks.put(v.label(), v.mask());
     return out;
   }
@@ -276,8 +294,9 @@ public final class ToyExperiment implements Experiment {
     return sweep;
   }
 
-  /** The concept a derived model belongs to, or null for the base model, the ablation, groups and user masks. */
+  /** The concept a derived model belongs to, or null for the base model, the ablations, groups and user masks. */
   private String conceptOf(String label) {
+    if (ToyAblation.ofLabel(label) != null) return null;
     for (String c : o.concepts()) if (label.startsWith(c + "-")) return c;
     return null;
   }
@@ -292,7 +311,7 @@ public final class ToyExperiment implements Experiment {
   public boolean generates(ModelVariant model, PromptRow row) {
     String c = conceptOf(model.label());
     String set = row.field("set");
-    if (model.label().equals("all-ff.net.2")) return set.equals(PAIRS);
+    if (ToyAblation.ofLabel(model.label()) != null) return set.equals(PAIRS);
     List<String> group = groupOf(model.label());
     // an erased model draws every n-th pair for "the others kept"
     boolean pair = set.equals(PAIRS) && ((c == null && group == null) || row.index() % o.othersEvery() == 0);

@@ -11,7 +11,8 @@ import org.conceptprune.toy.World;
 
 /**
  * The toy experiment's prompt set: per concept the prompts asking for it, then the (object, style)
- * pairs the others are judged on (all 96, or a fixed sample), each row with its seed and batch slot.
+ * pairs the others are judged on (all 96, N objects of each style, or a fixed sample), each row with its
+ * seed and batch slot.
  */
 final class ToyRows {
   private ToyRows() {}
@@ -24,7 +25,7 @@ final class ToyRows {
       add(rows, ToyExperiment.ASKING + c, spread(ToyEval.asking(w, ToyExperiment.kindOf(w, c), ToyExperiment.indexOf(w, c), o.perConcept()), o.askingLimit(), o.perConcept()), seed);
     }
     if (o.othersSample() > 0) add(rows, ToyExperiment.PAIRS, sample(w, o.othersSample()), ToyDefaults.othersSeed(o.seed()));
-    else add(rows, ToyExperiment.PAIRS, ToyEval.allPairs(w, 1), o.seed());
+    else add(rows, ToyExperiment.PAIRS, ToyEval.somePairs(w, 1, o.objectsPerStyle()), o.seed());
     StringBuilder sig = new StringBuilder("toy");
     for (PromptRow r : rows) sig.append('\n').append(r.prompt()).append(' ').append(r.seed()).append(' ').append(r.slot());
     String hash = PromptSet.sha256(sig.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -12,10 +12,11 @@ import org.conceptprune.toy.clip.ToyClip;
  * {@link ToyDefaults}).
  *
  * @param groups --group NAME=C1+C2 as name -> "C1+C2"
+ * @param ablations --ablation (empty: the recipe's "ablation" names, else the ceiling, all ff.net.2)
  */
 public record ToySettings(List<String> targets, Double k, Integer timesteps, Integer perConcept, Long seed,
     List<Double> sweepK, List<Integer> sweepT, boolean fia, Map<String, String> groups, Integer othersEvery,
-    Integer othersSample) {
+    Integer othersSample, List<ToyAblation> ablations, Integer objectsPerStyle) {
   /** The default concepts: a style and an object of the classic world. */
   static final List<String> DEFAULT_TARGETS = List.of("zorbly", "heart");
 
@@ -31,10 +32,16 @@ public record ToySettings(List<String> targets, Double k, Integer timesteps, Int
         perConcept != null ? perConcept : (int) r.dbl("images-per-concept", ToyDefaults.IMAGES_PER_CONCEPT),
         seed != null ? seed : (long) r.dbl("seed", 0),
         sweepK != null ? sweepK : r.doubles("sweep-k"),
-        sweepT != null ? sweepT : r.doubles("sweep-timesteps").stream().map(Double::intValue).toList(), true,
+        sweepT != null ? sweepT : r.doubles("sweep-timesteps").stream().map(Double::intValue).toList(), ablations(r),
         base, clip != null ? clip : ToyClip.forModel(base), fia || r.bool("fia"), groups(r),
         othersEvery != null ? othersEvery : (int) r.dbl("others-every", 1),
-        othersSample != null ? othersSample : (int) r.dbl("others-sample", 0), (int) r.dbl("asking-limit", 0), true);
+        othersSample != null ? othersSample : (int) r.dbl("others-sample", 0), (int) r.dbl("asking-limit", 0), true,
+        objectsPerStyle != null ? objectsPerStyle : (int) r.dbl("objects-per-style", 0));
+  }
+
+  private List<ToyAblation> ablations(Recipe r) {
+    if (ablations != null && !ablations.isEmpty()) return ablations;
+    return r.strings("ablation", List.of(ToyAblation.FF_NET_2.cliName())).stream().map(ToyAblation::parse).toList();
   }
 
   /** --group NAME=C1+C2 (or the recipe's "group": {"NAME": "C1+C2"}) as name -> concepts. */

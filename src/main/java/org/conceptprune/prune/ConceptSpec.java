@@ -13,7 +13,12 @@ public record ConceptSpec(String name, ConceptFamily family, ConceptFamily.Promp
 
   /** k must lie in (0, 1): the fraction of each row's columns considered. */
   public static void checkK(double k) {
-    if (!(k > 0 && k < 1)) throw new org.conceptprune.util.UserError("k must lie in (0, 1), got " + k);
+    checkK("k", k);
+  }
+
+  /** The one check of every k (the option's name in the message): it must lie in (0, 1). */
+  public static void checkK(String option, double k) {
+    if (!(k > 0 && k < 1)) throw new org.conceptprune.util.UserError(option + " must lie in (0, 1), got " + k);
   }
 
   /** A file-name-safe form of the name. */

@@ -32,6 +32,11 @@ public final class ToyDefaults {
     return seed + 11;
   }
 
+  /** The seed of the random-weights ablation (as many weights as ff.net.2 over the transformer Linear layers). */
+  public static long ablationSeed(long seed) {
+    return seed + 7;
+  }
+
   /** The seed of the images asking for an erased concept. */
   public static long askingSeed(long seed) {
     return seed + 31;

@@ -91,6 +91,7 @@ class CliSafetyTest {
     cases.add(c("random-init OUT inside CONFIG", "lies inside CONFIG", "random-init", m, model.resolve("unet").toString(), "--overwrite"));
     cases.add(c("bench --json inside the input", "lies inside the input model", "bench", m, "--json", model.resolve("unet/b.json").toString()));
     cases.add(c("toy eval --json inside --model", "lies inside --model", "toy", "eval", "--model", m, "--json", model.resolve("e.json").toString()));
+    cases.add(c("toy eval --out = --model", "is --model", "toy", "eval", "--model", m, "--out", m, "--json", tmp.resolve("e.json").toString()));
     cases.add(c("demo --out = --model", "is --model", "demo", "--model", m, "--out", m));
     cases.add(c("toy train --out = --text-encoder", "is --text-encoder", "toy", "train", "--text-encoder", m, "--out", m, "--steps", "1"));
     cases.add(c("toy train --out inside --text-encoder", "lies inside --text-encoder", "toy", "train", "--text-encoder", m, "--out", model.resolve("t").toString(), "--steps", "1"));

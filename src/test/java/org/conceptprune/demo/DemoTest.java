@@ -136,7 +136,7 @@ class DemoTest {
 
   @Test
   void badSettingsAreOneLineAndWriteNothing() {
-    String[][] cases = {{"--k", "2", "--k must be in (0, 1), got 2.0"}, {"--workers", "0", "--workers must be at least 1, got 0"},
+    String[][] cases = {{"--k", "2", "--k must lie in (0, 1), got 2.0"}, {"--workers", "0", "--workers must be at least 1, got 0"},
         {"--concept", "nope", "'nope' is neither a style"}, {"--others-sample", "0", "--others-sample must be at least 1, got 0"},
         {"--ud-iterations", "0", "--ud-iterations must be at least 1, got 0"}};
     for (String[] c : cases) {
