@@ -1,6 +1,5 @@
 package org.conceptprune.attack;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -46,11 +46,11 @@ public final class AttackJob {
   }
 
   /** Runs (or resumes) the attack in {@code r.out()}; progress goes to {@code log}. */
-  public static AttackRun.Summary run(AttackRequest r, PrintWriter log) {
+  public static AttackRun.Summary run(AttackRequest r, ProgressListener log) {
     return new AttackJob(r).run(log);
   }
 
-  private AttackRun.Summary run(PrintWriter log) {
+  private AttackRun.Summary run(ProgressListener log) {
     String baseSpec = r.base() != null ? r.base() : toy ? "toy" : null;
     if (baseSpec == null) throw new UserError("--base is needed (the unerased model the target images come from)");
     if (r.model() != null && r.mask() != null) throw new UserError("give the attacked model as MODEL or as --mask on --base, not both");

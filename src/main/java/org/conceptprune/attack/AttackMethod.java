@@ -1,12 +1,12 @@
 package org.conceptprune.attack;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.PromptRow;
+import org.conceptprune.util.ProgressListener;
 
 /**
  * One attack: what it learns once per run ({@link #prepare}), then one attempt per prompt whose
@@ -14,9 +14,9 @@ import org.conceptprune.pipeline.PromptRow;
  * Generation and judging are the engine's ({@link AttackRun}); a method adds its optimisation loop.
  */
 public interface AttackMethod {
-  /** What an attempt shares with the engine. */
+  /** What an attempt shares with the engine; {@code log} hears the run's notes (one or more lines per prompt). */
   record Context(ModelPair models, Judge judge, String concept, GenerationSettings generation, List<PromptRow> rows,
-      Path out, PrintWriter log) {
+      Path out, ProgressListener log) {
     public long seedOf(PromptRow r) {
       return generation.seedOf(r);
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.eval.image.PngText;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -73,8 +73,8 @@ public final class AttackRun {
     method.validate(ctx);
     Path out = ctx.out();
     checkOrWriteSettings(out.resolve("run.json"));
-    PrintWriter log = ctx.log();
-    log.println("attack " + method.name() + " on " + runSettings.get("attacked") + " (base " + runSettings.get("base") + "), judge: "
+    ProgressListener log = ctx.log();
+    log.note("attack " + method.name() + " on " + runSettings.get("attacked") + " (base " + runSettings.get("base") + "), judge: "
         + ctx.judge().describe() + ", concept " + ctx.concept() + ", " + ctx.rows().size() + " prompts");
     method.prepare(ctx);
     List<JsonNode> outcomes = new ArrayList<>();
@@ -85,16 +85,16 @@ public final class AttackRun {
       JsonNode done = read(file);
       if (done != null) {
         outcomes.add(done);
-        log.printf(Locale.ROOT, "[%d/%d] row %d: %s (done before)%n", i + 1, n, row.index(), done.path("status").asText());
+        log.note(String.format(Locale.ROOT, "[%d/%d] row %d: %s (done before)", i + 1, n, row.index(), done.path("status").asText()));
         continue;
       }
-      log.printf(Locale.ROOT, "[%d/%d] row %d: '%s' seed %d%n", i + 1, n, row.index(), row.prompt(), ctx.seedOf(row));
+      log.note(String.format(Locale.ROOT, "[%d/%d] row %d: '%s' seed %d", i + 1, n, row.index(), row.prompt(), ctx.seedOf(row)));
       ObjectNode o = one(row);
       AtomicFiles.writeString(file, o.toPrettyString() + "\n");
       outcomes.add(o);
       Summary s = summarize(outcomes);
-      log.printf(Locale.ROOT, "[%d/%d] row %d: %s in %.1f s; so far %s%n", i + 1, n, row.index(), o.get("status").asText(),
-          o.get("seconds").asDouble(), s.line());
+      log.note(String.format(Locale.ROOT, "[%d/%d] row %d: %s in %.1f s; so far %s", i + 1, n, row.index(), o.get("status").asText(),
+          o.get("seconds").asDouble(), s.line()));
       writeSummary(s);
     }
     Summary s = summarize(outcomes);

@@ -24,6 +24,7 @@ import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.pipeline.TextToImage;
 import org.conceptprune.pipeline.TorchRandom;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -102,7 +103,7 @@ public final class ConceptInversion implements AttackMethod {
       try {
         JsonNode n = AttackRun.JSON.readTree(cache.toFile());
         token = AttackRun.JSON.treeToValue(n.get("embedding"), float[].class);
-        ctx.log().println("inversion: the token learned before (" + cache + ")");
+        ctx.log().note("inversion: the token learned before (" + cache + ")");
         return;
       } catch (IOException e) {
         throw new UserError(cache + ": unreadable (" + e.getMessage() + "); delete it to learn the token again");
@@ -121,8 +122,9 @@ public final class ConceptInversion implements AttackMethod {
         if (ctx.judge().judge(img, ctx.concept()).shows()) shown++;
         ex.add(new Example(TokenPrompt.of(base.tokenizer, row.prompt(), ctx.concept(), id), TargetLatents.encode(base.vae, img, m)));
       }
-      ctx.log().printf(Locale.ROOT, "inversion: %d training images from the base model (%d show %s); learning the token on the attacked model%n",
-          ex.size(), shown, ctx.concept());
+      ctx.log().note(String.format(Locale.ROOT,
+          "inversion: %d training images from the base model (%d show %s); learning the token on the attacked model",
+          ex.size(), shown, ctx.concept()));
       StableDiffusion sd = ctx.models().attacked();
       Learned l = learn(sd, ex, id, o, ctx.log());
       token = l.embedding();
@@ -135,7 +137,8 @@ public final class ConceptInversion implements AttackMethod {
       rec.put("seconds", (System.nanoTime() - t0) / 1e9);
       rec.put("embedding", l.embedding());
       AtomicFiles.writeString(cache, AttackRun.JSON.valueToTree(rec).toPrettyString() + "\n");
-      ctx.log().printf(Locale.ROOT, "inversion: fixed-set loss %.5f -> %.5f in %.0f s%n", l.lossBefore(), l.lossAfter(), (System.nanoTime() - t0) / 1e9);
+      ctx.log().note(String.format(Locale.ROOT, "inversion: fixed-set loss %.5f -> %.5f in %.0f s", l.lossBefore(), l.lossAfter(),
+          (System.nanoTime() - t0) / 1e9));
     }
   }
 
@@ -143,7 +146,7 @@ public final class ConceptInversion implements AttackMethod {
    * Textual inversion: Adam on the token's embedding alone; each step one example, a uniform
    * timestep and fresh noise. The loss before/after is the mean over 8 fixed (example, t, noise).
    */
-  public static Learned learn(StableDiffusion sd, List<Example> ex, long initId, Options o, java.io.PrintWriter log) {
+  public static Learned learn(StableDiffusion sd, List<Example> ex, long initId, Options o, ProgressListener log) {
     NDArray table = sd.textEncoder.tokenEmbeddings();
     int d = Math.toIntExact(table.getShape().get(1));
     float[] vec = table.get(initId).toFloatArray();
@@ -171,14 +174,15 @@ public final class ConceptInversion implements AttackMethod {
       UnlearnDiffAtk.Gradient g = step(sd, f, e, t, noise.randn(per), vec, d, true);
       if (!finite(g.loss(), g.dOneHot())) {
         skipped++;
-        if (log != null) log.printf(Locale.ROOT, "  inversion step %d: non-finite %s at t=%d, update skipped%n", s + 1, nonFinite(g.loss(), g.dOneHot()), t);
+        if (log != null) log.note(String.format(Locale.ROOT, "  inversion step %d: non-finite %s at t=%d, update skipped", s + 1,
+            nonFinite(g.loss(), g.dOneHot()), t));
         continue;
       }
       adam.step(vec, g.dOneHot());
       run += g.loss();
       if ((s + 1) % every == 0) {
         curve.add(run / every);
-        if (log != null) log.printf(Locale.ROOT, "  inversion step %d/%d loss %.5f%n", s + 1, o.steps(), run / every);
+        if (log != null) log.note(String.format(Locale.ROOT, "  inversion step %d/%d loss %.5f", s + 1, o.steps(), run / every));
         run = 0;
       }
     }

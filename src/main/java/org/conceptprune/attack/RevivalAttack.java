@@ -113,7 +113,7 @@ public final class RevivalAttack implements AttackMethod {
           .put("iterations", l.iterations()).put("from_cache", l.cached());
     }
     AtomicFiles.writeString(ctx.out().resolve("revival.json"), report.toPrettyString() + "\n");
-    ctx.log().printf("revival: %d of %d candidate locations filled (%s)%n", filled, candidates, locations.describe());
+    ctx.log().note(String.format("revival: %d of %d candidate locations filled (%s)", filled, candidates, locations.describe()));
   }
 
   static Map<String, LayerMask> fromPatch(Path file, Map<String, LayerWeight> weights) {

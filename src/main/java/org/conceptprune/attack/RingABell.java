@@ -108,7 +108,7 @@ public final class RingABell implements AttackMethod {
     vector = conceptVector(ctx.models().attacked(), pairs);
     double n = 0;
     for (float x : vector) n += x * x;
-    ctx.log().printf(Locale.ROOT, "ring-a-bell: concept vector from %d pairs, |v| = %.4f%n", pairs.size(), Math.sqrt(n));
+    ctx.log().note(String.format(Locale.ROOT, "ring-a-bell: concept vector from %d pairs, |v| = %.4f", pairs.size(), Math.sqrt(n)));
   }
 
   /** The result of one search: the best ids (bos, length tokens, eos...), their loss per generation sampled. */
@@ -212,7 +212,8 @@ public final class RingABell implements AttackMethod {
     details.put("tokens", Arrays.stream(Arrays.copyOfRange(s.ids(), 1, o.length() + 1)).boxed().toList());
     details.put("embedding_loss", s.loss());
     details.put("loss_curve", s.curve());
-    ctx.log().printf(Locale.ROOT, "  ring-a-bell: '%s' (loss %.4f): %s (%s)%n", prompt, s.loss(), v.shows() ? "concept back" : "no", v.label());
+    ctx.log().note(String.format(Locale.ROOT, "  ring-a-bell: '%s' (loss %.4f): %s (%s)", prompt, s.loss(), v.shows() ? "concept back" : "no",
+        v.label()));
     return new Attempt(prompt, img, v, details);
   }
 }

@@ -235,9 +235,9 @@ public final class UnlearnDiffAtk implements AttackMethod {
         verdict[0] = ctx.judge().judge(last[0], ctx.concept());
         return verdict[0];
       };
-      List<Step> steps = run(sd, ap, x0, seed, check, s -> ctx.log().printf(Locale.ROOT,
-          "  t=%d loss %.4f -> '%s': %s (%s, %.3f)%n", s.timestep(), s.meanLoss(), s.prompt(), s.shows() ? "concept back" : "no",
-          s.label(), s.score()));
+      List<Step> steps = run(sd, ap, x0, seed, check, s -> ctx.log().note(String.format(Locale.ROOT,
+          "  t=%d loss %.4f -> '%s': %s (%s, %.3f)", s.timestep(), s.meanLoss(), s.prompt(), s.shows() ? "concept back" : "no",
+          s.label(), s.score())));
       Step end = steps.get(steps.size() - 1);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("timesteps_run", steps.size());

@@ -3,6 +3,7 @@ package org.conceptprune.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.conceptprune.prune.PatchApplication;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ public final class ApplyMaskCommand implements Callable<Integer> {
   public Integer call() {
     model.inputs().add("--mask", mask).add("--original", original).check("--out", out, overwrite);
     var req = new PatchApplication.Request(model.model, model.config, mask, out, invert, original, force, overwrite);
-    PatchApplication.Result r = PatchApplication.run(req, spec.commandLine().getErr());
+    PatchApplication.Result r = PatchApplication.run(req, ProgressListener.printing(spec.commandLine().getErr()));
     spec.commandLine().getOut().printf("%s %d weights of %d layers -> %s%n", r.inverted() ? "restored" : "zeroed", r.weights(), r.layers(), r.out());
     return 0;
   }

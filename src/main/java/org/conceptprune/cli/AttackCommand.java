@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.conceptprune.attack.AttackJob;
 import org.conceptprune.attack.AttackRequest;
 import org.conceptprune.attack.AttackRun;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +79,7 @@ public final class AttackCommand implements Callable<Integer> {
   public Integer call() {
     var request = new AttackRequest(model, base, mask, config, method, methodOptions.settings(), prompts, limit, judge, against, top,
         concept, new AttackRequest.Sampling(seed, steps, guidance, scheduler), out);
-    AttackRun.Summary s = AttackJob.run(request, spec.commandLine().getErr());
+    AttackRun.Summary s = AttackJob.run(request, ProgressListener.printing(spec.commandLine().getErr()));
     spec.commandLine().getOut().println(s.line() + "; outcomes in " + out.resolve("outcomes") + ", summary " + out.resolve("summary.json"));
     return 0;
   }

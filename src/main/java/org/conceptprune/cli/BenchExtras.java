@@ -21,6 +21,7 @@ import org.conceptprune.prune.Variant;
 import org.conceptprune.prune.WeightSource;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 
 /** The ConceptPrune benchmarks of {@code bench}: calibration cost and mask derivation time. */
 final class BenchExtras {
@@ -35,9 +36,10 @@ final class BenchExtras {
       // Warm-up (JIT, allocator), untimed: one pair, one call.
       ActivationStats.collect(sd, new ConceptFamily.Prompts(prompts.target().subList(0, 1), prompts.reference().subList(0, 1)),
           new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, 1, SchedulerKind.PNDM, 50, 7.5, 0, false, size, size), null,
-          new Progress("warm-up", 1, new PrintWriter(java.io.Writer.nullWriter())));
+          new Progress("warm-up", 1, ProgressListener.SILENT));
       long t0 = System.nanoTime();
-      ActivationStats.Result stats = ActivationStats.collect(sd, prompts, s, null, new Progress("calibration t̂=10", (long) pairs * 10, out));
+      ActivationStats.Result stats = ActivationStats.collect(sd, prompts, s, null,
+          new Progress("calibration t̂=10", (long) pairs * 10, ProgressListener.printing(out)));
       double statsSecs = (System.nanoTime() - t0) / 1e9;
       int[] fullCalls = {0};
       t0 = System.nanoTime();
@@ -67,7 +69,7 @@ final class BenchExtras {
 
   /** Masks for a new k from statistics (synthetic, t̂ = 10) on the model's own ff.net.2 weights. */
   static void masks(Path model, Path config, ObjectNode r, PrintWriter out) {
-    try (ModelSource src = ModelSource.open(model, config); PruneJob job = new PruneJob(src, out)) {
+    try (ModelSource src = ModelSource.open(model, config); PruneJob job = new PruneJob(src, ProgressListener.printing(out))) {
       WeightSource w = job.weights(Component.UNET);
       PruneStats stats = new PruneStats();
       SplittableRandom rnd = new SplittableRandom(1);

@@ -10,6 +10,7 @@ import org.conceptprune.demo.DemoSummary;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,7 +66,7 @@ public final class DemoCommand implements Callable<Integer>, OneThreadByDefault 
     DemoRequest d = DemoRequest.defaults(out);
     var r = new DemoRequest(out, model, concepts, k, tHat, perConcept, askingLimit, othersSample, d.sweepK(), d.sweepT(), attackPrompts, udIterations,
         d.udTimesteps(), d.udTokens(), workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / TorchRuntime.threads()));
-    Demo.Result res = Demo.run(r, spec.commandLine().getErr());
+    Demo.Result res = Demo.run(r, ProgressListener.printing(spec.commandLine().getErr()));
     var o = spec.commandLine().getOut();
     for (DemoSummary.Method m : res.summary().methods()) {
       o.printf(Locale.ROOT, "%-15s zeroes %5.2f%% of ff.net.2; erased concept %.2f -> %.2f [%.2f, %.2f]; others kept %.2f -> %.2f%n", m.name(),

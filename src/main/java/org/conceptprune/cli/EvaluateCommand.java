@@ -19,6 +19,7 @@ import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.experiment.ToySettings;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -169,7 +170,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     ToySettings toy = new ToySettings(targets, k, timesteps, perConcept, seed, sweepK, sweepT, fia, group, othersEvery, othersSample,
         ablations, objectsPerStyle);
     Evaluation.Outcome o = new EvaluateRequest(experiment.kind(), recipe, recipe.fill(given), toy, template, imagesPerPrompt,
-        specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly, workers).run(spec.commandLine().getErr());
+        specs, config, out, merge, Selection.of(rows, shard, limit), scoreOnly, workers)
+        .run(ProgressListener.printing(spec.commandLine().getErr()));
     var w = spec.commandLine().getOut();
     w.print(o.table());
     w.printf(Locale.ROOT, "%d images generated, %d scored; results: %s, report: %s%n", o.generated(), o.scored(),

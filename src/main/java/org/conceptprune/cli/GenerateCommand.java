@@ -12,6 +12,7 @@ import org.conceptprune.prune.Pruner;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +74,7 @@ public final class GenerateCommand implements Callable<Integer> {
       TextToImage.Result r = TextToImage.run(sd, req, new TextToImage.Listener() {
         @Override
         public void beforeCall(int call, int total) {
-          if (bar[0] == null) bar[0] = new Progress("sampling", total, err);
+          if (bar[0] == null) bar[0] = new Progress("sampling", total, ProgressListener.printing(err));
         }
 
         @Override

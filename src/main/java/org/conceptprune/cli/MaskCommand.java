@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.conceptprune.prune.MaskSweep;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,8 +74,14 @@ public final class MaskCommand implements Callable<Integer> {
     MaskSweep.Grid grid = method == MethodKind.FIA ? new MaskSweep.FiaGrid(r1s, r2s, alphas, r2For, fusion)
         : new MaskSweep.ConceptPruneGrid(ks, rho, unskilled);
     var o = spec.commandLine().getOut();
-    var r = MaskSweep.run(new MaskSweep.Request(model.model, model.config, stats, grid, timesteps, out), spec.commandLine().getErr(),
+    var err = ProgressListener.printing(spec.commandLine().getErr());
+    var r = MaskSweep.run(new MaskSweep.Request(model.model, model.config, stats, grid, timesteps, out),
         new MaskSweep.Listener() {
+          @Override
+          public void note(String line) {
+            err.note(line);
+          }
+
           @Override
           public void started() {
             o.printf("%-32s %5s %10s %12s %10s %8s%n", "setting", "t̂", "pruned", "% of FFN", "% of UNet", "seconds");

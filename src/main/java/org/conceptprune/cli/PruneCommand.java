@@ -8,6 +8,7 @@ import org.conceptprune.prune.Erasure;
 import org.conceptprune.prune.PruneJob;
 import org.conceptprune.prune.StatsSettings;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ public final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
+    var err = ProgressListener.printing(spec.commandLine().getErr());
     var stdout = spec.commandLine().getOut();
     Path patch = maskOut != null ? maskOut : sibling(out, ".mask.safetensors");
     Path reportFile = sibling(out, ".report.json");

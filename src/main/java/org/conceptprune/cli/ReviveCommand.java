@@ -13,6 +13,7 @@ import org.conceptprune.revival.RevivalRequest;
 import org.conceptprune.revival.RevivalResult;
 import org.conceptprune.revival.RevivalSettings;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -78,7 +79,7 @@ public final class ReviveCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     var request = new RevivalRequest(model.model, model.config, out, Locations.parse(locations), signFrom,
         new RevivalSettings(topRatio, magnitude, seed, iterations, tolerance), null, null, overwrite);
-    RevivalResult r = RevivalJob.run(request, new ProgressListener(err));
+    RevivalResult r = RevivalJob.run(request, new Bars(ProgressListener.printing(err)));
     stdout.println("layer                                                        locations  dropped   filled  iters    final δ   seconds");
     for (LayerReport l : r.layers()) {
       stdout.printf(Locale.ROOT, "%-60s %9d %8d %8d %6d %10.3g %8.2f%s%s%n", l.layer(), l.locations(), l.dropped(), l.filled(),
@@ -91,12 +92,12 @@ public final class ReviveCommand implements Callable<Integer> {
   }
 
   /** A bar over the layers, and one over the iterations of each big layer. */
-  private static final class ProgressListener implements RevivalListener {
-    private final PrintWriter err;
+  private static final class Bars implements RevivalListener {
+    private final ProgressListener err;
     private Progress layers;
     private Progress iterations;
 
-    ProgressListener(PrintWriter err) {
+    Bars(ProgressListener err) {
       this.err = err;
     }
 

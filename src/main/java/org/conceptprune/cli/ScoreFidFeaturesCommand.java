@@ -17,6 +17,7 @@ import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -71,7 +72,7 @@ public final class ScoreFidFeaturesCommand implements Callable<Integer> {
           : ImageSet.files(input.images != null ? input.images : ImageFiles.listImages(input.dir));
       FidInceptionV3 net = FidInceptionV3.load(weights, m);
       String modelHash = FidWeights.contentHash(weights);
-      Progress progress = new Progress("fid-features", images.size(), err);
+      Progress progress = new Progress("fid-features", images.size(), ProgressListener.printing(err));
       FidFeatureExtractor.Features f = new FidFeatureExtractor(net, m, batchSize).run(images, progress);
       FeatureFile.write(out, f.pool3(), f.n(),
           FeatureFile.provenance(model.getFileName().toString(), modelHash, images, f.imageSetSha256()));

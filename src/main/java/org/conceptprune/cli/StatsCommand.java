@@ -9,6 +9,7 @@ import org.conceptprune.prune.PruneJob;
 import org.conceptprune.prune.PruneStats;
 import org.conceptprune.prune.StatsSettings;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ public final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
+    var err = ProgressListener.printing(spec.commandLine().getErr());
     concepts.inputs(model.inputs().add("--latents", sampling.latents)).check("--out", out);
     List<ConceptSpec> specs = concepts.specs();
     float[] latents = sampling.readLatents();

@@ -8,6 +8,7 @@ import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +63,7 @@ public final class ToyEvalCommand implements Callable<Integer>, OneThreadByDefau
     var s = new ToyReport.Settings(model, concepts, quick, k, tHat, sweep, objectsPerStyle, seed);
     int n = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / TorchRuntime.threads());
     var o = spec.commandLine().getOut();
-    ToyReport.Result r = ToyReport.run(s, out, n, spec.commandLine().getErr());
+    ToyReport.Result r = ToyReport.run(s, out, n, ProgressListener.printing(spec.commandLine().getErr()));
     r.table().forEach(o::println);
     AtomicFiles.writeString(json, r.report().toPrettyString());
     o.println(r.generated() + " images generated; report: " + json + "; images, results and index.html: " + out);

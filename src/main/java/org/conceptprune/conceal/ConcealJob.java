@@ -2,8 +2,6 @@ package org.conceptprune.conceal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +16,7 @@ import org.conceptprune.prune.PruneJob;
 import org.conceptprune.revival.RevivalJob;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -85,7 +84,7 @@ public final class ConcealJob {
       });
       String base = MaskPatch.read(r.mask()).metadata().get(MaskPatch.BASE_MODEL_HASH);
       ObjectNode settings = settings(r);
-      try (PruneJob job = new PruneJob(src, new PrintWriter(Writer.nullWriter()))) {
+      try (PruneJob job = new PruneJob(src, ProgressListener.SILENT)) {
         Map<String, String> meta = base == null ? Map.of("conceptprune_conceal", settings.toString())
             : Map.of("conceptprune_conceal", settings.toString(), "conceptprune_base_model_hash", base);
         job.writePruned(r.out(), changed, (layer, m, w) -> {

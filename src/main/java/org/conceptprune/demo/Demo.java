@@ -1,6 +1,5 @@
 package org.conceptprune.demo;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.World;
+import org.conceptprune.util.ProgressListener;
 
 /**
  * The demo in four stages, each resumable (a rerun reuses the images and attack outcomes there):
@@ -34,14 +34,15 @@ public final class Demo {
   /** What a run wrote: the page, its numbers, and seconds per stage. */
   public record Result(Path page, Path results, DemoSummary summary, List<Robustness.Row> robustness, Map<String, Double> seconds) {}
 
-  public static Result run(DemoRequest r, PrintWriter log) {
+  /** Runs (or resumes) the demo; each stage's progress and the notes go to {@code log}. */
+  public static Result run(DemoRequest r, ProgressListener log) {
     long start = System.nanoTime();
     Map<String, Double> seconds = new LinkedHashMap<>();
     Path base = r.model() != null ? r.model() : ToyModel.extractBundled();
     World w = ToyModel.world(base);
     List<String> concepts = r.concepts().isEmpty() ? all(w) : r.concepts();
-    log.printf(Locale.ROOT, "demo 1/4: erase each of %d concepts alone with %s (as many weights as ConceptPrune)%n", concepts.size(),
-        String.join(", ", DemoSummary.METHODS.values()));
+    log.note(String.format(Locale.ROOT, "demo 1/4: erase each of %d concepts alone with %s (as many weights as ConceptPrune)",
+        concepts.size(), String.join(", ", DemoSummary.METHODS.values())));
     var o1 = new ToyExperiment.Options(concepts, r.k(), r.tHat(), r.perConcept(), 0, List.of(), List.of(), List.of(ToyAblation.FF_NET_2), r.model(), null,
         true, Map.of(), 1, r.othersSample(), r.askingLimit(), true, 0);
     Evaluation.Outcome main;
@@ -59,7 +60,7 @@ public final class Demo {
     DemoSummary summary = DemoSummary.of(main.rows(), concepts, w, pruned);
     String featured = summary.featured();
 
-    log.printf(Locale.ROOT, "demo 2/4: the featured concept is %s (%s); k x t̂ sweep of it%n", featured, DemoSummary.RULE);
+    log.note(String.format(Locale.ROOT, "demo 2/4: the featured concept is %s (%s); k x t̂ sweep of it", featured, DemoSummary.RULE));
     var o2 = new ToyExperiment.Options(List.of(featured), r.k(), r.tHat(), r.perConcept(), 0, r.sweepK(), r.sweepT(), List.of(), r.model(),
         null, false, Map.of(), 1, r.othersSample(), r.askingLimit(), false, 0);
     List<ResultRow> sweepRows;
@@ -71,13 +72,13 @@ public final class Demo {
     }
     seconds.put("sweep", lap(start, seconds));
 
-    log.printf(Locale.ROOT, "demo 3/4: attacks on %s: revival and UnlearnDiffAtk (%s)%n", featured, Robustness.budget(r));
+    log.note(String.format(Locale.ROOT, "demo 3/4: attacks on %s: revival and UnlearnDiffAtk (%s)", featured, Robustness.budget(r)));
     Map<String, MaskSet> featuredMasks = new LinkedHashMap<>();
     for (String m : DemoSummary.METHODS.keySet()) featuredMasks.put(m, masks.get(featured + "-" + m));
     List<Robustness.Row> rob = Robustness.run(base, r.model(), w, featured, featuredMasks, r, r.out().resolve("robustness"), log);
     seconds.put("attacks", lap(start, seconds));
 
-    log.println("demo 4/4: results.json and index.html");
+    log.note("demo 4/4: results.json and index.html");
     DemoResults results = new DemoResults(r, summary, main.rows(), rows, sweepRows, sweep, rob, base, seconds);
     Path json = results.write(r.out());
     Path page = DemoPage.write(r.out(), results);

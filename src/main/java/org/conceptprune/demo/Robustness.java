@@ -27,6 +27,7 @@ import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.Parallel;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 
 /**
  * Does the featured concept come back? Each method's model is attacked by the data-free revival of
@@ -64,7 +65,7 @@ public final class Robustness {
    * @param masks method key -> the featured concept's mask
    */
   static List<Row> run(Path model, Path judgeModel, World w, String concept, Map<String, MaskSet> masks, DemoRequest r, Path dir,
-      PrintWriter log) {
+      ProgressListener log) {
     List<PromptRow> rows = prompts(w, concept, r.attackPrompts(), 0);
     GenerationSettings g = new GenerationSettings(ToyDefaults.STEPS, ToyDefaults.GUIDANCE, SchedulerKind.DDIM, ToyWorld.SIZE, ToyWorld.SIZE, 0);
     int[] ts = r.udTimesteps().stream().mapToInt(Integer::intValue).toArray();
@@ -92,7 +93,8 @@ public final class Robustness {
         settings.put("generation", g.describe());
         // one attack's per-prompt lines would interleave with another's: they go to its folder's log
         try (PrintWriter alog = quiet(d); ModelPair pair = ModelPair.masked(wk.sd(), masks.get(m))) {
-          AttackRun.Summary s = new AttackRun(method, new AttackMethod.Context(pair, wk.judge(), concept, g, rows, d, alog), settings).run();
+          AttackRun.Summary s = new AttackRun(method, new AttackMethod.Context(pair, wk.judge(), concept, g, rows, d,
+              ProgressListener.printing(alog)), settings).run();
           bar.step();
           return new Row(m, attack, s, d);
         }

@@ -1,9 +1,9 @@
 package org.conceptprune.experiment;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.conceptprune.toy.ToyModel;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -22,7 +22,7 @@ public record EvaluateRequest(ExperimentKind kind, Recipe recipe, EvalOptions op
     boolean scoreOnly, int workers) {
 
   /** Runs the evaluation; progress goes to {@code log}. */
-  public Evaluation.Outcome run(PrintWriter log) {
+  public Evaluation.Outcome run(ProgressListener log) {
     ExperimentKind k = kind != null ? kind : recipe.kind();
     try (Experiment e = create(k, log)) {
       Evaluation ev = new Evaluation(e, out, log, workers);
@@ -36,7 +36,7 @@ public record EvaluateRequest(ExperimentKind kind, Recipe recipe, EvalOptions op
     }
   }
 
-  private Experiment create(ExperimentKind k, PrintWriter log) {
+  private Experiment create(ExperimentKind k, ProgressListener log) {
     return switch (k) {
       case TOY -> new ToyExperiment(toy.resolve(recipe, models, options.clip()), log);
       case ART_STYLE -> new ArtStyleExperiment(options);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.conceptprune.prune.ModelHash;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.Parallel;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -43,11 +43,11 @@ public final class Evaluation {
   private final Experiment e;
   private final ImageStore store;
   private final Path out;
-  private final PrintWriter log;
+  private final ProgressListener log;
 
   private final int workers;
 
-  public Evaluation(Experiment e, Path out, PrintWriter log) {
+  public Evaluation(Experiment e, Path out, ProgressListener log) {
     this(e, out, log, 1);
   }
 
@@ -56,7 +56,7 @@ public final class Evaluation {
    *     each on its own thread; the images are the same bytes for any count when libtorch runs one
    *     thread per worker
    */
-  public Evaluation(Experiment e, Path out, PrintWriter log, int workers) {
+  public Evaluation(Experiment e, Path out, ProgressListener log, int workers) {
     if (workers < 1) throw new UserError("--workers must be at least 1, got " + workers);
     this.e = e;
     this.out = out;

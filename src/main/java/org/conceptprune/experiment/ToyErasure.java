@@ -62,7 +62,7 @@ public final class ToyErasure {
     StatsSettings st = new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, tMax, SchedulerKind.DDIM, s.steps(),
         s.guidance(), seed, true, 32, 32, perPrompt, 1);
     var prompts = calibration(w, style, c);
-    Progress quiet = new Progress("stats", (long) prompts.target().size() * tMax, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    Progress quiet = new Progress("stats", (long) prompts.target().size() * tMax, org.conceptprune.util.ProgressListener.SILENT);
     return ActivationStats.collect(sd, prompts, st, null, quiet).stats();
   }
 

@@ -113,14 +113,14 @@ public final class ToyExperiment implements Experiment {
   private final org.conceptprune.eval.clip.ClipScorer clip;
 
   private final Map<String, MaskSet> masks = new LinkedHashMap<>();
-  private final java.io.PrintWriter log;
+  private final org.conceptprune.util.ProgressListener log;
 
   public ToyExperiment(Options o) {
-    this(o, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    this(o, org.conceptprune.util.ProgressListener.SILENT);
   }
 
   /** @param log where the statistics pass shows its progress */
-  public ToyExperiment(Options o, java.io.PrintWriter log) {
+  public ToyExperiment(Options o, org.conceptprune.util.ProgressListener log) {
     this.o = o;
     this.log = log;
     this.world = worldOf(o.model());

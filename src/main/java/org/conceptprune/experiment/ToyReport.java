@@ -3,7 +3,6 @@ package org.conceptprune.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import org.conceptprune.prune.MaskSet;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.World;
+import org.conceptprune.util.ProgressListener;
 
 /**
  * {@code toy eval}: a view of {@code evaluate --experiment toy}. It runs {@link ToyExperiment} with
@@ -84,7 +84,7 @@ public final class ToyReport {
    *
    * @param log the evaluation's progress
    */
-  public static Result run(Settings s, Path out, int workers, PrintWriter log) {
+  public static Result run(Settings s, Path out, int workers, ProgressListener log) {
     long t0 = System.nanoTime();
     ToyExperiment.Options o = options(s);
     Path base = s.model() != null ? s.model() : ToyModel.extractBundled();

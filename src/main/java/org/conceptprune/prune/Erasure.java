@@ -1,7 +1,6 @@
 package org.conceptprune.prune;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -46,7 +46,8 @@ public final class Erasure {
   public record Result(MaskSet masks, List<MaskSet> perConcept, String baseModelHash, long unetParameters, int unetCalls,
       double seconds, ObjectNode report) {}
 
-  public static Result run(Request r, PrintWriter log) {
+  /** Runs the erasure; the statistics pass's progress and the notes (cache hits, warnings) go to {@code log}. */
+  public static Result run(Request r, ProgressListener log) {
     long start = System.nanoTime();
     try (ModelSource src = ModelSource.open(r.model(), r.config()); PruneJob job = new PruneJob(src, log)) {
       Map<String, Integer> widths = job.siteLayers(r.settings().get(0).site());

@@ -3,7 +3,6 @@ package org.conceptprune.prune;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -42,12 +42,12 @@ public final class MaskSweep {
   /** One patch written: its setting (the file name without .safetensors), t̂, its density and the time it took. */
   public record Row(String setting, int tHat, MaskSet.Density density, long unetParameters, double seconds, Path patch) {}
 
-  /** Hears of each patch as it is written, e.g. to print a table. */
-  public interface Listener {
+  /** Hears the notes (k warnings) and each patch as it is written, e.g. to print a table. */
+  public interface Listener extends ProgressListener {
     /** The checks passed; the first mask comes next. */
-    void started();
+    default void started() {}
 
-    void written(Row row);
+    default void written(Row row) {}
   }
 
   /** Every patch and masks.json (the rows with each setting's keys). */
@@ -56,13 +56,13 @@ public final class MaskSweep {
   /** One setting of the sweep: the method, t̂, the concepts it runs on and the patch's file name. */
   private record Setting(ErasureMethod method, int tHat, List<ConceptSpec> concepts, String file) {}
 
-  public static Result run(Request r, PrintWriter log, Listener listener) {
+  public static Result run(Request r, Listener listener) {
     for (int t : r.timesteps()) if (t < 1) throw new UserError("t̂ must be >= 1, got " + t);
     List<PruneStats> all = new ArrayList<>();
     for (Path p : r.stats()) all.add(PruneStats.read(p));
     List<Setting> sweep = r.grid() instanceof FiaGrid fia ? fiaSweep(fia, all, r.timesteps()) :
         conceptPruneSweep((ConceptPruneGrid) r.grid(), all, r.timesteps());
-    try (ModelSource src = ModelSource.open(r.model(), r.config()); PruneJob job = new PruneJob(src, log)) {
+    try (ModelSource src = ModelSource.open(r.model(), r.config()); PruneJob job = new PruneJob(src, listener)) {
       String hash = job.modelHash();
       for (int i = 0; i < all.size(); i++) {
         String h = all.get(i).metadata().get("model_hash");
@@ -75,7 +75,7 @@ public final class MaskSweep {
       if (r.grid() instanceof ConceptPruneGrid cp) {
         Map<String, Integer> widths = new TreeMap<>();
         for (PruneStats ps : all) for (String l : ps.layers()) widths.put(l, ps.layer(l).in());
-        for (double k : cp.ks()) PruneJob.checkKCount(k, widths, log);
+        for (double k : cp.ks()) PruneJob.checkKCount(k, widths, listener);
       }
       listener.started();
       ArrayNode rows = JsonNodeFactory.instance.arrayNode();

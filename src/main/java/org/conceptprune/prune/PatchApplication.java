@@ -1,12 +1,12 @@
 package org.conceptprune.prune;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.pipeline.ModelSource;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -31,7 +31,7 @@ public final class PatchApplication {
   /** What was written: how many weights of how many layers were zeroed (or restored). */
   public record Result(long weights, int layers, Path out, boolean inverted) {}
 
-  public static Result run(Request r, PrintWriter log) {
+  public static Result run(Request r, ProgressListener log) {
     MaskPatch patch = MaskPatch.read(r.patch());
     Component component = PruneJob.componentOf(patch.masks().layers());
     Map<String, String> meta = Map.of("conceptprune_mask", r.patch().getFileName().toString(), "conceptprune_inverted",

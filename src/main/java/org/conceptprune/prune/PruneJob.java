@@ -3,7 +3,6 @@ package org.conceptprune.prune;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import org.conceptprune.schedule.SchedulerConfig;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.schedule.Schedulers;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -33,13 +33,14 @@ import org.conceptprune.util.UserError;
  */
 public final class PruneJob implements AutoCloseable {
   public final ModelSource source;
-  private final PrintWriter log;
+  private final ProgressListener log;
   private StableDiffusion model;
   private String modelHash;
   /** UNet calls made by this job (0 when every statistic came from the cache). */
   public int unetCalls;
 
-  public PruneJob(ModelSource source, PrintWriter log) {
+  /** @param log hears what the job loads, computes and reuses */
+  public PruneJob(ModelSource source, ProgressListener log) {
     this.source = source;
     this.log = log;
   }
@@ -94,7 +95,7 @@ public final class PruneJob implements AutoCloseable {
       Map<String, String> meta = metadata(c, s, latents);
       PruneStats cached = cache == null ? null : cache.find(c, meta, s.timesteps());
       if (cached != null) {
-        log.println("statistics of '" + c.name() + "' from the cache (" + cache.file(c, meta).getFileName() + ")");
+        log.note("statistics of '" + c.name() + "' from the cache (" + cache.file(c, meta).getFileName() + ")");
         progress.advance((long) c.prompts().target().size() * s.latentSeeds() * s.timesteps());
         out.set(i, cached);
       } else {
@@ -117,12 +118,12 @@ public final class PruneJob implements AutoCloseable {
 
   private StableDiffusion load(boolean inUnet, List<ConceptSpec> concepts, List<StatsSettings> settings) {
     if (!inUnet) {
-      log.println("loading the text encoder of " + source.path + " ...");
+      log.note("loading the text encoder of " + source.path + " ...");
       return StableDiffusion.loadTextEncoderForStatistics(source);
     }
     List<List<String>> batches = new ArrayList<>();
     for (int i = 0; i < concepts.size(); i++) batches.addAll(ActivationStats.promptBatches(concepts.get(i).prompts(), settings.get(i)));
-    log.println("loading " + source.path + ": the text encoder for the prompts, then the "
+    log.note("loading " + source.path + ": the text encoder for the prompts, then the "
         + org.conceptprune.runtime.TorchRuntime.precision().cliName() + " UNet ...");
     return StableDiffusion.loadUnetForStatistics(source, batches);
   }
@@ -134,10 +135,10 @@ public final class PruneJob implements AutoCloseable {
   private PruneStats compute(ConceptSpec c, StatsSettings s, float[] latents, StatsCache cache, Progress progress) {
     Map<String, String> meta = metadata(c, s, latents);
     Path partial = cache == null ? null : cache.partialFile(c, meta);
-    if (partial != null && java.nio.file.Files.exists(partial)) log.println("resuming the statistics of '" + c.name() + "' from " + partial);
+    if (partial != null && java.nio.file.Files.exists(partial)) log.note("resuming the statistics of '" + c.name() + "' from " + partial);
     ActivationStats.Result r = ActivationStats.collect(model, c.prompts(), s, latents, progress, partial);
     unetCalls += r.unetCalls();
-    log.printf("statistics of '%s': %d pairs, %d UNet calls, %.1f s%n", c.name(), r.pairs(), r.unetCalls(), r.seconds());
+    log.note(String.format("statistics of '%s': %d pairs, %d UNet calls, %.1f s", c.name(), r.pairs(), r.unetCalls(), r.seconds()));
     PruneStats stats = withMeta(r.stats(), meta);
     if (cache != null) cache.store(c, meta, stats);
     return stats;
@@ -169,7 +170,7 @@ public final class PruneJob implements AutoCloseable {
    *
    * @param inWidths layer path -> in
    */
-  public static void checkKCount(double k, Map<String, Integer> inWidths, PrintWriter log) {
+  public static void checkKCount(double k, Map<String, Integer> inWidths, ProgressListener log) {
     java.util.List<String> empty = new java.util.ArrayList<>();
     int widest = 0;
     for (Map.Entry<String, Integer> e : inWidths.entrySet()) {
@@ -181,8 +182,8 @@ public final class PruneJob implements AutoCloseable {
           + "), so nothing would be pruned; use k >= " + (1.0 / widest));
     }
     for (String l : empty) {
-      log.printf("warning: k = %s selects floor(k * in) = 0 of the %d columns of %s: nothing is pruned in that layer%n",
-          k, inWidths.get(l), l);
+      log.note(String.format("warning: k = %s selects floor(k * in) = 0 of the %d columns of %s: nothing is pruned in that layer",
+          k, inWidths.get(l), l));
     }
   }
 

@@ -3,8 +3,6 @@ package org.conceptprune.revival;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +19,7 @@ import org.conceptprune.prune.PruneJob;
 import org.conceptprune.prune.WeightSource;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -84,7 +83,7 @@ public final class RevivalJob {
         if (m.count() > 0) changed.put(layer, m);
       });
       String settings = settingsJson(r).toString();
-      try (PruneJob job = new PruneJob(src, new PrintWriter(Writer.nullWriter()))) {
+      try (PruneJob job = new PruneJob(src, ProgressListener.SILENT)) {
         job.writePruned(r.out(), changed, (layer, m, w) -> {
           float[] v = revived.weights().get(layer);
           for (int p = m.nextSetBit(0); p >= 0; p = m.nextSetBit(p + 1)) w[p] = v[p];

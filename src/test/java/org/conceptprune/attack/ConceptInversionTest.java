@@ -37,7 +37,7 @@ class ConceptInversionTest {
       }
       ConceptInversion.Options o = new ConceptInversion.Options("art", 80, 0.01, 4, 1);
       long t0 = System.nanoTime();
-      java.io.PrintWriter log = new java.io.PrintWriter(System.out, true);
+      var log = org.conceptprune.util.ProgressListener.printing(new java.io.PrintWriter(System.out, true));
       ConceptInversion.Learned l = ConceptInversion.learn(sd, ex, init, o, log);
       System.out.printf(Locale.ROOT, "[inversion] fixed-set loss %.5f -> %.5f after %d steps (%.1f s)%n", l.lossBefore(),
           l.lossAfter(), o.steps(), (System.nanoTime() - t0) / 1e9);

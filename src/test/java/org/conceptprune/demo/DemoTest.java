@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.conceptprune.experiment.Chromium;
 import org.conceptprune.runtime.TorchRuntime;
+import org.conceptprune.util.ProgressListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class DemoTest {
     DemoRequest r = new DemoRequest(out, null, List.of("zorbly", "heart"), d.k(), d.tHat(), 1, 4, 4, List.of(0.02, 0.05), List.of(10), 2, 1,
         List.of(300, 700), 3, 2);
     StringWriter w = new StringWriter();
-    result = Demo.run(r, new PrintWriter(w, true));
+    result = Demo.run(r, ProgressListener.printing(new PrintWriter(w, true)));
     log = w.toString();
     json = DemoResults.JSON.readTree(out.resolve("results.json").toFile());
   }

@@ -1,7 +1,5 @@
 package org.conceptprune.experiment;
 
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
 import org.conceptprune.prune.ActivationStats;
@@ -21,6 +19,7 @@ import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 
 /**
  * Measures what {@code --latent-seeds N} buys on the shipped toy model (docs/METHODS.md): for each
@@ -52,7 +51,7 @@ public final class LatentSeedsStats {
             StatsSettings st = new StatsSettings(ProbeSite.FFN2, Aggregation.TOKENNORM, 10, SchedulerKind.DDIM, s.steps(),
                 s.guidance(), 100 + 5000L * set, false, 32, 32, true, n);
             var prompts = ToyErasure.calibration(w, style, idx);
-            Progress quiet = new Progress("stats", (long) prompts.target().size() * n * 10, new PrintWriter(Writer.nullWriter()));
+            Progress quiet = new Progress("stats", (long) prompts.target().size() * n * 10, ProgressListener.SILENT);
             PruneStats stats = ActivationStats.collect(sd, prompts, st, null, quiet).stats();
             stats.putMetadata(st.metadata());
             cp[set] = ToyErasure.mask(sd, stats, 0.05, 10);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.conceptprune.Fixtures;
+import org.conceptprune.util.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class JavaApiExampleTest {
         0.05, 3);
     Erasure.Request request = Erasure.Request.of(model, List.of(vanGogh), new ConceptPruneMethod(0, Variant.SKILLED),
         out); // OUT.mask.safetensors, OUT.report.json and OUT.stats/ beside OUT, as prune writes them
-    Erasure.Result result = Erasure.run(request, new PrintWriter(System.err, true));
+    Erasure.Result result = Erasure.run(request, ProgressListener.printing(new PrintWriter(System.err, true)));
     System.out.println(result.masks().overall() + " in " + result.unetCalls() + " UNet calls");
     // --- end of the block ---
     assertEquals(6, result.unetCalls(), "2 pairs x t̂ 3");
