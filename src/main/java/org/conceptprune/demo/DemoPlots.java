@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.conceptprune.util.HtmlText;
 
 /** The page's two plots as inline SVG, drawn from the results tree: every concept before/after, and the sweep. */
 final class DemoPlots {
@@ -32,17 +33,17 @@ final class DemoPlots {
       JsonNode c = cs.path(i);
       double x = LEFT + step * (i + 0.5);
       s.append(String.format(Locale.ROOT, "<text x=%.1f y=%d font-size=11 text-anchor=end transform='rotate(-45 %.1f %d)'>%s</text>", x + 4,
-          TOP + PLOT_H + 14, x + 4, TOP + PLOT_H + 14, Html.esc(c.path("concept").asText())));
+          TOP + PLOT_H + 14, x + 4, TOP + PLOT_H + 14, HtmlText.esc(c.path("concept").asText())));
       double before = c.path("erased_before").path("value").asDouble(Double.NaN);
       if (!Double.isNaN(before)) {
         s.append(String.format(Locale.ROOT, "<circle cx=%.1f cy=%.1f r=5 fill=none stroke='#000' stroke-width=1.5><title>%s before: %.2f</title></circle>",
-            x, y(before), Html.esc(c.path("concept").asText()), before));
+            x, y(before), HtmlText.esc(c.path("concept").asText()), before));
       }
       for (int m = 0; m < keys.size(); m++) {
         double v = c.path("methods").path(keys.get(m)).path("erased_after").path("value").asDouble(Double.NaN);
         if (Double.isNaN(v)) continue;
         String col = COLORS[m % COLORS.length];
-        String tip = String.format(Locale.ROOT, "<title>%s, %s: %.2f</title>", Html.esc(c.path("concept").asText()), keys.get(m), v);
+        String tip = String.format(Locale.ROOT, "<title>%s, %s: %.2f</title>", HtmlText.esc(c.path("concept").asText()), keys.get(m), v);
         if (keys.get(m).equals("random")) {
           s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='%s' stroke-width=3>%s</line>", x - 14, x + 14, y(v), y(v), col, tip));
         } else {
@@ -120,7 +121,7 @@ final class DemoPlots {
       s.append(String.format(Locale.ROOT, "<text x=%d y=%.1f font-size=11 text-anchor=end>%.2f</text>", LEFT - 4, y(v) + 4, v));
     }
     s.append(String.format(Locale.ROOT, "<text x=14 y=%d font-size=12 text-anchor=middle transform='rotate(-90 14 %d)'>%s</text>",
-        TOP + PLOT_H / 2, TOP + PLOT_H / 2, Html.esc(label)));
+        TOP + PLOT_H / 2, TOP + PLOT_H / 2, HtmlText.esc(label)));
   }
 
   private static void legend(StringBuilder s, JsonNode root, List<String> keys, boolean before) {
@@ -131,7 +132,7 @@ final class DemoPlots {
     }
     for (int m = 0; m < keys.size(); m++) {
       String col = COLORS[m % COLORS.length];
-      String name = Html.esc(root.path("methods").path(m).path("name").asText(keys.get(m)));
+      String name = HtmlText.esc(root.path("methods").path(m).path("name").asText(keys.get(m)));
       if (keys.get(m).equals("random")) {
         s.append(String.format(Locale.ROOT, "<line x1=%d x2=%d y1=14 y2=14 stroke='%s' stroke-width=3/>", x - 8, x + 8, col));
         name += " (control)";

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.conceptprune.util.HtmlText;
 
 /** Inline SVG plots for the report: no script, no library, readable offline. */
 final class Plots {
@@ -74,15 +75,15 @@ final class Plots {
     for (ResultRow r : rows) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
     double top = max <= 1 ? 1 : niceTop(max);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "<h3>%s</h3><svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s by model'>", Report.esc(metric), w, hgt, w, hgt,
-        Report.esc(metric)));
+        "<h3>%s</h3><svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s by model'>", HtmlText.esc(metric), w, hgt, w, hgt,
+        HtmlText.esc(metric)));
     axes(s, w, hgt, l, b, "", metric, top);
     for (int i = 0; i < rows.size(); i++) {
       ResultRow r = rows.get(i);
       double x = l + 10 + i * (bw + 8);
       double y = hgt - b - (hgt - b - 20) * (r.value() / top);
       s.append(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%d height=%.1f fill='%s'><title>%s %s: %s</title></rect>", x, y, bw,
-          Math.max(0, hgt - b - y), COLORS[i % COLORS.length], Report.esc(r.model()), Report.esc(r.subject()), Report.esc(Results.cell(r))));
+          Math.max(0, hgt - b - y), COLORS[i % COLORS.length], HtmlText.esc(r.model()), HtmlText.esc(r.subject()), HtmlText.esc(Results.cell(r))));
       if (!Double.isNaN(r.lo())) {
         double ylo = hgt - b - (hgt - b - 20) * (r.lo() / top);
         double yhi = hgt - b - (hgt - b - 20) * (r.hi() / top);
@@ -90,7 +91,7 @@ final class Plots {
       }
       String label = r.model() + (r.subject().isEmpty() ? "" : " · " + r.subject());
       s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x + 4, hgt - b + 6,
-          Report.esc(label)));
+          HtmlText.esc(label)));
     }
     return s.append("</svg>").toString();
   }
@@ -112,7 +113,7 @@ final class Plots {
     double top = max <= 1 ? 1 : niceTop(max);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "<svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s per subject and model'>", w, hgt, w, hgt,
-        Report.esc(metric)));
+        HtmlText.esc(metric)));
     axes(s, w - 150, hgt, l, b, "", metric, top);
     for (int g = 0; g < subjects.size(); g++) {
       double x0 = l + 10 + g * gw;
@@ -122,8 +123,8 @@ final class Plots {
         double x = x0 + k * bw;
         double y = yOf(r.value() / top, hgt, b);
         s.append(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%d height=%.1f fill='%s'><title>%s %s: %s</title></rect>", x, y,
-            bw - 2, Math.max(0, hgt - b - y), COLORS[k % COLORS.length], Report.esc(r.model()), Report.esc(r.subject()),
-            Report.esc(Results.cell(r))));
+            bw - 2, Math.max(0, hgt - b - y), COLORS[k % COLORS.length], HtmlText.esc(r.model()), HtmlText.esc(r.subject()),
+            HtmlText.esc(Results.cell(r))));
         if (!Double.isNaN(r.lo())) {
           double cx = x + (bw - 2) / 2.0;
           s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", cx, cx, yOf(r.lo() / top, hgt, b),
@@ -131,12 +132,12 @@ final class Plots {
         }
       }
       s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x0 + 4, hgt - b + 6,
-          Report.esc(subjects.get(g))));
+          HtmlText.esc(subjects.get(g))));
     }
     for (int k = 0; k < models.size(); k++) {
       String col = COLORS[k % COLORS.length];
       s.append(String.format(Locale.ROOT, "<rect x=%d y=%d width=10 height=10 fill='%s'/><text x=%d y=%d font-size=11>%s</text>", w - 140,
-          24 + 16 * k, col, w - 125, 33 + 16 * k, Report.esc(models.get(k))));
+          24 + 16 * k, col, w - 125, 33 + 16 * k, HtmlText.esc(models.get(k))));
     }
     return s.append("</svg>").toString();
   }
@@ -169,7 +170,7 @@ final class Plots {
     }
     s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=12 text-anchor=middle>%s</text>", (w + l) / 2, h - 4, x));
     s.append(String.format(Locale.ROOT, "<text x=12 y=%d font-size=12 transform='rotate(-90 12 %d)' text-anchor=middle>%s</text>", h / 2, h / 2,
-        Report.esc(y)));
+        HtmlText.esc(y)));
   }
 
   private static double xOf(int i, int n, int w, int l) {
