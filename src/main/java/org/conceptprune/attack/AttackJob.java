@@ -16,8 +16,6 @@ import org.conceptprune.prune.MaskPatch;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.prune.ModelHash;
 import org.conceptprune.revival.Locations;
-import org.conceptprune.revival.Magnitude;
-import org.conceptprune.revival.RevivalSettings;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
@@ -119,9 +117,8 @@ public final class AttackJob {
       }
       case "revival" -> {
         AttackRequest.Revival v = r.settings().revival();
-        var settings = new RevivalSettings(v.topRatio(), Magnitude.parse(v.magnitude()), v.seed(), v.completionIterations(), v.tolerance());
         String from = v.signFrom() == null ? null : v.signFrom().equals("base") ? (r.base() != null ? r.base() : "toy") : v.signFrom();
-        return new RevivalAttack(Locations.parse(v.locations()), settings, from == null ? null : resolve(from), from);
+        return new RevivalAttack(Locations.parse(v.locations()), v.settings(), from == null ? null : resolve(from), from);
       }
       default -> throw new UserError("unknown attack method '" + r.method() + "' (unlearndiff, inversion, ring-a-bell, random or revival)");
     }

@@ -2,6 +2,7 @@ package org.conceptprune.attack;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.conceptprune.revival.RevivalSettings;
 
 /**
  * One attack run as the {@code attack} command (or a Java caller) states it; {@link AttackJob#run}
@@ -68,14 +69,9 @@ public record AttackRequest(String model, String base, Path mask, Path config, S
 
   /**
    * @param locations zeros, bottom:F, row-bottom:F, row-top:F or a mask patch ({@code revival.Locations})
-   * @param topRatio fraction of completed signs kept
-   * @param magnitude max, ave or sample
-   * @param seed seed of the magnitude noise
-   * @param completionIterations most completion iterations per layer
-   * @param tolerance completion tolerance
+   * @param settings top ratio, magnitude, seed, completion iterations and tolerance
    * @param signFrom the upper bound: signs of this unpruned model at every location ("base": the base
    *     model; null: none)
    */
-  public record Revival(String locations, double topRatio, String magnitude, long seed, int completionIterations, double tolerance,
-      String signFrom) {}
+  public record Revival(String locations, RevivalSettings settings, String signFrom) {}
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * before,after}.png and summary.json (ASR with a Wilson interval); a rerun resumes at the next prompt.
  */
 @Command(name = "attack", mixinStandardHelpOptions = true,
-    description = "Attack an erased (pruned) model with UnlearnDiffAtk, Concept Inversion or Ring-A-Bell and measure the attack success rate.")
+    description = "Attack an erased (pruned) model with UnlearnDiffAtk, Concept Inversion, Ring-A-Bell or the data-free revival and measure the attack success rate.")
 public final class AttackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

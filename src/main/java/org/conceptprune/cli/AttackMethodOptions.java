@@ -2,9 +2,10 @@ package org.conceptprune.cli;
 
 import java.util.List;
 import org.conceptprune.attack.AttackRequest;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Mixin of {@code attack}: each attack method's settings (a method reads only its own). */
+/** Mixin of {@code attack}: each attack method's settings (a method reads only its own; revival's are {@link RevivalOptions}, shared with {@code revive}). */
 public final class AttackMethodOptions {
   @Option(names = "--tokens", paramLabel = "N", description = "unlearndiff, random: adversarial tokens (default 3; 5 for nudity).")
   Integer tokens;
@@ -51,33 +52,13 @@ public final class AttackMethodOptions {
   @Option(names = "--generations", paramLabel = "N", defaultValue = "3000", description = "ring-a-bell: generations (default ${DEFAULT-VALUE}).")
   int generations;
 
-  @Option(names = "--locations", paramLabel = "L", defaultValue = "zeros",
-      description = "revival: candidate locations: zeros (default), bottom:F / row-bottom:F / row-top:F (the adaptive attacker: the F smallest |W| per layer / per row, the F largest per row), or a mask patch.")
-  String locations;
-
-  @Option(names = "--top-ratio", paramLabel = "R", defaultValue = "0.6", description = "revival: fraction of completed signs kept (default ${DEFAULT-VALUE}).")
-  double topRatio;
-
-  @Option(names = "--magnitude", paramLabel = "M", defaultValue = "max", description = "revival: max, ave or sample (default ${DEFAULT-VALUE}).")
-  String magnitude;
-
-  @Option(names = "--revival-seed", paramLabel = "N", defaultValue = "2021", description = "revival: seed of the magnitude noise (default ${DEFAULT-VALUE}).")
-  long revivalSeed;
-
-  @Option(names = "--completion-iterations", paramLabel = "N", defaultValue = "500", description = "revival: most completion iterations per layer (default ${DEFAULT-VALUE}).")
-  int completionIterations;
-
-  @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-5", description = "revival: completion tolerance (default ${DEFAULT-VALUE}).")
-  double tolerance;
-
-  @Option(names = "--sign-from", paramLabel = "ORIGINAL", description = "revival: the upper bound, signs of the unpruned model ORIGINAL ('base': --base) at every location.")
-  String signFrom;
+  @Mixin RevivalOptions revival;
 
   AttackRequest.MethodSettings settings() {
     return new AttackRequest.MethodSettings(
         new AttackRequest.Tokens(tokens, iterations, timesteps, timestepList, lr, weightDecay, tries),
         new AttackRequest.Inversion(initWord, inversionSteps, lr, trainImages),
         new AttackRequest.RingABellSearch(pairs, length, eta, population, generations),
-        new AttackRequest.Revival(locations, topRatio, magnitude, revivalSeed, completionIterations, tolerance, signFrom));
+        new AttackRequest.Revival(revival.locations, revival.settings(), revival.signFrom));
   }
 }

@@ -5,17 +5,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.conceptprune.revival.LayerReport;
-import org.conceptprune.revival.Locations;
-import org.conceptprune.revival.Magnitude;
 import org.conceptprune.revival.RevivalJob;
 import org.conceptprune.revival.RevivalListener;
 import org.conceptprune.revival.RevivalRequest;
 import org.conceptprune.revival.RevivalResult;
-import org.conceptprune.revival.RevivalSettings;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,50 +31,29 @@ public final class ReviveCommand implements Callable<Integer> {
       description = "The revived model: a folder for a diffusers input, a .safetensors file for a single-file input.")
   Path out;
 
-  @Option(names = "--locations", paramLabel = "zeros|bottom:F|row-bottom:F|row-top:F|PATCH", defaultValue = "zeros",
-      description = "Where to revive: the exact zeros of each ff.net.2 weight (default); the adaptive attacker's bottom-|W| set, per layer (bottom:F, the F·numel smallest) or per row (row-bottom:F); per row the largest |W| (row-top:F, against flip); or the masks of a mask patch (*.mask.safetensors) made for this model or the model it was pruned from.")
-  String locations;
+  @Mixin RevivalOptions revival;
 
-  @Option(names = "--top-ratio", paramLabel = "R", defaultValue = "0.6", description = "Fraction of the completed locations whose sign is kept, in (0, 1] (default 0.6, the paper's).")
-  double topRatio;
+  /** revive's name before the options were shared with attack: still read, shown as --revival-seed. */
+  @Option(names = "--seed", hidden = true, paramLabel = "N")
+  void oldSeed(long seed) {
+    revival.seed = seed;
+  }
 
-  @Option(names = "--magnitude", paramLabel = "M", defaultValue = "max", converter = MagnitudeConverter.class,
-      description = "max (just above the row's largest weight; the paper's), ave (the row's mean |w|) or sample (|N(μ, σ)| of the row).")
-  Magnitude magnitude;
-
-  @Option(names = "--seed", defaultValue = "2021", description = "Seed of the torch CPU generator that runs across all layers (default 2021).")
-  long seed;
-
-  @Option(names = "--iterations", defaultValue = "500", description = "Most completion iterations per layer (default 500).")
-  int iterations;
-
-  @Option(names = "--tolerance", defaultValue = "1e-5", description = "Stop a layer's completion when its relative change falls below this (default 1e-5).")
-  double tolerance;
-
-  @Option(names = "--sign-from", paramLabel = "ORIGINAL",
-      description = "The upper bound: every location takes the sign of the unpruned model ORIGINAL (no completion, no top-k).")
-  Path signFrom;
+  /** revive's name before the options were shared with attack: still read, shown as --completion-iterations. */
+  @Option(names = "--iterations", hidden = true, paramLabel = "N")
+  void oldIterations(int iterations) {
+    revival.iterations = iterations;
+  }
 
   @Option(names = "--overwrite", description = "Replace OUT and its report if they exist.")
   boolean overwrite;
-
-  static final class MagnitudeConverter implements ITypeConverter<Magnitude> {
-    @Override
-    public Magnitude convert(String s) {
-      try {
-        return Magnitude.parse(s);
-      } catch (org.conceptprune.util.UserError e) {
-        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    var request = new RevivalRequest(model.model, model.config, out, Locations.parse(locations), signFrom,
-        new RevivalSettings(topRatio, magnitude, seed, iterations, tolerance), null, null, overwrite);
+    var request = new RevivalRequest(model.model, model.config, out, revival.where(), revival.signFromPath(), revival.settings(), null, null,
+        overwrite);
     RevivalResult r = RevivalJob.run(request, new Bars(ProgressListener.printing(err)));
     stdout.println("layer                                                        locations  dropped   filled  iters    final δ   seconds");
     for (LayerReport l : r.layers()) {

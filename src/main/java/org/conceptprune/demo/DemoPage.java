@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.HtmlText;
 
 /**
  * The demo's page, {@code OUT/index.html}, drawn from its results tree only: the summary per method,
@@ -36,7 +37,7 @@ final class DemoPage {
     h.append("<p>Median over the concepts of the erased accuracy after erasure [interquartile range]: ");
     for (int m = 0; m < r.path("methods").size(); m++) {
       String p = "methods." + m;
-      h.append(m > 0 ? "; " : "").append(Html.esc(r.path("methods").path(m).path("name").asText())).append(' ')
+      h.append(m > 0 ? "; " : "").append(HtmlText.esc(r.path("methods").path(m).path("name").asText())).append(' ')
           .append(Html.num(r, p + ".erased_after_median", "f2")).append(" [").append(Html.num(r, p + ".erased_after_q1", "f2")).append(", ")
           .append(Html.num(r, p + ".erased_after_q3", "f2")).append(']');
     }
@@ -60,7 +61,7 @@ final class DemoPage {
         .append("<th>erased concept, before</th><th>erased concept, after</th><th>others kept, before</th><th>others kept, after</th></tr>");
     for (int m = 0; m < ms.size(); m++) {
       String p = "methods." + m;
-      h.append("<tr><td>").append(Html.esc(ms.path(m).path("name").asText())).append("</td><td>").append(Html.num(r, p + ".pruned_fraction", "pct"))
+      h.append("<tr><td>").append(HtmlText.esc(ms.path(m).path("name").asText())).append("</td><td>").append(Html.num(r, p + ".pruned_fraction", "pct"))
           .append("</td><td>").append(Html.interval(r, p + ".erased_before")).append("</td><td class=after>").append(Html.interval(r, p + ".erased_after"))
           .append("</td><td>").append(Html.interval(r, p + ".others_before")).append("</td><td>").append(Html.interval(r, p + ".others_after"))
           .append("</td></tr>");
@@ -76,11 +77,11 @@ final class DemoPage {
 
   private static void strip(StringBuilder h, JsonNode r) {
     String f = r.path("featured").path("concept").asText();
-    h.append("<section id=strip><h2>The featured concept: ").append(Html.esc(f)).append(" (").append(Html.esc(r.path("featured").path("kind").asText()))
-        .append(")</h2><p class=note>Chosen by rule, not by hand: ").append(Html.esc(r.path("featured").path("rule").asText()))
+    h.append("<section id=strip><h2>The featured concept: ").append(HtmlText.esc(f)).append(" (").append(HtmlText.esc(r.path("featured").path("kind").asText()))
+        .append(")</h2><p class=note>Chosen by rule, not by hand: ").append(HtmlText.esc(r.path("featured").path("rule").asText()))
         .append(". Same prompt and seed in each column.</p><div class=scroll><table class=grid><tr><th></th>");
     JsonNode strip = r.path("strip");
-    for (JsonNode col : strip) h.append("<th>").append(Html.esc(col.path("prompt").asText())).append("</th>");
+    for (JsonNode col : strip) h.append("<th>").append(HtmlText.esc(col.path("prompt").asText())).append("</th>");
     h.append("</tr>");
     List<String[]> rows = new java.util.ArrayList<>();
     rows.add(new String[] {"base", "before"});
@@ -98,8 +99,8 @@ final class DemoPage {
 
   private static void robustness(StringBuilder h, JsonNode r) {
     h.append("<section id=robustness><h2>Does it come back?</h2><p class=note>Attacks on the featured concept, ")
-        .append(Html.num(r, "settings.attack_prompts", "int")).append(" of its prompts. Revival: ").append(Html.esc(r.path("settings").path("revival").asText()))
-        .append(". UnlearnDiffAtk: ").append(Html.esc(r.path("settings").path("unlearndiff").asText()))
+        .append(Html.num(r, "settings.attack_prompts", "int")).append(" of its prompts. Revival: ").append(HtmlText.esc(r.path("settings").path("revival").asText()))
+        .append(". UnlearnDiffAtk: ").append(HtmlText.esc(r.path("settings").path("unlearndiff").asText()))
         .append(". ASR = share of the prompts whose base picture shows the concept where it shows again (before the attack or by it); [Wilson 95%].</p>");
     h.append("<div class=scroll><table class=rob><tr><th>method</th><th>attack</th><th>ASR</th><th>shown before the attack</th><th>brought back by the attack</th>")
         .append("<th>of prompts</th><th>attacked prompt (base → after the attack)</th></tr>");
@@ -107,7 +108,7 @@ final class DemoPage {
     for (int i = 0; i < rob.size(); i++) {
       JsonNode x = rob.path(i);
       String p = "robustness." + i;
-      h.append("<tr><td>").append(Html.esc(methodName(r, x.path("method").asText()))).append("</td><td>")
+      h.append("<tr><td>").append(HtmlText.esc(methodName(r, x.path("method").asText()))).append("</td><td>")
           .append(x.path("attack").asText().equals("revival") ? "revival" : "UnlearnDiffAtk").append("</td><td>").append(Html.num(r, p + ".asr", "f2"))
           .append(" <span class=ci>[").append(Html.num(r, p + ".ci95_low", "f2")).append(", ").append(Html.num(r, p + ".ci95_high", "f2"))
           .append("]</span></td><td>").append(Html.num(r, p + ".before_attack", "int")).append("</td><td>").append(Html.num(r, p + ".by_attack", "int"))
@@ -116,8 +117,8 @@ final class DemoPage {
       if (!pic.isMissingNode()) {
         h.append(Html.img(pic.path("target_image").asText(), "base: " + pic.path("prompt").asText(), 48)).append(" → ")
             .append(Html.img(pic.path("image").asText(), pic.path("status").asText() + ": " + pic.path("prompt").asText(), 48))
-            .append("<br><small>").append(Html.esc(pic.path("prompt").asText())).append(" — judge saw ").append(Html.esc(pic.path("judge_saw").asText()))
-            .append(" (").append(Html.esc(pic.path("status").asText())).append(")</small>");
+            .append("<br><small>").append(HtmlText.esc(pic.path("prompt").asText())).append(" — judge saw ").append(HtmlText.esc(pic.path("judge_saw").asText()))
+            .append(" (").append(HtmlText.esc(pic.path("status").asText())).append(")</small>");
       }
       h.append("</td></tr>");
     }
@@ -131,21 +132,21 @@ final class DemoPage {
 
   private static void details(StringBuilder h, JsonNode r) {
     h.append("<section id=details><h2>Details</h2>");
-    h.append("<h3>k × t̂ sweep of ").append(Html.esc(r.path("featured").path("concept").asText())).append(" (ConceptPrune)</h3><div class=scroll>")
+    h.append("<h3>k × t̂ sweep of ").append(HtmlText.esc(r.path("featured").path("concept").asText())).append(" (ConceptPrune)</h3><div class=scroll>")
         .append(DemoPlots.sweep(r)).append("</div>");
     h.append("<h3>Ceiling: every ff.net.2 weight zeroed</h3><p>Judged object accuracy ").append(Html.interval(r, "ablation.base_object_acc"))
         .append(" → ").append(Html.interval(r, "ablation.all_ffn2_object_acc")).append(", style accuracy ").append(Html.interval(r, "ablation.base_style_acc"))
         .append(" → ").append(Html.interval(r, "ablation.all_ffn2_style_acc")).append(" (on the others' sample).</p>");
     h.append("<h3>Every concept</h3><div class=scroll><table class=concepts><tr><th>concept</th><th>kind</th><th>before</th>");
     List<String> keys = DemoPlots.methodKeys(r);
-    for (String k : keys) h.append("<th>").append(Html.esc(methodName(r, k))).append("</th>");
+    for (String k : keys) h.append("<th>").append(HtmlText.esc(methodName(r, k))).append("</th>");
     h.append("<th>others kept, before</th>");
-    for (String k : keys) h.append("<th>others kept, ").append(Html.esc(methodName(r, k))).append("</th>");
+    for (String k : keys) h.append("<th>others kept, ").append(HtmlText.esc(methodName(r, k))).append("</th>");
     h.append("<th>ConceptPrune zeroes</th></tr>");
     JsonNode cs = r.path("concepts");
     for (int i = 0; i < cs.size(); i++) {
       String p = "concepts." + i;
-      h.append("<tr><td>").append(Html.esc(cs.path(i).path("concept").asText())).append("</td><td>").append(cs.path(i).path("kind").asText())
+      h.append("<tr><td>").append(HtmlText.esc(cs.path(i).path("concept").asText())).append("</td><td>").append(cs.path(i).path("kind").asText())
           .append("</td><td>").append(Html.interval(r, p + ".erased_before")).append("</td>");
       for (String k : keys) h.append("<td>").append(Html.interval(r, p + ".methods." + k + ".erased_after")).append("</td>");
       h.append("<td>").append(Html.interval(r, p + ".others_before")).append("</td>");
@@ -160,10 +161,10 @@ final class DemoPage {
     r.path("provenance").fields().forEachRemaining(e -> {
       String v = e.getValue().asText();
       boolean link = !v.contains(" ") && !v.startsWith("/");
-      h.append("<li>").append(Html.esc(e.getKey())).append(": ").append(link ? "<a href='" + Html.esc(v) + "'>" + Html.esc(v) + "</a>" : Html.esc(v)).append("</li>");
+      h.append("<li>").append(HtmlText.esc(e.getKey())).append(": ").append(link ? "<a href='" + HtmlText.esc(v) + "'>" + HtmlText.esc(v) + "</a>" : HtmlText.esc(v)).append("</li>");
     });
     h.append("<li>seconds per stage: ");
-    r.path("seconds").fieldNames().forEachRemaining(k -> h.append(Html.esc(k)).append(' ').append(Html.num(r, "seconds." + k, "s")).append("; "));
+    r.path("seconds").fieldNames().forEachRemaining(k -> h.append(HtmlText.esc(k)).append(' ').append(Html.num(r, "seconds." + k, "s")).append("; "));
     h.append("libtorch threads ").append(Html.num(r, "settings.threads", "int")).append("</li></ul></details></section>");
   }
 

@@ -2,6 +2,7 @@ package org.conceptprune.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
+import org.conceptprune.util.HtmlText;
 
 /**
  * How the page shows a number of results.json: a span that names its place in the file
@@ -46,11 +47,7 @@ final class Html {
         + num(root, path + ".ci95_high", "f2") + "]</span>";
   }
 
-  static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
-  }
-
   static String img(String src, String alt, int size) {
-    return "<img loading=lazy src='" + esc(src) + "' alt='" + esc(alt) + "' title='" + esc(alt) + "' width=" + size + " height=" + size + ">";
+    return "<img loading=lazy src='" + HtmlText.esc(src) + "' alt='" + HtmlText.esc(alt) + "' title='" + HtmlText.esc(alt) + "' width=" + size + " height=" + size + ">";
   }
 }

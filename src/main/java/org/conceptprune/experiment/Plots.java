@@ -4,95 +4,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import org.conceptprune.util.HtmlText;
 
 /** Inline SVG plots for the report: no script, no library, readable offline. */
 final class Plots {
-  private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
-
   private Plots() {}
 
   /**
-   * The sweep: x = k (categorical, increasing), y = the erased concept's accuracy (solid) and the
-   * others' mean accuracy (dashed), one colour per t̂ (the paper's Figure 4/5 shape).
+   * The sweep: x = k, y = the erased concept's accuracy (solid) and the others' mean accuracy
+   * (dashed), one colour per t̂ (the paper's Figure 4/5 shape).
    */
   static String sweep(List<ResultRow> rows, Map<String, double[]> sweep) {
-    TreeSet<Double> ks = new TreeSet<>();
-    TreeMap<Integer, TreeMap<Double, double[]>> lines = new TreeMap<>(); // t̂ -> k -> {erased, others}
+    List<double[]> points = new ArrayList<>();
     for (var e : sweep.entrySet()) {
-      double k = e.getValue()[0];
-      int t = (int) e.getValue()[1];
-      ks.add(k);
-      double erased = value(rows, e.getKey(), "erased_acc");
       double others = mean(value(rows, e.getKey(), "others_object_acc"), value(rows, e.getKey(), "others_style_acc"),
           value(rows, e.getKey(), "preserved"));
-      lines.computeIfAbsent(t, x -> new TreeMap<>()).put(k, new double[] {erased, others});
+      points.add(new double[] {e.getValue()[0], e.getValue()[1], value(rows, e.getKey(), "erased_acc"), others});
     }
-    List<Double> kl = new ArrayList<>(ks);
-    int w = 560;
-    int hgt = 300;
-    int l = 50;
-    int b = 40;
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "<svg class=plot id=sweep width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='sweep over k and t-hat'>", w, hgt, w, hgt));
-    axes(s, w, hgt, l, b, "k", "accuracy");
-    for (int i = 0; i < kl.size(); i++) {
-      double x = xOf(i, kl.size(), w, l);
-      s.append(String.format(Locale.ROOT, "<text x=%.1f y=%d font-size=11 text-anchor=middle>%s</text>", x, hgt - b + 15, kl.get(i)));
-    }
-    int c = 0;
-    for (var line : lines.entrySet()) {
-      String col = COLORS[c++ % COLORS.length];
-      for (int which = 0; which < 2; which++) {
-        StringBuilder pts = new StringBuilder();
-        for (var p : line.getValue().entrySet()) {
-          double v = p.getValue()[which];
-          if (Double.isNaN(v)) continue;
-          double x = xOf(kl.indexOf(p.getKey()), kl.size(), w, l);
-          double y = yOf(v, hgt, b);
-          pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-          s.append(String.format(Locale.ROOT, "<circle cx=%.1f cy=%.1f r=3 fill='%s'/>", x, y, col));
-        }
-        s.append(String.format(Locale.ROOT, "<polyline fill=none stroke='%s' stroke-width=2 %s points='%s'/>", col,
-            which == 1 ? "stroke-dasharray='5,4'" : "", pts.toString().strip()));
-      }
-      s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=12 fill='%s'>t̂=%d</text>", w - 70, 20 + 16 * (c - 1), col, line.getKey()));
-    }
-    s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=11>solid: erased concept; dashed: the others</text>", l + 5, 14));
-    return s.append("</svg>").toString();
+    return Svg.sweep("sweep", "k", "accuracy", "solid: erased concept; dashed: the others", points);
   }
 
   /** One bar per (model, subject) of one metric, with its interval. */
   static String bars(String metric, List<ResultRow> rows) {
     int bw = 26;
-    int l = 50;
-    int b = 110;
-    int w = Math.max(300, l + 20 + rows.size() * (bw + 8));
-    int hgt = 300;
-    double max = 0;
-    for (ResultRow r : rows) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
-    double top = max <= 1 ? 1 : niceTop(max);
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "<h3>%s</h3><svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s by model'>", Report.esc(metric), w, hgt, w, hgt,
-        Report.esc(metric)));
-    axes(s, w, hgt, l, b, "", metric, top);
+    int w = Math.max(300, 70 + rows.size() * (bw + 8));
+    Svg g = new Svg(null, metric + " by model", w, 300, 50, 20, w - 10, 190).yAxis(metric, top(rows));
     for (int i = 0; i < rows.size(); i++) {
       ResultRow r = rows.get(i);
-      double x = l + 10 + i * (bw + 8);
-      double y = hgt - b - (hgt - b - 20) * (r.value() / top);
-      s.append(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%d height=%.1f fill='%s'><title>%s %s: %s</title></rect>", x, y, bw,
-          Math.max(0, hgt - b - y), COLORS[i % COLORS.length], Report.esc(r.model()), Report.esc(r.subject()), Report.esc(Results.cell(r))));
-      if (!Double.isNaN(r.lo())) {
-        double ylo = hgt - b - (hgt - b - 20) * (r.lo() / top);
-        double yhi = hgt - b - (hgt - b - 20) * (r.hi() / top);
-        s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", x + bw / 2.0, x + bw / 2.0, ylo, yhi));
-      }
-      String label = r.model() + (r.subject().isEmpty() ? "" : " · " + r.subject());
-      s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x + 4, hgt - b + 6,
-          Report.esc(label)));
+      double x = g.left() + 10 + i * (bw + 8);
+      bar(g, r, x, bw, Svg.COLORS[i % Svg.COLORS.length]);
+      slanted(g, x, r.model() + (r.subject().isEmpty() ? "" : " · " + r.subject()));
     }
-    return s.append("</svg>").toString();
+    return "<h3>" + HtmlText.esc(metric) + "</h3>" + g.done();
   }
 
   /**
@@ -101,83 +44,50 @@ final class Plots {
    */
   static String grouped(String metric, List<ResultRow> rows, List<String> models, List<String> subjects) {
     int bw = 14;
-    int gap = 14;
-    int l = 56;
-    int b = 150;
-    int gw = models.size() * bw + gap;
-    int w = Math.max(360, l + 20 + subjects.size() * gw + 150);
-    int hgt = 360;
-    double max = 0;
-    for (ResultRow r : rows) if (r.metric().equals(metric)) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
-    double top = max <= 1 ? 1 : niceTop(max);
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "<svg class=plot width=%d height=%d viewBox='0 0 %d %d' role=img aria-label='%s per subject and model'>", w, hgt, w, hgt,
-        Report.esc(metric)));
-    axes(s, w - 150, hgt, l, b, "", metric, top);
-    for (int g = 0; g < subjects.size(); g++) {
-      double x0 = l + 10 + g * gw;
+    int gw = models.size() * bw + 14;
+    int w = Math.max(360, 76 + subjects.size() * gw + 150);
+    List<ResultRow> of = rows.stream().filter(r -> r.metric().equals(metric)).toList();
+    Svg g = new Svg(null, metric + " per subject and model", w, 360, 56, 20, w - 160, 210).yAxis(metric, top(of));
+    for (int s = 0; s < subjects.size(); s++) {
+      double x0 = g.left() + 10 + s * gw;
       for (int k = 0; k < models.size(); k++) {
-        ResultRow r = find(rows, models.get(k), subjects.get(g), metric);
-        if (r == null || Double.isNaN(r.value())) continue;
-        double x = x0 + k * bw;
-        double y = yOf(r.value() / top, hgt, b);
-        s.append(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%d height=%.1f fill='%s'><title>%s %s: %s</title></rect>", x, y,
-            bw - 2, Math.max(0, hgt - b - y), COLORS[k % COLORS.length], Report.esc(r.model()), Report.esc(r.subject()),
-            Report.esc(Results.cell(r))));
-        if (!Double.isNaN(r.lo())) {
-          double cx = x + (bw - 2) / 2.0;
-          s.append(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", cx, cx, yOf(r.lo() / top, hgt, b),
-              yOf(r.hi() / top, hgt, b)));
-        }
+        ResultRow r = find(of, models.get(k), subjects.get(s));
+        if (r != null && !Double.isNaN(r.value())) bar(g, r, x0 + k * bw, bw - 2, Svg.COLORS[k % Svg.COLORS.length]);
       }
-      s.append(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x0 + 4, hgt - b + 6,
-          Report.esc(subjects.get(g))));
+      slanted(g, x0, subjects.get(s));
     }
-    for (int k = 0; k < models.size(); k++) {
-      String col = COLORS[k % COLORS.length];
-      s.append(String.format(Locale.ROOT, "<rect x=%d y=%d width=10 height=10 fill='%s'/><text x=%d y=%d font-size=11>%s</text>", w - 140,
-          24 + 16 * k, col, w - 125, 33 + 16 * k, Report.esc(models.get(k))));
-    }
-    return s.append("</svg>").toString();
+    List<Svg.Key> keys = new ArrayList<>();
+    for (int k = 0; k < models.size(); k++) keys.add(new Svg.Key(Svg.Marker.SQUARE, Svg.COLORS[k % Svg.COLORS.length], models.get(k)));
+    return g.legendColumn(keys, w - 135, 29).done();
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code max}. */
-  static double niceTop(double max) {
-    double p = Math.pow(10, Math.floor(Math.log10(max)));
-    for (double m : new double[] {1, 2, 5, 10}) if (m * p >= max) return m * p;
-    return 10 * p;
+  /** The y axis' top: 1 for rates, else a round number above the largest value or interval end. */
+  private static double top(List<ResultRow> rows) {
+    double max = 0;
+    for (ResultRow r : rows) max = Math.max(max, Double.isNaN(r.hi()) ? r.value() : r.hi());
+    return max <= 1 ? 1 : Svg.niceTop(max);
   }
 
-  private static ResultRow find(List<ResultRow> rows, String model, String subject, String metric) {
-    for (ResultRow r : rows) if (r.model().equals(model) && r.subject().equals(subject) && r.metric().equals(metric)) return r;
+  /** A bar from 0 to the row's value, {@code width} px from {@code x}, its interval as a line, its numbers as a tooltip. */
+  private static void bar(Svg g, ResultRow r, double x, int width, String color) {
+    double y = g.y(r.value());
+    g.add(String.format(Locale.ROOT, "<rect x=%.1f y=%.1f width=%d height=%.1f fill='%s'><title>%s %s: %s</title></rect>", x, y, width,
+        Math.max(0, g.bottom() - y), color, HtmlText.esc(r.model()), HtmlText.esc(r.subject()), HtmlText.esc(Results.cell(r))));
+    if (!Double.isNaN(r.lo())) {
+      double cx = x + width / 2.0;
+      g.add(String.format(Locale.ROOT, "<line x1=%.1f x2=%.1f y1=%.1f y2=%.1f stroke='black'/>", cx, cx, g.y(r.lo()), g.y(r.hi())));
+    }
+  }
+
+  /** A label under the x axis from {@code x}, slanting down to the right. */
+  private static void slanted(Svg g, double x, String label) {
+    g.add(String.format(Locale.ROOT, "<text font-size=10 transform='translate(%.1f,%d) rotate(60)'>%s</text>", x + 4, g.bottom() + 6,
+        HtmlText.esc(label)));
+  }
+
+  private static ResultRow find(List<ResultRow> rows, String model, String subject) {
+    for (ResultRow r : rows) if (r.model().equals(model) && r.subject().equals(subject)) return r;
     return null;
-  }
-
-  private static void axes(StringBuilder s, int w, int h, int l, int b, String x, String y) {
-    axes(s, w, h, l, b, x, y, 1);
-  }
-
-  /** Axes with 5 ticks from 0 to {@code top}. */
-  private static void axes(StringBuilder s, int w, int h, int l, int b, String x, String y, double top) {
-    s.append(String.format(Locale.ROOT, "<line x1=%d y1=%d x2=%d y2=%d stroke='#333'/>", l, h - b, w - 10, h - b));
-    s.append(String.format(Locale.ROOT, "<line x1=%d y1=20 x2=%d y2=%d stroke='#333'/>", l, l, h - b));
-    for (int i = 0; i <= 4; i++) {
-      double v = i / 4.0;
-      double yy = yOf(v, h, b);
-      s.append(String.format(Locale.ROOT, "<line x1=%d x2=%d y1=%.1f y2=%.1f stroke='#ddd'/><text x=%d y=%.1f font-size=10 text-anchor=end>%s</text>",
-          l, w - 10, yy, yy, l - 4, yy + 3, top == 1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.4g", v * top)));
-    }
-    s.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=12 text-anchor=middle>%s</text>", (w + l) / 2, h - 4, x));
-    s.append(String.format(Locale.ROOT, "<text x=12 y=%d font-size=12 transform='rotate(-90 12 %d)' text-anchor=middle>%s</text>", h / 2, h / 2,
-        Report.esc(y)));
-  }
-
-  private static double xOf(int i, int n, int w, int l) {
-    return n == 1 ? (w + l) / 2.0 : l + 30 + i * (w - l - 80) / (double) (n - 1);
-  }
-
-  private static double yOf(double v, int h, int b) {
-    return h - b - (h - b - 20) * v;
   }
 
   private static double value(List<ResultRow> rows, String model, String metric) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.util.AtomicFiles;
+import org.conceptprune.util.HtmlText;
 
 /**
  * {@code OUT/index.html}: opens offline (images by relative path, plots as inline SVG). Settings,
@@ -27,17 +28,17 @@ final class Report {
   static void write(Path dir, Experiment e, RunManifest m, List<ResultRow> rows, List<String> models,
       Map<String, List<PromptRow>> gridRows, ImageStore store, Map<String, ImageScore> scores) {
     StringBuilder h = new StringBuilder();
-    h.append("<!doctype html><html lang=en><meta charset=utf-8><title>").append(esc(e.name())).append(" evaluation</title>")
+    h.append("<!doctype html><html lang=en><meta charset=utf-8><title>").append(HtmlText.esc(e.name())).append(" evaluation</title>")
         .append("<style>body{font-family:sans-serif;margin:1em auto;max-width:1200px}table{border-collapse:collapse}")
         .append("td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;font-size:13px}")
         .append(".grid img{image-rendering:pixelated;width:96px;height:96px}.grid td{vertical-align:top}")
         .append("small{color:#666}svg{background:#fafafa;border:1px solid #eee}</style><body data-images-loaded=0>");
-    h.append("<h1>").append(esc(e.name())).append(" — ConceptPrune evaluation</h1>");
-    h.append("<p>Prompt set <code>").append(esc(m.promptSet())).append("</code>; generation ")
-        .append(esc(m.generation().toString())).append("; recipe ").append(esc(m.recipe().toString()));
-    if (!m.selection().describe().isEmpty()) h.append("; ").append(esc(m.selection().describe()));
+    h.append("<h1>").append(HtmlText.esc(e.name())).append(" — ConceptPrune evaluation</h1>");
+    h.append("<p>Prompt set <code>").append(HtmlText.esc(m.promptSet())).append("</code>; generation ")
+        .append(HtmlText.esc(m.generation().toString())).append("; recipe ").append(HtmlText.esc(m.recipe().toString()));
+    if (!m.selection().describe().isEmpty()) h.append("; ").append(HtmlText.esc(m.selection().describe()));
     h.append(".</p><h2>Models</h2><table><tr><th>label</th><th>model / mask</th></tr>");
-    for (String md : models) h.append("<tr><td>").append(esc(md)).append("</td><td>").append(esc(m.models().getOrDefault(md, ""))).append("</td></tr>");
+    for (String md : models) h.append("<tr><td>").append(HtmlText.esc(md)).append("</td><td>").append(HtmlText.esc(m.models().getOrDefault(md, ""))).append("</td></tr>");
     h.append("</table><h2>Results</h2>").append(table(rows, e.tableMetrics()));
     h.append("<p><small>Intervals: percentile bootstrap, 95%, ").append(Bootstrap.RESAMPLES).append(" resamples of the images.</small></p>");
     h.append(e.reportHtml(rows, models));
@@ -61,19 +62,19 @@ final class Report {
         }
       }
       if (cols.isEmpty()) continue;
-      h.append("<h3>").append(esc(g.getKey())).append("</h3><table class=grid><tr><th>prompt</th>");
-      for (String c : cols) h.append("<th>").append(esc(c)).append("</th>");
+      h.append("<h3>").append(HtmlText.esc(g.getKey())).append("</h3><table class=grid><tr><th>prompt</th>");
+      for (String c : cols) h.append("<th>").append(HtmlText.esc(c)).append("</th>");
       h.append("</tr>");
       for (PromptRow r : g.getValue()) {
-        h.append("<tr><td><small>").append(esc(r.prompt())).append("</small></td>");
+        h.append("<tr><td><small>").append(HtmlText.esc(r.prompt())).append("</small></td>");
         for (String c : cols) {
           h.append("<td>");
           if (store.done(c, r.index())) {
             String src = dir.relativize(store.png(c, r.index())).toString().replace('\\', '/');
-            h.append("<img alt=\"").append(esc(c + " row " + r.index())).append("\" src=\"").append(esc(src)).append("\">");
+            h.append("<img alt=\"").append(HtmlText.esc(c + " row " + r.index())).append("\" src=\"").append(HtmlText.esc(src)).append("\">");
             ImageScore sc = scores.get(c + "/" + r.index());
             String cap = sc == null ? null : e.imageCaption(sc);
-            if (cap != null) h.append("<br><small class=cap>").append(esc(cap)).append("</small>");
+            if (cap != null) h.append("<br><small class=cap>").append(HtmlText.esc(cap)).append("</small>");
           }
           h.append("</td>");
         }
@@ -91,18 +92,14 @@ final class Report {
   static String table(List<ResultRow> rows, List<String> metrics) {
     Results.Pivot p = Results.pivot(rows, metrics);
     StringBuilder h = new StringBuilder("<table class=results><tr><th>model</th><th>subject</th>");
-    for (String c : p.columns()) h.append("<th>").append(esc(c)).append("</th>");
+    for (String c : p.columns()) h.append("<th>").append(HtmlText.esc(c)).append("</th>");
     h.append("</tr>");
     for (int i = 0; i < p.keys().size(); i++) {
-      h.append("<tr><td>").append(esc(p.keys().get(i)[0])).append("</td><td>").append(esc(p.keys().get(i)[1])).append("</td>");
-      for (String c : p.columns()) h.append("<td>").append(esc(Results.cell(p.cells().get(i).get(c)))).append("</td>");
+      h.append("<tr><td>").append(HtmlText.esc(p.keys().get(i)[0])).append("</td><td>").append(HtmlText.esc(p.keys().get(i)[1])).append("</td>");
+      for (String c : p.columns()) h.append("<td>").append(HtmlText.esc(Results.cell(p.cells().get(i).get(c)))).append("</td>");
       h.append("</tr>");
     }
     return h.append("</table>").toString();
-  }
-
-  static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   static String f(double v) {

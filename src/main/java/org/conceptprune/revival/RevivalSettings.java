@@ -17,7 +17,7 @@ public record RevivalSettings(double topRatio, Magnitude magnitude, long seed, i
   public RevivalSettings {
     if (!(topRatio > 0 && topRatio <= 1)) throw new UserError("--top-ratio must be in (0, 1], got " + topRatio);
     if (magnitude == null) throw new UserError("no magnitude mode (max, ave, sample)");
-    if (iterations < 1) throw new UserError("--iterations must be at least 1, got " + iterations);
+    if (iterations < 1) throw new UserError("--completion-iterations must be at least 1, got " + iterations);
     if (!(tolerance >= 0)) throw new UserError("--tolerance must be >= 0, got " + tolerance);
   }
 }
