@@ -51,9 +51,7 @@ class LayerTest {
   private static final Set<String> ALLOWED_EDGES = Set.of();
 
   /** Circles of files (classes below org.conceptprune) that import each other. */
-  private static final Set<Set<String>> ALLOWED_CYCLES = Set.of(
-      // the toy model holds its CLIP, and the CLIP reads the model's design and checkpoint
-      Set.of("toy.ToyModel", "toy.clip.ToyClip", "toy.clip.ToyClipText"));
+  private static final Set<Set<String>> ALLOWED_CYCLES = Set.of();
 
   private static final Pattern IMPORT =
       Pattern.compile("^import\\s+(?:static\\s+)?org\\.conceptprune\\.([\\w.]+);", Pattern.MULTILINE);

@@ -2,6 +2,7 @@ package org.conceptprune.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.conceptprune.toy.HalfExport;
 import org.conceptprune.toy.ToyDesign;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.ToyTrainer;
@@ -135,7 +136,7 @@ public final class ToyCommand implements Runnable {
       double vMin = keepVae || vaeMinutes == null ? 0 : vaeMinutes;
       ToyTrainer.train(new ToyTrainer.Options(out, seed, vMin, uMin, design, batch, lr, lossWeight,
           vSteps, uSteps, w, clip, captions), System.out::println);
-      if (halfOut != null) ToyModel.exportHalf(out, halfOut);
+      if (halfOut != null) HalfExport.write(out, halfOut);
       return 0;
     }
   }

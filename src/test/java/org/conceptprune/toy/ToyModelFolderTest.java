@@ -84,7 +84,7 @@ class ToyModelFolderTest {
     assertSame(CROWDED, ToyModel.world(model));
     saveJudge(CROWDED, model.resolve(ToyModel.JUDGE_DIR));
     Path half = dir.resolve("half");
-    ToyModel.exportHalf(model, half);
+    HalfExport.write(model, half);
     assertSame(CROWDED, ToyModel.world(half));
     assertTrue(Files.isRegularFile(half.resolve(ToyModel.JUDGE_DIR).resolve(ToyJudge.WEIGHTS)));
     List<ToyEval.Item> pairs = ToyEval.allPairs(CROWDED, 1);
