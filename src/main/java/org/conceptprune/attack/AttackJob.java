@@ -98,30 +98,27 @@ public final class AttackJob {
   private AttackMethod method() {
     long seed = r.sampling().seed();
     AttackRequest.Tokens t = r.settings().tokens();
-    switch (r.method()) {
-      case "unlearndiff" -> {
+    return switch (r.method()) {
+      case UNLEARNDIFF -> {
         int[] ts = t.timestepList() != null ? t.timestepList().stream().mapToInt(Integer::intValue).toArray()
             : UnlearnDiffAtk.referenceTimesteps(t.timesteps(), 1000);
-        return new UnlearnDiffAtk(new UnlearnDiffAtk.Options(tokens(t), t.iterations(), ts, or(t.lr(), 0.01), t.weightDecay()));
+        yield new UnlearnDiffAtk(new UnlearnDiffAtk.Options(tokens(t), t.iterations(), ts, or(t.lr(), 0.01), t.weightDecay()));
       }
-      case "inversion" -> {
+      case INVERSION -> {
         AttackRequest.Inversion i = r.settings().inversion();
-        return new ConceptInversion(new ConceptInversion.Options(i.initWord(), i.steps(), or(i.lr(), 0.005), i.trainImages(), seed));
+        yield new ConceptInversion(new ConceptInversion.Options(i.initWord(), i.steps(), or(i.lr(), 0.005), i.trainImages(), seed));
       }
-      case "random" -> {
-        return new RandomTokens(tokens(t), t.tries(), seed);
-      }
-      case "ring-a-bell" -> {
+      case RANDOM -> new RandomTokens(tokens(t), t.tries(), seed);
+      case RING_A_BELL -> {
         AttackRequest.RingABellSearch b = r.settings().ringABell();
-        return new RingABell(new RingABell.Options(b.length(), b.eta(), b.population(), b.generations(), 0.25, 0.5, seed), pairs(b.pairs()));
+        yield new RingABell(new RingABell.Options(b.length(), b.eta(), b.population(), b.generations(), 0.25, 0.5, seed), pairs(b.pairs()));
       }
-      case "revival" -> {
+      case REVIVAL -> {
         AttackRequest.Revival v = r.settings().revival();
         String from = v.signFrom() == null ? null : v.signFrom().equals("base") ? (r.base() != null ? r.base() : "toy") : v.signFrom();
-        return new RevivalAttack(Locations.parse(v.locations()), v.settings(), from == null ? null : resolve(from), from);
+        yield new RevivalAttack(Locations.parse(v.locations()), v.settings(), from == null ? null : resolve(from), from);
       }
-      default -> throw new UserError("unknown attack method '" + r.method() + "' (unlearndiff, inversion, ring-a-bell, random or revival)");
-    }
+    };
   }
 
   /** unlearndiff's and random's adversarial tokens: the count given, else 3 (5 for nudity). */

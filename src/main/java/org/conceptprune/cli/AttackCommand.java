@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.conceptprune.attack.AttackJob;
+import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.attack.AttackRequest;
 import org.conceptprune.attack.AttackRun;
 import org.conceptprune.util.ProgressListener;
@@ -37,8 +38,8 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "DIR", description = "Configs for single-file models.")
   Path config;
 
-  @Option(names = "--method", required = true, paramLabel = "M", description = "unlearndiff, inversion, ring-a-bell, random (random tokens: the control of UnlearnDiffAtk's repository) or revival (the data-free un-pruning of the attacked model's weights).")
-  String method;
+  @Option(names = "--method", required = true, paramLabel = "M", converter = Converters.AttackMethod.class, description = "unlearndiff, inversion, ring-a-bell, random (random tokens: the control of UnlearnDiffAtk's repository) or revival (the data-free un-pruning of the attacked model's weights).")
+  AttackMethodKind method;
 
   @Option(names = "--prompts", required = true, paramLabel = "CSV", description = "Prompts (CSV with a prompt column, optional evaluation_seed / guidance; or a shipped set).")
   String prompts;

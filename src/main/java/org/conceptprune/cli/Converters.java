@@ -1,6 +1,7 @@
 package org.conceptprune.cli;
 
 import java.util.function.Function;
+import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.experiment.ExperimentKind;
 import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.toy.Wording;
@@ -49,6 +50,13 @@ final class Converters {
   static final class Captions extends Of<Wording> {
     Captions() {
       super(Wording::parse);
+    }
+  }
+
+  /** {@code unlearndiff}, {@code inversion}, {@code ring-a-bell}, {@code random} or {@code revival}. */
+  static final class AttackMethod extends Of<AttackMethodKind> {
+    AttackMethod() {
+      super(AttackMethodKind::parse);
     }
   }
 }

@@ -32,9 +32,12 @@ class AttackCliTest {
     return all;
   }
 
+  /** --method is parsed by picocli's converter: one error line naming the option and every method. */
   @Test
   void unknownMethod() throws Exception {
-    CliRun.of(args(prompts("a zorbly circle"), "--method", "gcg", "--concept", "zorbly")).assertUserError("unknown attack method 'gcg'");
+    CliRun r = CliRun.of(args(prompts("a zorbly circle"), "--method", "gcg", "--concept", "zorbly")).assertUserError("unknown attack method 'gcg'");
+    assertEquals("error: Invalid value for option '--method': unknown attack method 'gcg' (unlearndiff, inversion, ring-a-bell, random or revival)"
+        + " (see 'conceptprune attack --help')", r.err().strip());
   }
 
   @Test
