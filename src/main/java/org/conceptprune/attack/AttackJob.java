@@ -40,7 +40,7 @@ public final class AttackJob {
 
   private AttackJob(AttackRequest r) {
     this.r = r;
-    this.toy = r.judge().equals("toy");
+    this.toy = r.judge().kind() == JudgeKind.TOY;
   }
 
   /** Runs (or resumes) the attack in {@code r.out()}; progress goes to {@code log}. */
@@ -70,7 +70,7 @@ public final class AttackJob {
     AttackMethod m = method();
     Locations where = r.settings().revival() == null ? null : Locations.parse(r.settings().revival().locations());
     if (m instanceof RevivalAttack && where.kind() == Locations.Kind.PATCH) madeFor("--locations", where.patch(), basePath);
-    if (r.top() != null && !r.judge().startsWith("style:")) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
+    if (r.top() != null && r.judge().kind() != JudgeKind.STYLE) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
     try (Judge j = Judge.open(r.judge(), r.against(), TorchRuntime.threads(), toy ? basePath : null, r.top() == null ? 1 : r.top())) {
       j.requireConcept(r.concept());
       try (StableDiffusion b = StableDiffusion.load(basePath, r.config()); ModelPair pair = pair(b, basePath, modelPath, maskFile)) {

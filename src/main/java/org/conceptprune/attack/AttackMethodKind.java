@@ -1,7 +1,6 @@
 package org.conceptprune.attack;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import org.conceptprune.util.UserError;
 
@@ -17,9 +16,7 @@ public enum AttackMethodKind {
   /** The method named on the command line, or a {@link UserError} listing the names. */
   public static AttackMethodKind parse(String name) {
     for (AttackMethodKind k : values()) if (k.cliName().equals(name)) return k;
-    List<String> names = Arrays.stream(values()).map(AttackMethodKind::cliName).toList();
-    throw new UserError("unknown attack method '" + name + "' (" + String.join(", ", names.subList(0, names.size() - 1))
-        + " or " + names.get(names.size() - 1) + ")");
+    throw UserError.unknown("attack method", name, Arrays.stream(values()).map(AttackMethodKind::cliName).toList());
   }
 
   @Override

@@ -7,6 +7,7 @@ import org.conceptprune.attack.AttackJob;
 import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.attack.AttackRequest;
 import org.conceptprune.attack.AttackRun;
+import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,8 +45,8 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--prompts", required = true, paramLabel = "CSV", description = "Prompts (CSV with a prompt column, optional evaluation_seed / guidance; or a shipped set).")
   String prompts;
 
-  @Option(names = "--judge", required = true, paramLabel = "J", description = "toy, classify:WEIGHTS (ImageNet ResNet-50), nudity:ONNX (NudeNet), clip:DIR or style:DIR (UnlearnDiffAtk's WikiArt ViT).")
-  String judge;
+  @Option(names = "--judge", required = true, paramLabel = "J", converter = Converters.Judge.class, description = "toy, classify:WEIGHTS (ImageNet ResNet-50), nudity:ONNX (NudeNet), clip:DIR or style:DIR (UnlearnDiffAtk's WikiArt ViT).")
+  JudgeSpec judge;
 
   @Option(names = "--concept", required = true, paramLabel = "C", description = "The erased concept the judge looks for (a toy style or object, an ImageNet class, nudity, ...).")
   String concept;

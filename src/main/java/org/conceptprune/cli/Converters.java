@@ -2,6 +2,7 @@ package org.conceptprune.cli;
 
 import java.util.function.Function;
 import org.conceptprune.attack.AttackMethodKind;
+import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.experiment.ExperimentKind;
 import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.toy.Wording;
@@ -57,6 +58,13 @@ final class Converters {
   static final class AttackMethod extends Of<AttackMethodKind> {
     AttackMethod() {
       super(AttackMethodKind::parse);
+    }
+  }
+
+  /** {@code toy}, {@code classify:WEIGHTS}, {@code nudity:ONNX}, {@code clip:DIR} or {@code style:DIR}. */
+  static final class Judge extends Of<JudgeSpec> {
+    Judge() {
+      super(JudgeSpec::parse);
     }
   }
 }

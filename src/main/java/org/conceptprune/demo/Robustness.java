@@ -11,6 +11,7 @@ import org.conceptprune.attack.AttackMethod;
 import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.attack.AttackRun;
 import org.conceptprune.attack.Judge;
+import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.attack.ModelPair;
 import org.conceptprune.attack.RevivalAttack;
 import org.conceptprune.attack.UnlearnDiffAtk;
@@ -76,7 +77,7 @@ public final class Robustness {
     List<Worker> workers = new ArrayList<>();
     try {
       for (int i = 0; i < Math.min(r.workers(), runs.size()); i++) {
-        workers.add(new Worker(StableDiffusion.load(model, null), Judge.open("toy", null, TorchRuntime.threads(), judgeModel)));
+        workers.add(new Worker(StableDiffusion.load(model, null), Judge.open(JudgeSpec.TOY, null, TorchRuntime.threads(), judgeModel)));
       }
       return Parallel.map(runs, workers, (run, wk) -> {
         String m = run.getKey();
