@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.PromptRow;
@@ -160,7 +161,7 @@ public final class AttackJob {
     MaskPatch patch = MaskPatch.read(file);
     if (patch.metadata().get(MaskPatch.BASE_MODEL_HASH) != null) {
       try (ModelSource src = ModelSource.open(basePath, r.config())) {
-        patch.requireMadeFor(option, file, basePath, ModelHash.of(src.weights("unet")));
+        patch.requireMadeFor(option, file, basePath, ModelHash.of(src.weights(Component.UNET)));
       }
     }
     return patch;

@@ -5,6 +5,7 @@ import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.experiment.ExperimentKind;
 import org.conceptprune.experiment.ToyAblation;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.toy.Wording;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
@@ -65,6 +66,13 @@ final class Converters {
   static final class Judge extends Of<JudgeSpec> {
     Judge() {
       super(JudgeSpec::parse);
+    }
+  }
+
+  /** A weighted component by its diffusers name: {@code unet}, {@code vae}, {@code text_encoder} or {@code text_encoder_2}. */
+  static final class ComponentName extends Of<Component> {
+    ComponentName() {
+      super(Component::of);
     }
   }
 }
