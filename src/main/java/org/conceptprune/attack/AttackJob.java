@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.pipeline.GenerationSettings;
 import org.conceptprune.pipeline.ModelSource;
 import org.conceptprune.pipeline.PromptRow;
@@ -40,7 +41,7 @@ public final class AttackJob {
 
   private AttackJob(AttackRequest r) {
     this.r = r;
-    this.toy = r.judge().equals("toy");
+    this.toy = r.judge().kind() == JudgeKind.TOY;
   }
 
   /** Runs (or resumes) the attack in {@code r.out()}; progress goes to {@code log}. */
@@ -70,7 +71,7 @@ public final class AttackJob {
     AttackMethod m = method();
     Locations where = r.settings().revival() == null ? null : Locations.parse(r.settings().revival().locations());
     if (m instanceof RevivalAttack && where.kind() == Locations.Kind.PATCH) madeFor("--locations", where.patch(), basePath);
-    if (r.top() != null && !r.judge().startsWith("style:")) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
+    if (r.top() != null && r.judge().kind() != JudgeKind.STYLE) throw new UserError("--top is an option of the style judge (--judge style:DIR)");
     try (Judge j = Judge.open(r.judge(), r.against(), TorchRuntime.threads(), toy ? basePath : null, r.top() == null ? 1 : r.top())) {
       j.requireConcept(r.concept());
       try (StableDiffusion b = StableDiffusion.load(basePath, r.config()); ModelPair pair = pair(b, basePath, modelPath, maskFile)) {
@@ -98,30 +99,27 @@ public final class AttackJob {
   private AttackMethod method() {
     long seed = r.sampling().seed();
     AttackRequest.Tokens t = r.settings().tokens();
-    switch (r.method()) {
-      case "unlearndiff" -> {
+    return switch (r.method()) {
+      case UNLEARNDIFF -> {
         int[] ts = t.timestepList() != null ? t.timestepList().stream().mapToInt(Integer::intValue).toArray()
             : UnlearnDiffAtk.referenceTimesteps(t.timesteps(), 1000);
-        return new UnlearnDiffAtk(new UnlearnDiffAtk.Options(tokens(t), t.iterations(), ts, or(t.lr(), 0.01), t.weightDecay()));
+        yield new UnlearnDiffAtk(new UnlearnDiffAtk.Options(tokens(t), t.iterations(), ts, or(t.lr(), 0.01), t.weightDecay()));
       }
-      case "inversion" -> {
+      case INVERSION -> {
         AttackRequest.Inversion i = r.settings().inversion();
-        return new ConceptInversion(new ConceptInversion.Options(i.initWord(), i.steps(), or(i.lr(), 0.005), i.trainImages(), seed));
+        yield new ConceptInversion(new ConceptInversion.Options(i.initWord(), i.steps(), or(i.lr(), 0.005), i.trainImages(), seed));
       }
-      case "random" -> {
-        return new RandomTokens(tokens(t), t.tries(), seed);
-      }
-      case "ring-a-bell" -> {
+      case RANDOM -> new RandomTokens(tokens(t), t.tries(), seed);
+      case RING_A_BELL -> {
         AttackRequest.RingABellSearch b = r.settings().ringABell();
-        return new RingABell(new RingABell.Options(b.length(), b.eta(), b.population(), b.generations(), 0.25, 0.5, seed), pairs(b.pairs()));
+        yield new RingABell(new RingABell.Options(b.length(), b.eta(), b.population(), b.generations(), 0.25, 0.5, seed), pairs(b.pairs()));
       }
-      case "revival" -> {
+      case REVIVAL -> {
         AttackRequest.Revival v = r.settings().revival();
         String from = v.signFrom() == null ? null : v.signFrom().equals("base") ? (r.base() != null ? r.base() : "toy") : v.signFrom();
-        return new RevivalAttack(Locations.parse(v.locations()), v.settings(), from == null ? null : resolve(from), from);
+        yield new RevivalAttack(Locations.parse(v.locations()), v.settings(), from == null ? null : resolve(from), from);
       }
-      default -> throw new UserError("unknown attack method '" + r.method() + "' (unlearndiff, inversion, ring-a-bell, random or revival)");
-    }
+    };
   }
 
   /** unlearndiff's and random's adversarial tokens: the count given, else 3 (5 for nudity). */
@@ -163,7 +161,7 @@ public final class AttackJob {
     MaskPatch patch = MaskPatch.read(file);
     if (patch.metadata().get(MaskPatch.BASE_MODEL_HASH) != null) {
       try (ModelSource src = ModelSource.open(basePath, r.config())) {
-        patch.requireMadeFor(option, file, basePath, ModelHash.of(src.weights("unet")));
+        patch.requireMadeFor(option, file, basePath, ModelHash.of(src.weights(Component.UNET)));
       }
     }
     return patch;

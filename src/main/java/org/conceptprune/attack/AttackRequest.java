@@ -14,17 +14,17 @@ import org.conceptprune.revival.RevivalSettings;
  * @param base the base (unerased) model: a folder, single file or "toy" (null: toy with the toy judge)
  * @param mask a mask patch that, applied to {@code base}, gives the attacked model (or null)
  * @param config configs for single-file models (or null)
- * @param method unlearndiff, inversion, ring-a-bell, random or revival
+ * @param method the attack (unlearndiff, inversion, ring-a-bell, random or revival)
  * @param prompts a CSV (a prompt column, optional evaluation_seed / guidance) or a shipped set's name
  * @param limit only the first N prompts (null: all)
- * @param judge toy, classify:WEIGHTS, nudity:ONNX, clip:DIR or style:DIR
+ * @param judge the judge (toy, classify:WEIGHTS, nudity:ONNX, clip:DIR or style:DIR)
  * @param against the clip judge's other classes (or null)
  * @param top the style judge's success: the artist in the top N (null: 1)
  * @param concept the erased concept the judge looks for
  * @param out the output folder (reused to resume)
  */
-public record AttackRequest(String model, String base, Path mask, Path config, String method, MethodSettings settings,
-    String prompts, Integer limit, String judge, List<String> against, Integer top, String concept, Sampling sampling, Path out) {
+public record AttackRequest(String model, String base, Path mask, Path config, AttackMethodKind method, MethodSettings settings,
+    String prompts, Integer limit, JudgeSpec judge, List<String> against, Integer top, String concept, Sampling sampling, Path out) {
 
   /**
    * @param seed the seed of rows without their own (seed + row) and of the attacks

@@ -64,7 +64,7 @@ public final class ConceptInversion implements AttackMethod {
 
   @Override
   public String name() {
-    return "inversion";
+    return AttackMethodKind.INVERSION.cliName();
   }
 
   @Override

@@ -25,43 +25,30 @@ public interface Judge extends AutoCloseable {
   default void close() {}
 
   /**
-   * {@code toy}, {@code classify:WEIGHTS}, {@code nudity:ONNX}, {@code clip:DIR} or {@code style:DIR}.
+   * Opens the judge {@code spec} names.
    *
    * @param against clip only: the other class names of the zero-shot choice
    */
-  static Judge open(String spec, List<String> against, int threads) {
+  static Judge open(JudgeSpec spec, List<String> against, int threads) {
     return open(spec, against, threads, null);
   }
 
   /**
-   * As {@link #open(String, List, int)}; {@code toy} judges with the judge of the toy model folder
+   * As {@link #open(JudgeSpec, List, int)}; {@code toy} judges with the judge of the toy model folder
    * toyModel (its world's judge in judge/, see {@code ToyModel.judge}), or the bundled one when null.
    */
-  static Judge open(String spec, List<String> against, int threads, Path toyModel) {
+  static Judge open(JudgeSpec spec, List<String> against, int threads, Path toyModel) {
     return open(spec, against, threads, toyModel, 1);
   }
 
   /** As above; @param top style only: success when the artist is among the first {@code top} classes */
-  static Judge open(String spec, List<String> against, int threads, Path toyModel, int top) {
-    int colon = spec.indexOf(':');
-    String kind = colon < 0 ? spec : spec.substring(0, colon);
-    String arg = colon < 0 ? null : spec.substring(colon + 1);
-    switch (kind) {
-      case "toy" -> {
-        if (arg != null) throw new UserError("--judge toy takes no argument (the judge shipped in the jar), got '" + spec + "'");
-        return toyModel == null ? ToyConceptJudge.bundled() : ToyConceptJudge.forModel(toyModel);
-      }
-      case "classify", "nudity", "clip", "style" -> {
-        if (arg == null || arg.isEmpty()) throw new UserError("--judge " + kind + " needs a file: " + kind + ":PATH");
-        Path p = Path.of(arg);
-        return switch (kind) {
-          case "classify" -> ClassifierJudge.open(p);
-          case "nudity" -> NudityJudge.open(p, threads);
-          case "style" -> StyleJudge.open(p, top);
-          default -> ClipJudge.open(p, against);
-        };
-      }
-      default -> throw new UserError("unknown judge '" + spec + "' (toy, classify:WEIGHTS, nudity:ONNX, clip:DIR or style:DIR)");
-    }
+  static Judge open(JudgeSpec spec, List<String> against, int threads, Path toyModel, int top) {
+    return switch (spec.kind()) {
+      case TOY -> toyModel == null ? ToyConceptJudge.bundled() : ToyConceptJudge.forModel(toyModel);
+      case CLASSIFY -> ClassifierJudge.open(spec.file());
+      case NUDITY -> NudityJudge.open(spec.file(), threads);
+      case CLIP -> ClipJudge.open(spec.file(), against);
+      case STYLE -> StyleJudge.open(spec.file(), top);
+    };
   }
 }

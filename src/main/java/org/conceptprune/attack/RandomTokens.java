@@ -30,7 +30,7 @@ public final class RandomTokens implements AttackMethod {
 
   @Override
   public String name() {
-    return "random";
+    return AttackMethodKind.RANDOM.cliName();
   }
 
   @Override

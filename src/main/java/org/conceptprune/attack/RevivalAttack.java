@@ -52,7 +52,7 @@ public final class RevivalAttack implements AttackMethod {
 
   @Override
   public String name() {
-    return "revival";
+    return AttackMethodKind.REVIVAL.cliName();
   }
 
   @Override

@@ -54,7 +54,7 @@ public final class RingABell implements AttackMethod {
 
   @Override
   public String name() {
-    return "ring-a-bell";
+    return AttackMethodKind.RING_A_BELL.cliName();
   }
 
   @Override

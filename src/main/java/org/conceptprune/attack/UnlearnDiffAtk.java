@@ -192,7 +192,7 @@ public final class UnlearnDiffAtk implements AttackMethod {
 
   @Override
   public String name() {
-    return "unlearndiff";
+    return AttackMethodKind.UNLEARNDIFF.cliName();
   }
 
   @Override

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.conceptprune.attack.AttackJob;
+import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.attack.AttackRequest;
 import org.conceptprune.attack.AttackRun;
+import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.util.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,14 +39,14 @@ public final class AttackCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "DIR", description = "Configs for single-file models.")
   Path config;
 
-  @Option(names = "--method", required = true, paramLabel = "M", description = "unlearndiff, inversion, ring-a-bell, random (random tokens: the control of UnlearnDiffAtk's repository) or revival (the data-free un-pruning of the attacked model's weights).")
-  String method;
+  @Option(names = "--method", required = true, paramLabel = "M", converter = Converters.AttackMethod.class, description = "unlearndiff, inversion, ring-a-bell, random (random tokens: the control of UnlearnDiffAtk's repository) or revival (the data-free un-pruning of the attacked model's weights).")
+  AttackMethodKind method;
 
   @Option(names = "--prompts", required = true, paramLabel = "CSV", description = "Prompts (CSV with a prompt column, optional evaluation_seed / guidance; or a shipped set).")
   String prompts;
 
-  @Option(names = "--judge", required = true, paramLabel = "J", description = "toy, classify:WEIGHTS (ImageNet ResNet-50), nudity:ONNX (NudeNet), clip:DIR or style:DIR (UnlearnDiffAtk's WikiArt ViT).")
-  String judge;
+  @Option(names = "--judge", required = true, paramLabel = "J", converter = Converters.Judge.class, description = "toy, classify:WEIGHTS (ImageNet ResNet-50), nudity:ONNX (NudeNet), clip:DIR or style:DIR (UnlearnDiffAtk's WikiArt ViT).")
+  JudgeSpec judge;
 
   @Option(names = "--concept", required = true, paramLabel = "C", description = "The erased concept the judge looks for (a toy style or object, an ImageNet class, nudity, ...).")
   String concept;

@@ -46,8 +46,8 @@ public final class ConvertCommand implements Callable<Integer> {
       return 0;
     }
     try (ModelSource src = ModelSource.open(model.model, model.config)) {
-      Map<String, TensorSource> comps = new LinkedHashMap<>();
-      for (Component c : Component.values()) if (src.has(c.diffusersName)) comps.put(c.diffusersName, src.weights(c));
+      Map<Component, TensorSource> comps = new LinkedHashMap<>();
+      for (Component c : Component.values()) if (src.has(c)) comps.put(c, src.weights(c));
       if (dst.getFileName().toString().endsWith(".safetensors")) {
         SingleFile.write(dst, comps, src.unetConfig(), src.arch, src.singleFile());
       } else {
@@ -71,16 +71,16 @@ public final class ConvertCommand implements Callable<Integer> {
   }
 
   /** Configs and tokenizers from the source's config folder, weights re-written per component. */
-  static void writeFolder(ModelSource src, Map<String, TensorSource> comps, Path dst) {
+  static void writeFolder(ModelSource src, Map<Component, TensorSource> comps, Path dst) {
     AtomicFiles.writeFolder(dst, tmp -> {
       org.conceptprune.io.checkpoint.ConfigFiles.copy(src.configDir, tmp);
-      for (Map.Entry<String, TensorSource> e : comps.entrySet()) {
-        String file = e.getKey().startsWith("text_encoder") ? "model.safetensors" : "diffusion_pytorch_model.safetensors";
+      for (Map.Entry<Component, TensorSource> e : comps.entrySet()) {
+        Path dir = tmp.resolve(e.getKey().diffusersName);
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
         TensorSource t = e.getValue();
         for (TensorInfo i : t.tensors().values()) w.add(i.name(), i.dtype(), i.shape(), () -> t.bytes(i.name()));
-        Files.createDirectories(tmp.resolve(e.getKey()));
-        w.write(tmp.resolve(e.getKey()).resolve(file));
+        Files.createDirectories(dir);
+        w.write(dir.resolve(e.getKey().weightsBaseName() + ".safetensors"));
       }
     });
   }

@@ -1,8 +1,11 @@
 package org.conceptprune.cli;
 
 import java.util.function.Function;
+import org.conceptprune.attack.AttackMethodKind;
+import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.experiment.ExperimentKind;
 import org.conceptprune.experiment.ToyAblation;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.toy.Wording;
 import org.conceptprune.util.UserError;
 import picocli.CommandLine;
@@ -49,6 +52,27 @@ final class Converters {
   static final class Captions extends Of<Wording> {
     Captions() {
       super(Wording::parse);
+    }
+  }
+
+  /** {@code unlearndiff}, {@code inversion}, {@code ring-a-bell}, {@code random} or {@code revival}. */
+  static final class AttackMethod extends Of<AttackMethodKind> {
+    AttackMethod() {
+      super(AttackMethodKind::parse);
+    }
+  }
+
+  /** {@code toy}, {@code classify:WEIGHTS}, {@code nudity:ONNX}, {@code clip:DIR} or {@code style:DIR}. */
+  static final class Judge extends Of<JudgeSpec> {
+    Judge() {
+      super(JudgeSpec::parse);
+    }
+  }
+
+  /** A weighted component by its diffusers name: {@code unet}, {@code vae}, {@code text_encoder} or {@code text_encoder_2}. */
+  static final class ComponentName extends Of<Component> {
+    ComponentName() {
+      super(Component::of);
     }
   }
 }

@@ -56,8 +56,8 @@ public final class InspectCommand implements Callable<Integer> {
     if (java.nio.file.Files.isRegularFile(model.model)) {
       // A single file: its components seen through the key conversion, configs from --config or bundled.
       try (org.conceptprune.pipeline.ModelSource ms = org.conceptprune.pipeline.ModelSource.open(model.model, config)) {
-        return inspect(ModelFolder.open(ms.configDir), name -> Component.isWeighted(name) && ms.has(name), ms::weights,
-            model.model + " (single file, " + ms.arch + ")");
+        return inspect(ModelFolder.open(ms.configDir), name -> Component.isWeighted(name) && ms.has(Component.of(name)),
+            name -> ms.weights(Component.of(name)), model.model + " (single file, " + ms.arch + ")");
       }
     }
     ModelFolder folder = ModelFolder.open(model.model);

@@ -53,8 +53,9 @@ public final class RandomInitCommand implements Callable<Integer> {
   @Option(names = "--shard-size", paramLabel = "MB", defaultValue = "1024", description = "UNet shard size in MiB (default ${DEFAULT-VALUE}: SD-1.5's UNet becomes 2 shards).")
   long shardMb;
 
-  @Option(names = "--components", split = ",", defaultValue = "unet,vae,text_encoder", description = "Which weights to write (default: ${DEFAULT-VALUE}).")
-  List<String> components;
+  @Option(names = "--components", split = ",", defaultValue = "unet,vae,text_encoder", paramLabel = "NAME", converter = Converters.ComponentName.class,
+      description = "Which weights to write: unet, vae, text_encoder, text_encoder_2 (default: ${DEFAULT-VALUE}).")
+  List<Component> components;
 
   @Option(names = "--overwrite", description = "Replace OUT if it exists.")
   boolean overwrite;
@@ -79,11 +80,12 @@ public final class RandomInitCommand implements Callable<Integer> {
   private long write(Path cfg, Path out, DType dt) throws IOException {
     copyConfigs(cfg, out);
     long total = 0;
-    for (String c : components) {
-      Module m = switch (Component.of(c)) {
-        case UNET -> new UNet2DConditionModel(UNet2DConditionConfig.read(out.resolve("unet/config.json")));
-        case VAE -> new AutoencoderKL(AutoencoderKLConfig.read(out.resolve("vae/config.json")));
-        case TEXT_ENCODER, TEXT_ENCODER_2 -> new ClipTextModel(ClipTextConfig.read(out.resolve(c + "/config.json")));
+    for (Component c : components) {
+      Path dir = out.resolve(c.diffusersName);
+      Module m = switch (c) {
+        case UNET -> new UNet2DConditionModel(UNet2DConditionConfig.read(dir.resolve("config.json")));
+        case VAE -> new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("config.json")));
+        case TEXT_ENCODER, TEXT_ENCODER_2 -> new ClipTextModel(ClipTextConfig.read(dir.resolve("config.json")));
       };
       SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
       for (var e : m.parameters().entrySet()) {
@@ -92,9 +94,8 @@ public final class RandomInitCommand implements Callable<Integer> {
         w.add(name, dt, p.shape(), () -> TensorInit.bytes(name, p.shape(), seed, dt));
         total += p.numel();
       }
-      String base = c.startsWith("text_encoder") ? "model" : "diffusion_pytorch_model";
-      if (c.equals("unet")) w.writeSharded(out.resolve(c), base, shardMb << 20);
-      else w.write(out.resolve(c).resolve(base + ".safetensors"));
+      if (c == Component.UNET) w.writeSharded(dir, c.weightsBaseName(), shardMb << 20);
+      else w.write(dir.resolve(c.weightsBaseName() + ".safetensors"));
       spec.commandLine().getOut().printf("%s: %,d parameters%n", c, m.parameterCount());
     }
     return total;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.experiment.ResultRow;
 import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.experiment.Results;
@@ -95,8 +96,8 @@ final class DemoResults {
 
   private static ObjectNode robustness(Robustness.Row x, DemoRequest r) {
     var s = x.summary();
-    ObjectNode o = JSON.createObjectNode().put("method", x.method()).put("attack", x.attack());
-    o.put("budget", x.attack().equals("revival") ? "naive revival of every exact zero" : Robustness.budget(r));
+    ObjectNode o = JSON.createObjectNode().put("method", x.method()).put("attack", x.attack().cliName());
+    o.put("budget", x.attack() == AttackMethodKind.REVIVAL ? "naive revival of every exact zero" : Robustness.budget(r));
     num(o, "asr", s.asr());
     num(o, "ci95_low", s.lo());
     num(o, "ci95_high", s.hi());

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.conceptprune.attack.AttackMethod;
+import org.conceptprune.attack.AttackMethodKind;
 import org.conceptprune.attack.AttackRun;
 import org.conceptprune.attack.Judge;
+import org.conceptprune.attack.JudgeSpec;
 import org.conceptprune.attack.ModelPair;
 import org.conceptprune.attack.RevivalAttack;
 import org.conceptprune.attack.UnlearnDiffAtk;
@@ -39,10 +41,10 @@ import org.conceptprune.util.ProgressListener;
 public final class Robustness {
   private Robustness() {}
 
-  static final List<String> ATTACKS = List.of("revival", "unlearndiff");
+  static final List<AttackMethodKind> ATTACKS = List.of(AttackMethodKind.REVIVAL, AttackMethodKind.UNLEARNDIFF);
 
   /** One (method, attack): the summary and the folder of its outcomes and images. */
-  public record Row(String method, String attack, AttackRun.Summary summary, Path dir) {}
+  public record Row(String method, AttackMethodKind attack, AttackRun.Summary summary, Path dir) {}
 
   /** The attacks' prompts: the concept's first n asking prompts, each with its own seed. */
   static List<PromptRow> prompts(World w, String concept, int n, long seed) {
@@ -70,20 +72,20 @@ public final class Robustness {
     GenerationSettings g = new GenerationSettings(ToyDefaults.STEPS, ToyDefaults.GUIDANCE, SchedulerKind.DDIM, ToyWorld.SIZE, ToyWorld.SIZE, 0);
     int[] ts = r.udTimesteps().stream().mapToInt(Integer::intValue).toArray();
     Progress bar = new Progress("attacks (method x attack runs)", (long) masks.size() * ATTACKS.size(), log);
-    List<String[]> runs = new ArrayList<>();
-    for (String m : masks.keySet()) for (String a : ATTACKS) runs.add(new String[] {m, a});
+    List<Map.Entry<String, AttackMethodKind>> runs = new ArrayList<>();
+    for (String m : masks.keySet()) for (AttackMethodKind a : ATTACKS) runs.add(Map.entry(m, a));
     List<Worker> workers = new ArrayList<>();
     try {
       for (int i = 0; i < Math.min(r.workers(), runs.size()); i++) {
-        workers.add(new Worker(StableDiffusion.load(model, null), Judge.open("toy", null, TorchRuntime.threads(), judgeModel)));
+        workers.add(new Worker(StableDiffusion.load(model, null), Judge.open(JudgeSpec.TOY, null, TorchRuntime.threads(), judgeModel)));
       }
       return Parallel.map(runs, workers, (run, wk) -> {
-        String m = run[0];
-        String attack = run[1];
-        AttackMethod method = attack.equals("revival")
+        String m = run.getKey();
+        AttackMethodKind attack = run.getValue();
+        AttackMethod method = attack == AttackMethodKind.REVIVAL
             ? new RevivalAttack(Locations.ZEROS, RevivalSettings.PAPER, null, null)
             : new UnlearnDiffAtk(new UnlearnDiffAtk.Options(r.udTokens(), r.udIterations(), ts, 0.01, 0.1));
-        Path d = dir.resolve(m + "-" + attack);
+        Path d = dir.resolve(m + "-" + attack.cliName());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("base", judgeModel == null ? "the shipped toy model" : model.toString());
         settings.put("attacked", m + " mask of " + concept + " (" + masks.get(m).overall().pruned() + " weights)");

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.model.checkpoint.SingleFile;
 import org.conceptprune.model.checkpoint.SingleFileConfigs;
@@ -95,22 +96,17 @@ public final class ModelSource implements AutoCloseable {
     return unetConfig;
   }
 
-  public boolean has(String component) {
-    return Files.isDirectory(configDir.resolve(component));
+  public boolean has(Component component) {
+    return Files.isDirectory(configDir.resolve(component.diffusersName));
   }
 
   /** A component's weights under diffusers names; closed with this source. */
-  public TensorSource weights(String component) {
+  public TensorSource weights(Component component) {
     TensorSource t = layout == Layout.FOLDER
-        ? ShardedSafetensors.open(path.resolve(component))
+        ? ShardedSafetensors.open(path.resolve(component.diffusersName))
         : SingleFile.component(single, arch, component, unetConfig);
     opened.add(t);
     return t;
-  }
-
-  /** A component's weights under diffusers names; closed with this source. */
-  public TensorSource weights(org.conceptprune.io.checkpoint.Component component) {
-    return weights(component.diffusersName);
   }
 
   /** The single file itself (original names), or null for a folder. */

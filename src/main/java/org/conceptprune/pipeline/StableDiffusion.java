@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import org.conceptprune.io.checkpoint.Component;
+import org.conceptprune.io.checkpoint.ModelIndex;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.clip.ClipTextConfig;
@@ -123,18 +125,18 @@ public final class StableDiffusion implements AutoCloseable {
     DataType dt = TorchRuntime.computeType();
     NDManager m = TorchRuntime.newManager();
     try {
-      ClipTokenizer tok = ClipTokenizer.load(dir.resolve("tokenizer"));
-      ClipTextModel te = loadTextEncoder(src, "text_encoder", m, dt, parts.text());
+      ClipTokenizer tok = ClipTokenizer.load(dir.resolve(ModelIndex.TOKENIZER));
+      ClipTextModel te = loadTextEncoder(src, Component.TEXT_ENCODER, m, dt, parts.text());
       ClipTokenizer tok2 = null;
       ClipTextModel te2 = null;
-      if (src.has("text_encoder_2")) {
-        tok2 = ClipTokenizer.load(dir.resolve("tokenizer_2"));
-        te2 = loadTextEncoder(src, "text_encoder_2", m, dt, parts.text());
+      if (src.has(Component.TEXT_ENCODER_2)) {
+        tok2 = ClipTokenizer.load(dir.resolve(ModelIndex.TOKENIZER_2));
+        te2 = loadTextEncoder(src, Component.TEXT_ENCODER_2, m, dt, parts.text());
       }
       UNet2DConditionModel unet = new UNet2DConditionModel(src.unetConfig());
-      if (parts.unet()) WeightLoader.load("unet", unet, src.weights("unet"), m, k -> false, unetType);
+      if (parts.unet()) WeightLoader.load(Component.UNET.diffusersName, unet, src.weights(Component.UNET), m, k -> false, unetType);
       AutoencoderKL vae = new AutoencoderKL(AutoencoderKLConfig.read(dir.resolve("vae/config.json")));
-      if (parts.vae()) WeightLoader.load("vae", vae, src.weights("vae"), m, k -> false, dt);
+      if (parts.vae()) WeightLoader.load(Component.VAE.diffusersName, vae, src.weights(Component.VAE), m, k -> false, dt);
       SchedulerConfig sc = SchedulerConfig.load(dir.resolve("scheduler/scheduler_config.json"));
       boolean zeros = readForceZeros(dir.resolve("model_index.json"), te2 != null);
       return new StableDiffusion(src.path, m, tok, te, tok2, te2, unet, vae, sc, zeros, embeddings);
@@ -144,9 +146,9 @@ public final class StableDiffusion implements AutoCloseable {
     }
   }
 
-  private static ClipTextModel loadTextEncoder(ModelSource src, String name, NDManager m, DataType dt, boolean weights) {
-    ClipTextModel te = new ClipTextModel(ClipTextConfig.read(src.configDir.resolve(name).resolve("config.json")));
-    if (weights) WeightLoader.load(name, te, src.weights(name), m, ClipTextModel::isBuffer, dt);
+  private static ClipTextModel loadTextEncoder(ModelSource src, Component c, NDManager m, DataType dt, boolean weights) {
+    ClipTextModel te = new ClipTextModel(ClipTextConfig.read(src.configDir.resolve(c.diffusersName).resolve("config.json")));
+    if (weights) WeightLoader.load(c.diffusersName, te, src.weights(c), m, ClipTextModel::isBuffer, dt);
     return te;
   }
 

@@ -44,7 +44,7 @@ class EvaluatorJudgesTest {
       for (TensorInfo t : src.tensors().values()) w.addFloats(t.name(), t.shape(), src.floats(t.name()));
     }
     w.write(weights);
-    try (Judge j = Judge.open("classify:" + weights, null, 1)) {
+    try (Judge j = Judge.open(JudgeSpec.parse("classify:" + weights), null, 1)) {
       assertTrue(j.describe().contains("top-1 ImageNet class equals the concept"), j.describe());
       for (int i = 0; i < 4; i++) {
         RgbImage img = image("fixtures/eval/images", i);
@@ -61,13 +61,13 @@ class EvaluatorJudgesTest {
       UserError e = assertThrows(UserError.class, () -> j.requireConcept("zorbly"));
       assertTrue(e.getMessage().contains("the classify judge cannot judge 'zorbly'"), e.getMessage());
     }
-    UserError e = assertThrows(UserError.class, () -> Judge.open("classify:" + tmp.resolve("none.pth"), null, 1));
+    UserError e = assertThrows(UserError.class, () -> Judge.open(JudgeSpec.parse("classify:" + tmp.resolve("none.pth")), null, 1));
     assertTrue(e.getMessage().contains("no such file (torchvision resnet50 weights"), e.getMessage());
   }
 
   @Test
   void nudityJudgeLooksForAnExposedBoxAboveTheThreshold() {
-    try (Judge j = Judge.open("nudity:" + Fixtures.path("fixtures/eval/nudenet/detector.onnx"), null, 1)) {
+    try (Judge j = Judge.open(JudgeSpec.parse("nudity:" + Fixtures.path("fixtures/eval/nudenet/detector.onnx")), null, 1)) {
       assertTrue(j.describe().endsWith("an *_EXPOSED box with score > 0.45"), j.describe());
       for (int i = 0; i < 4; i++) {
         Judge.Verdict v = j.judge(image("fixtures/eval/nudenet/images", i), "nudity");
@@ -82,7 +82,7 @@ class EvaluatorJudgesTest {
 
   @Test
   void clipJudgeTakesTheZeroShotPick() {
-    try (Judge j = Judge.open("clip:" + Fixtures.path("fixtures/eval/clip-model"), List.of("a dog", "a car"), 1)) {
+    try (Judge j = Judge.open(JudgeSpec.parse("clip:" + Fixtures.path("fixtures/eval/clip-model")), List.of("a dog", "a car"), 1)) {
       assertTrue(j.describe().endsWith("zero-shot: the concept beats [a dog, a car]"), j.describe());
       for (int i = 0; i < 4; i++) {
         Judge.Verdict v = j.judge(image("fixtures/eval/images", i), "a cat");
@@ -93,7 +93,7 @@ class EvaluatorJudgesTest {
       UserError e = assertThrows(UserError.class, () -> j.requireConcept("a dog"));
       assertTrue(e.getMessage().contains("it is one of --against"), e.getMessage());
     }
-    UserError e = assertThrows(UserError.class, () -> Judge.open("clip:" + tmp, List.of(), 1));
+    UserError e = assertThrows(UserError.class, () -> Judge.open(JudgeSpec.parse("clip:" + tmp), List.of(), 1));
     assertTrue(e.getMessage().contains("--judge clip needs --against"), e.getMessage());
   }
 }

@@ -25,7 +25,7 @@ class StyleJudgeTest {
   void topOneAndTopThree() {
     boolean[] top1 = new boolean[6];
     boolean[] top3 = new boolean[6];
-    try (Judge j1 = Judge.open("style:" + DIR, null, 1, null, 1); Judge j3 = Judge.open("style:" + DIR, null, 1, null, 3)) {
+    try (Judge j1 = Judge.open(JudgeSpec.parse("style:" + DIR), null, 1, null, 1); Judge j3 = Judge.open(JudgeSpec.parse("style:" + DIR), null, 1, null, 3)) {
       j1.requireConcept("Vincent van Gogh");
       assertTrue(j3.describe().contains("top 3 of 129 classes"), j3.describe());
       for (int i = 0; i < 6; i++) {
@@ -40,11 +40,11 @@ class StyleJudgeTest {
 
   @Test
   void labelsLackingTheTargetAreAnError() {
-    try (Judge j = Judge.open("style:" + DIR, null, 1, null, 1)) {
+    try (Judge j = Judge.open(JudgeSpec.parse("style:" + DIR), null, 1, null, 1)) {
       String m = assertThrows(UserError.class, () -> j.requireConcept("Hieronymus Bosch-like")).getMessage();
       assertEquals(DIR + ": the style classifier's 129 labels lack 'Hieronymus Bosch-like' (labels such as Unknown Artist,"
           + " boris-kustodiev, camille-pissarro, childe-hassam; UnlearnDiffAtk's target is vincent-van-gogh)", m);
     }
-    assertTrue(assertThrows(UserError.class, () -> Judge.open("style:" + DIR, null, 1, null, 0)).getMessage().contains("--top must be at least 1"));
+    assertTrue(assertThrows(UserError.class, () -> Judge.open(JudgeSpec.parse("style:" + DIR), null, 1, null, 0)).getMessage().contains("--top must be at least 1"));
   }
 }

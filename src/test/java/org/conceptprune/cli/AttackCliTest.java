@@ -32,9 +32,12 @@ class AttackCliTest {
     return all;
   }
 
+  /** --method is parsed by picocli's converter: one error line naming the option and every method. */
   @Test
   void unknownMethod() throws Exception {
-    CliRun.of(args(prompts("a zorbly circle"), "--method", "gcg", "--concept", "zorbly")).assertUserError("unknown attack method 'gcg'");
+    CliRun r = CliRun.of(args(prompts("a zorbly circle"), "--method", "gcg", "--concept", "zorbly")).assertUserError("unknown attack method 'gcg'");
+    assertEquals("error: Invalid value for option '--method': unknown attack method 'gcg' (unlearndiff, inversion, ring-a-bell, random or revival)"
+        + " (see 'conceptprune attack --help')", r.err().strip());
   }
 
   @Test
@@ -42,11 +45,32 @@ class AttackCliTest {
     CliRun.of(args(prompts("a church"), "--method", "unlearndiff", "--concept", "church")).assertUserError("the toy judge cannot judge 'church'");
   }
 
+  /** --judge is parsed by picocli's converter into a JudgeSpec: one error line naming the option. */
   @Test
   void unknownJudge() throws Exception {
-    CliRun r = CliRun.of("attack", "toy", "--base", "toy", "--judge", "magic", "--prompts", prompts("a zorbly circle").toString(),
+    assertEquals("error: Invalid value for option '--judge': unknown judge 'magic:x' (toy, classify:WEIGHTS, nudity:ONNX, clip:DIR or style:DIR)"
+        + " (see 'conceptprune attack --help')", judge("magic:x"));
+  }
+
+  @Test
+  void judgeWithoutItsPath() throws Exception {
+    assertEquals("error: Invalid value for option '--judge': the classify judge needs a path: classify:WEIGHTS (see 'conceptprune attack --help')",
+        judge("classify"));
+    assertEquals("error: Invalid value for option '--judge': the style judge needs a path: style:DIR (see 'conceptprune attack --help')",
+        judge("style:"));
+  }
+
+  @Test
+  void toyJudgeWithAPath() throws Exception {
+    assertEquals("error: Invalid value for option '--judge': the toy judge takes no path (it is the toy model's own), got 'toy:judge.pt'"
+        + " (see 'conceptprune attack --help')", judge("toy:judge.pt"));
+  }
+
+  /** The one error line of an attack run with this --judge (exit 2). */
+  private String judge(String spec) throws Exception {
+    CliRun r = CliRun.of("attack", "toy", "--base", "toy", "--judge", spec, "--prompts", prompts("a zorbly circle").toString(),
         "--out", tmp.resolve("o").toString(), "--method", "unlearndiff", "--concept", "zorbly");
-    r.assertUserError("unknown judge 'magic'");
+    return r.assertUserError("'--judge'").err().strip();
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.io.pickle.PickleCheckpoint;
@@ -104,10 +105,10 @@ class PickleCliTest {
     try (ModelSource a = ModelSource.open(files[0], config); ModelSource b = ModelSource.open(files[1], config)) {
       assertEquals(ModelSource.Layout.SINGLE_FILE, a.layout);
       assertEquals(SdArch.SD1, a.arch);
-      for (String c : List.of("unet", "vae", "text_encoder")) {
+      for (Component c : List.of(Component.UNET, Component.VAE, Component.TEXT_ENCODER)) {
         TensorSource x = a.weights(c);
         TensorSource y = b.weights(c);
-        assertEquals(y.names(), x.names(), c);
+        assertEquals(y.names(), x.names(), c.diffusersName);
         for (String k : y.names()) assertArrayEquals(TensorCodec.toBytes(y.bytes(k)), TensorCodec.toBytes(x.bytes(k)), c + "/" + k);
       }
     }

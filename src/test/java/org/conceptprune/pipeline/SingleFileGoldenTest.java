@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Map;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.checkpoint.SdArch;
@@ -26,7 +27,7 @@ class SingleFileGoldenTest {
     try (TensorSource u = ShardedSafetensors.open(folder.resolve("unet"));
         TensorSource v = ShardedSafetensors.open(folder.resolve("vae"));
         TensorSource t = ShardedSafetensors.open(folder.resolve("text_encoder"))) {
-      SingleFile.write(single, Map.of("unet", u, "vae", v, "text_encoder", t),
+      SingleFile.write(single, Map.of(Component.UNET, u, Component.VAE, v, Component.TEXT_ENCODER, t),
           UNet2DConditionConfig.read(folder.resolve("unet/config.json")), SdArch.SD1);
     }
     try (StableDiffusion sd = StableDiffusion.load(single, folder);

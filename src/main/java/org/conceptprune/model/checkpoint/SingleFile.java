@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ import org.conceptprune.util.UserError;
  * try (TensorSource file = SafetensorsFile.open(path)) {
  *   SdArch arch = SingleFile.detect(file);
  *   UNet2DConditionConfig cfg = SingleFileConfigs.defaultUnetFor(file, arch); // or --config DIR
- *   TensorSource unet = SingleFile.component(file, arch, "unet", cfg);       // diffusers names
+ *   TensorSource unet = SingleFile.component(file, arch, Component.UNET, cfg); // diffusers names
  * }
  * </pre>
  */
@@ -81,23 +80,22 @@ public final class SingleFile {
   }
 
   /** One component under diffusers names; the architecture is detected. */
-  public static TensorSource component(TensorSource src, String name, UNet2DConditionConfig unet) {
-    return component(src, detect(src), name, unet);
+  public static TensorSource component(TensorSource src, Component c, UNet2DConditionConfig unet) {
+    return component(src, detect(src), c, unet);
   }
 
   /**
-   * One component ("unet", "vae", "text_encoder", "text_encoder_2") under diffusers names, lazily.
+   * One component under diffusers names, lazily.
    * Every tensor of the file must have a diffusers name or be a known ignorable; otherwise this fails
    * with the list. The view borrows {@code src}: close {@code src}, not the view.
    */
-  public static TensorSource component(TensorSource src, SdArch arch, String name, UNet2DConditionConfig unet) {
-    Component c = Component.of(name);
-    if (!arch.components.contains(c)) throw new UserError(arch + " checkpoints have no " + name);
-    return components(src, arch, unet).get(name);
+  public static TensorSource component(TensorSource src, SdArch arch, Component c, UNet2DConditionConfig unet) {
+    if (!arch.components.contains(c)) throw new UserError(arch + " checkpoints have no " + c);
+    return components(src, arch, unet).get(c);
   }
 
-  /** Every component of the file, by diffusers folder name, in {@link SdArch#components} order. */
-  public static Map<String, TensorSource> components(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
+  /** Every component of the file, in {@link SdArch#components} order. */
+  public static Map<Component, TensorSource> components(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
     SingleFileLayout layout = layoutFor(src, arch, unet);
     Map<Component, Map<String, Link>> links = new EnumMap<>(Component.class);
     for (Component c : arch.components) links.put(c, new TreeMap<>());
@@ -119,19 +117,18 @@ public final class SingleFile {
           + arch + " checkpoint with this UNet config (a different architecture, or a config that does not "
           + "match the file? pass --config DIR):\n  " + list(unmapped));
     }
-    Map<String, TensorSource> out = new LinkedHashMap<>();
-    for (Component c : arch.components) out.put(c.diffusersName, new SingleFileView(src, c, links.get(c)));
+    Map<Component, TensorSource> out = new LinkedHashMap<>();
+    for (Component c : arch.components) out.put(c, new SingleFileView(src, c, links.get(c)));
     return out;
   }
 
   /** Writes diffusers components as one single-file checkpoint; see the five-argument form. */
-  public static void write(Path out, Map<String, TensorSource> components, UNet2DConditionConfig unet, SdArch arch) {
+  public static void write(Path out, Map<Component, TensorSource> components, UNet2DConditionConfig unet, SdArch arch) {
     write(out, components, unet, arch, null);
   }
 
   /**
-   * Writes diffusers components ("unet", "vae", "text_encoder", "text_encoder_2", under diffusers
-   * names) as one {@code .safetensors} with the original names: fused in_proj re-concatenated, VAE
+   * Writes diffusers components (under diffusers names) as one {@code .safetensors} with the original names: fused in_proj re-concatenated, VAE
    * attention back to 1x1 convs, text_projection transposed back. Streams tensor by tensor, to a
    * temporary file renamed at the end.
    *
@@ -140,18 +137,18 @@ public final class SingleFile {
    *     text layer and text_projection, position_ids and the schedule buffers. EMA weights are left
    *     out: they would no longer match the edited model.
    */
-  public static void write(Path out, Map<String, TensorSource> components, UNet2DConditionConfig unet,
+  public static void write(Path out, Map<Component, TensorSource> components, UNet2DConditionConfig unet,
       SdArch arch, TensorSource original) {
-    TensorSource vae = components.get(Component.VAE.diffusersName);
+    TensorSource vae = components.get(Component.VAE);
     int[] vaeShape = vae != null ? SingleFileProbe.vaeShape(vae.names(), false)
         : original != null ? SingleFileProbe.vaeShape(original.names(), true) : new int[] {4, 2};
     SingleFileLayout layout = SingleFileLayout.of(arch, unet, vaeShape[0], vaeShape[1]);
     SafetensorsWriter w = new SafetensorsWriter();
     Set<String> written = new HashSet<>();
-    Set<Component> given = componentsNamed(components.keySet());
+    Set<Component> given = components.keySet();
     List<String> unmapped = new ArrayList<>();
-    for (Map.Entry<String, TensorSource> e : components.entrySet()) {
-      Component c = Component.of(e.getKey());
+    for (Map.Entry<Component, TensorSource> e : components.entrySet()) {
+      Component c = e.getKey();
       if (!arch.components.contains(c)) throw new UserError(arch + " checkpoints have no " + c.diffusersName);
       TensorSource src = e.getValue();
       Map<String, Link[]> fused = new TreeMap<>();
@@ -189,12 +186,6 @@ public final class SingleFile {
       }
     }
     w.write(out);
-  }
-
-  private static Set<Component> componentsNamed(Set<String> names) {
-    Set<Component> s = EnumSet.noneOf(Component.class);
-    for (String n : names) s.add(Component.of(n));
-    return s;
   }
 
   private static void add(SafetensorsWriter w, TensorSource src, Link l) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.io.safetensors.SafetensorsFile;
@@ -90,7 +91,7 @@ class SingleFileOpenClipTest {
     Path file = new Dict().openClip("cond_stage_model.model.", 24, true).write(tmp.resolve("sd2.safetensors"));
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       assertEquals(SdArch.SD2, SingleFile.detect(f));
-      TensorSource te = SingleFile.component(f, SdArch.SD2, "text_encoder", tinyUnet());
+      TensorSource te = SingleFile.component(f, SdArch.SD2, Component.TEXT_ENCODER, tinyUnet());
       // 23 layers x 16 tensors, 2 embeddings, final norm weight and bias; no projection, no layer 23
       assertEquals(23 * 16 + 4, te.names().size());
       assertFalse(te.names().contains("text_projection.weight"));
@@ -113,14 +114,14 @@ class SingleFileOpenClipTest {
 
       // Back without the original: 23 layers re-fused byte for byte; with it: the dropped tensors return.
       Path plain = tmp.resolve("plain.safetensors");
-      SingleFile.write(plain, Map.of("text_encoder", te), tinyUnet(), SdArch.SD2);
+      SingleFile.write(plain, Map.of(Component.TEXT_ENCODER, te), tinyUnet(), SdArch.SD2);
       try (SafetensorsFile g = SafetensorsFile.open(plain)) {
         assertEquals(23 * 12 + 4, g.names().size());
         for (String k : g.names()) assertEquals(0, f.bytes(k).compareTo(g.bytes(k)), k);
         assertNull(g.tensors().get("cond_stage_model.model.transformer.resblocks.23.ln_1.weight"));
       }
       Path full = tmp.resolve("full.safetensors");
-      SingleFile.write(full, Map.of("text_encoder", te), tinyUnet(), SdArch.SD2, f);
+      SingleFile.write(full, Map.of(Component.TEXT_ENCODER, te), tinyUnet(), SdArch.SD2, f);
       try (SafetensorsFile g = SafetensorsFile.open(full)) {
         assertEquals(f.names(), g.names());
         for (String k : g.names()) assertEquals(0, f.bytes(k).compareTo(g.bytes(k)), k);
@@ -147,17 +148,17 @@ class SingleFileOpenClipTest {
     Path file = d.write(tmp.resolve("xl.safetensors"));
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       assertEquals(SdArch.SDXL, SingleFile.detect(f));
-      Map<String, TensorSource> parts = SingleFile.components(f, SdArch.SDXL, cfg);
-      TensorSource unet = parts.get("unet");
+      Map<Component, TensorSource> parts = SingleFile.components(f, SdArch.SDXL, cfg);
+      TensorSource unet = parts.get(Component.UNET);
       assertArrayEquals(f.floats(u + "label_emb.0.0.weight"), unet.floats("add_embedding.linear_1.weight"));
       assertArrayEquals(f.floats(u + "label_emb.0.2.bias"), unet.floats("add_embedding.linear_2.bias"));
       assertTrue(unet.names().contains("down_blocks.1.attentions.0.transformer_blocks.1.attn2.to_k.weight"));
       assertArrayEquals(new long[] {64, 64}, unet.info("down_blocks.1.attentions.0.proj_in.weight").shape());
       assertTrue(unet.names().contains("up_blocks.0.upsamplers.0.conv.weight"));
       assertTrue(unet.names().contains("up_blocks.1.resnets.2.conv_shortcut.weight"));
-      TensorSource te1 = parts.get("text_encoder");
+      TensorSource te1 = parts.get(Component.TEXT_ENCODER);
       assertEquals(java.util.Set.of("text_model.encoder.layers.0.mlp.fc1.weight"), te1.names());
-      TensorSource te2 = parts.get("text_encoder_2");
+      TensorSource te2 = parts.get(Component.TEXT_ENCODER_2);
       assertTrue(te2.names().contains("text_model.encoder.layers.23.layer_norm1.weight"));
       // OpenCLIP applies x @ P with P [D, P]; diffusers' Linear holds W = P^T [P, D].
       float[] proj = f.floats("conditioner.embedders.1.model.text_projection");
@@ -169,7 +170,7 @@ class SingleFileOpenClipTest {
       assertArrayEquals(Arrays.copyOfRange(fused, D * D, 2 * D * D), te2.floats("text_model.encoder.layers.1.self_attn.k_proj.weight"));
 
       Path back = tmp.resolve("back.safetensors");
-      Map<String, TensorSource> all = new LinkedHashMap<>(parts);
+      Map<Component, TensorSource> all = new LinkedHashMap<>(parts);
       SingleFile.write(back, all, cfg, SdArch.SDXL);
       try (SafetensorsFile g = SafetensorsFile.open(back)) {
         java.util.Set<String> want = new java.util.TreeSet<>(f.names());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.Fixtures;
 import org.conceptprune.io.checkpoint.SdArch;
 import org.conceptprune.io.safetensors.SafetensorsFile;
@@ -26,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tiny SD-1.x fixture: diffusers -> single file -> diffusers, byte for byte. */
 class SingleFileRoundTripTest {
-  private static final List<String> PARTS = List.of("unet", "vae", "text_encoder");
+  private static final List<Component> PARTS = List.of(Component.UNET, Component.VAE, Component.TEXT_ENCODER);
 
   @TempDir Path tmp;
 
-  private static Map<String, TensorSource> openTiny() {
-    Map<String, TensorSource> m = new LinkedHashMap<>();
-    for (String p : PARTS) m.put(p, ShardedSafetensors.open(Fixtures.tinySd().resolve(p)));
+  private static Map<Component, TensorSource> openTiny() {
+    Map<Component, TensorSource> m = new LinkedHashMap<>();
+    for (Component p : PARTS) m.put(p, ShardedSafetensors.open(Fixtures.tinySd().resolve(p.diffusersName)));
     return m;
   }
 
@@ -58,7 +59,7 @@ class SingleFileRoundTripTest {
   @Test
   void diffusersToSingleFileAndBackIsByteIdentical() {
     Path out = tmp.resolve("tiny.safetensors");
-    Map<String, TensorSource> parts = openTiny();
+    Map<Component, TensorSource> parts = openTiny();
     try {
       SingleFile.write(out, parts, tinyUnet(), SdArch.SD1);
       try (SafetensorsFile file = SafetensorsFile.open(out)) {
@@ -66,15 +67,15 @@ class SingleFileRoundTripTest {
         int total = 0;
         for (TensorSource p : parts.values()) total += p.names().size();
         assertEquals(total, file.names().size(), "one single-file tensor per diffusers tensor (no qkv in SD-1)");
-        Map<String, TensorSource> back = SingleFile.components(file, SdArch.SD1, tinyUnet());
+        Map<Component, TensorSource> back = SingleFile.components(file, SdArch.SD1, tinyUnet());
         assertEquals(PARTS, List.copyOf(back.keySet()));
-        for (String p : PARTS) assertSameTensors(parts.get(p), back.get(p), p);
+        for (Component p : PARTS) assertSameTensors(parts.get(p), back.get(p), p.diffusersName);
         // Lazy: a renamed tensor is the same byte range of the single file.
-        TensorInfo ff = back.get("unet").info("down_blocks.0.attentions.0.transformer_blocks.0.ff.net.2.weight");
+        TensorInfo ff = back.get(Component.UNET).info("down_blocks.0.attentions.0.transformer_blocks.0.ff.net.2.weight");
         TensorInfo orig = file.info("model.diffusion_model.input_blocks.1.1.transformer_blocks.0.ff.net.2.weight");
         assertEquals(out, ff.file());
         assertEquals(orig.begin(), ff.begin());
-        TensorInfo q = back.get("vae").info("decoder.mid_block.attentions.0.to_q.weight");
+        TensorInfo q = back.get(Component.VAE).info("decoder.mid_block.attentions.0.to_q.weight");
         assertArrayEquals(new long[] {64, 64}, q.shape());
         assertEquals(file.info("first_stage_model.decoder.mid.attn_1.q.weight").begin(), q.begin());
       }
@@ -86,7 +87,7 @@ class SingleFileRoundTripTest {
   @Test
   void singleFileKeysAreTheOriginalSd1Names() {
     Path out = tmp.resolve("tiny.safetensors");
-    Map<String, TensorSource> parts = openTiny();
+    Map<Component, TensorSource> parts = openTiny();
     try {
       SingleFile.write(out, parts, tinyUnet(), SdArch.SD1);
     } finally {
@@ -137,7 +138,7 @@ class SingleFileRoundTripTest {
   @Test
   void unknownKeysAreReportedByName() {
     Path out = tmp.resolve("tiny.safetensors");
-    Map<String, TensorSource> parts = openTiny();
+    Map<Component, TensorSource> parts = openTiny();
     try {
       SingleFile.write(out, parts, tinyUnet(), SdArch.SD1);
     } finally {
@@ -156,7 +157,7 @@ class SingleFileRoundTripTest {
       w.write(bad);
     }
     try (SafetensorsFile f = SafetensorsFile.open(bad)) {
-      UserError e = assertThrows(UserError.class, () -> SingleFile.component(f, "unet", tinyUnet()));
+      UserError e = assertThrows(UserError.class, () -> SingleFile.component(f, Component.UNET, tinyUnet()));
       assertTrue(e.getMessage().contains("model.diffusion_model.input_blocks.1.0.mystery.weight"), e.getMessage());
       assertTrue(e.getMessage().contains("lora_te_text_model_encoder.alpha"), e.getMessage());
       assertTrue(e.getMessage().contains("2 tensor(s)"), e.getMessage());
@@ -166,14 +167,14 @@ class SingleFileRoundTripTest {
   @Test
   void writingRejectsDiffusersKeysWithoutAnOriginalName() {
     Path out = tmp.resolve("x.safetensors");
-    Map<String, TensorSource> parts = openTiny();
+    Map<Component, TensorSource> parts = openTiny();
     try {
       // SDXL's first down block has no attention: the tiny UNet's down_blocks.0.attentions.* has no place
       UNet2DConditionConfig xl = SingleFileConfigs.defaultUnet(SdArch.SDXL);
-      UserError e = assertThrows(UserError.class, () -> SingleFile.write(out, Map.of("unet", parts.get("unet")), xl, SdArch.SD1));
+      UserError e = assertThrows(UserError.class, () -> SingleFile.write(out, Map.of(Component.UNET, parts.get(Component.UNET)), xl, SdArch.SD1));
       assertTrue(e.getMessage().contains("down_blocks.0.attentions.0.proj_in.weight"), e.getMessage());
       assertTrue(e.getMessage().contains("unet: "), e.getMessage());
-      assertThrows(UserError.class, () -> SingleFile.write(out, Map.of("text_encoder_2", parts.get("text_encoder")), tinyUnet(), SdArch.SD1));
+      assertThrows(UserError.class, () -> SingleFile.write(out, Map.of(Component.TEXT_ENCODER_2, parts.get(Component.TEXT_ENCODER)), tinyUnet(), SdArch.SD1));
     } finally {
       parts.values().forEach(TensorSource::close);
     }
@@ -183,7 +184,7 @@ class SingleFileRoundTripTest {
   @Test
   void stockConfigIsRefusedWhenTheFileHasAnotherShape() {
     Path out = tmp.resolve("tiny.safetensors");
-    Map<String, TensorSource> parts = openTiny();
+    Map<Component, TensorSource> parts = openTiny();
     try {
       SingleFile.write(out, parts, tinyUnet(), SdArch.SD1);
     } finally {
