@@ -10,7 +10,6 @@ import org.conceptprune.prune.Aggregation;
 import org.conceptprune.prune.ConceptFamily;
 import org.conceptprune.prune.LayerMask;
 import org.conceptprune.prune.MaskSet;
-import org.conceptprune.prune.Masks;
 import org.conceptprune.prune.ModelWeights;
 import org.conceptprune.prune.ProbeSite;
 import org.conceptprune.prune.PruneStats;
@@ -34,11 +33,6 @@ import org.conceptprune.util.Progress;
  */
 public final class ToyErasure {
   private ToyErasure() {}
-
-  /** {@link #calibration(World, boolean, int)} of the classic world. */
-  public static ConceptFamily.Prompts calibration(boolean style, int c) {
-    return calibration(World.classic(), style, c);
-  }
 
   /** {@link ToyEval#calibration(World, boolean, int)} as ConceptPrune's calibration prompts. */
   public static ConceptFamily.Prompts calibration(World w, boolean style, int c) {
@@ -118,11 +112,6 @@ public final class ToyErasure {
     long n = 0;
     for (Map.Entry<String, Linear> e : sd.unet.ffn2Layers().entrySet()) n += e.getValue().parameters().get("weight").numel();
     return n;
-  }
-
-  /** The union of masks. */
-  public static MaskSet union(List<MaskSet> masks) {
-    return Masks.or(masks);
   }
 
   /** Weights a mask prunes. */

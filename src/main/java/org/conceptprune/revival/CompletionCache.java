@@ -31,10 +31,6 @@ public final class CompletionCache {
     this.dir = dir;
   }
 
-  public Path dir() {
-    return dir;
-  }
-
   Path file(String layer) {
     return dir.resolve(layer + ".safetensors");
   }

@@ -128,24 +128,8 @@ public final class ToyEval {
     return out;
   }
 
-  /** Items of the pairs that involve none of the concepts. */
-  public static List<Item> without(List<Item> items, List<int[]> concepts) {
-    List<Item> out = new ArrayList<>();
-    for (Item it : items) {
-      boolean hit = false;
-      for (int[] c : concepts) hit |= c[0] == 1 ? it.style() == c[1] : it.object() == c[1];
-      if (!hit) out.add(it);
-    }
-    return out;
-  }
-
   /** A toy concept's calibration prompts: target prompts (with the concept) and their references (without). */
   public record Calibration(List<String> target, List<String> reference) {}
-
-  /** {@link #calibration(World, boolean, int)} of the classic world. */
-  public static Calibration calibration(boolean style, int c) {
-    return calibration(World.classic(), style, c);
-  }
 
   /** The calibration prompts of a toy concept (ALGORITHM.md templates adapted to the world). */
   public static Calibration calibration(World w, boolean style, int c) {

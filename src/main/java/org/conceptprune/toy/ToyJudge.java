@@ -75,11 +75,6 @@ public final class ToyJudge implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** The classic world's judge.json. */
-  public static ConfigFile configOf(JudgeNet.Config c, Map<String, Object> training) {
-    return configOf(World.classic(), c, training);
-  }
-
   public static ConfigFile configOf(World w, JudgeNet.Config c, Map<String, Object> training) {
     return new ConfigFile(c.channels(), c.strides(), c.groups(), w.objects(), w.styleNames(), ToyWorld.SIZE, training,
         w.name());

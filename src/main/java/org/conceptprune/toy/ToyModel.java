@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.UserError;
 

@@ -32,7 +32,6 @@ import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.Ema;
 import org.conceptprune.toy.train.Grads;
-import org.conceptprune.toy.train.Losses;
 import org.conceptprune.toy.train.ParamInit;
 
 /**

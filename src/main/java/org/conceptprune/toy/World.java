@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.conceptprune.toy.ToyWorld.Style;
-import org.conceptprune.toy.ToyWorld.Texture;
 import org.conceptprune.util.UserError;
 
 /**
