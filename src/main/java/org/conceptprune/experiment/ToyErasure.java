@@ -35,14 +35,9 @@ public final class ToyErasure {
   private ToyErasure() {}
 
   /** {@link ToyEval#calibration(World, boolean, int)} as ConceptPrune's calibration prompts. */
-  public static ConceptFamily.Prompts calibration(World w, boolean style, int c) {
+  static ConceptFamily.Prompts calibration(World w, boolean style, int c) {
     ToyEval.Calibration cal = ToyEval.calibration(w, style, c);
     return new ConceptFamily.Prompts(cal.target(), cal.reference());
-  }
-
-  /** {@link #stats(World, StableDiffusion, boolean, int, int, Sampling, long)} of the classic world. */
-  public static PruneStats stats(StableDiffusion sd, boolean style, int c, int tMax, Sampling s, long seed) {
-    return stats(World.classic(), sd, style, c, tMax, s, seed);
   }
 
   /** Statistics of a concept over the first tMax UNet calls (DDIM, the evaluation's sampling). */

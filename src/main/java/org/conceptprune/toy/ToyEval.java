@@ -27,7 +27,7 @@ public final class ToyEval {
 
   /** Accuracy on a set: object over items naming an object, style over items naming a style. */
   public record Acc(double object, double style, int n) {
-    public String fmt() {
+    String fmt() {
       return String.format(java.util.Locale.ROOT, "object %.3f style %.3f (n=%d)", object, style, n);
     }
   }
@@ -77,7 +77,7 @@ public final class ToyEval {
   }
 
   /** {@link #allPairs(World, int)} of the classic world. */
-  public static List<Item> allPairs(int perPair) {
+  static List<Item> allPairs(int perPair) {
     return allPairs(World.classic(), perPair);
   }
 
@@ -109,11 +109,6 @@ public final class ToyEval {
   static Item full(World w, int o, int s, boolean styleFirst) {
     Caption.Template t = styleFirst ? Caption.Template.STYLE_OBJECT : Caption.Template.OBJECT_IN_STYLE;
     return new Item(w.caption(o, s, t).text(), o, s);
-  }
-
-  /** {@link #asking(World, boolean, int, int)} of the classic world. */
-  public static List<Item> asking(boolean style, int c, int n) {
-    return asking(World.classic(), style, c, n);
   }
 
   /** Prompts asking for style s (with every object) or object o (with every style), n each. */

@@ -87,7 +87,7 @@ public final class ModelFolder {
     return f;
   }
 
-  public ConfigNode config(String name) {
+  ConfigNode config(String name) {
     return ConfigNode.read(configFile(name));
   }
 

@@ -81,7 +81,7 @@ public final class SingleFile {
   }
 
   /** One component under diffusers names; the architecture is detected. */
-  public static TensorSource component(TensorSource src, String name, UNet2DConditionConfig unet) {
+  static TensorSource component(TensorSource src, String name, UNet2DConditionConfig unet) {
     return component(src, detect(src), name, unet);
   }
 
@@ -97,7 +97,7 @@ public final class SingleFile {
   }
 
   /** Every component of the file, by diffusers folder name, in {@link SdArch#components} order. */
-  public static Map<String, TensorSource> components(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
+  static Map<String, TensorSource> components(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
     SingleFileLayout layout = layoutFor(src, arch, unet);
     Map<Component, Map<String, Link>> links = new EnumMap<>(Component.class);
     for (Component c : arch.components) links.put(c, new TreeMap<>());
