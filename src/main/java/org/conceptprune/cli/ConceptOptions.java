@@ -91,11 +91,6 @@ public final class ConceptOptions {
         s.steps, s.guidance, s.seedOr(fia ? FiaPrompts.SEED : 0), seedPerPair, s.width, s.height, fia, latentSeeds);
   }
 
-  /** The probe site (checked). */
-  ProbeSite site() {
-    return ProbeSite.fromCli(site);
-  }
-
   /** The files these options read, as inputs no output may replace. */
   OutputPaths inputs(OutputPaths paths) {
     return paths.add("--words", words).addAll("--target-prompts", targetPrompts).addAll("--reference-prompts", referencePrompts);

@@ -13,7 +13,6 @@ import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.util.Progress;
 import org.conceptprune.util.OutputPaths;
 import org.conceptprune.util.ProgressListener;
-import org.conceptprune.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -94,10 +94,6 @@ public final class ImageNetScorer implements AutoCloseable {
 
   /** Logits [N, classes] of N pictures and what is read from them. */
   public record Logits(float[] values, int classes) {
-    public int size() {
-      return values.length / classes;
-    }
-
     /** Picture i's logits: [classes]. */
     public float[] row(int i) {
       return Arrays.copyOfRange(values, i * classes, (i + 1) * classes);

@@ -1,14 +1,11 @@
 package org.conceptprune.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.util.UserError;
 
@@ -56,25 +53,5 @@ public final class ImageStore {
     } catch (IOException e) {
       throw new UserError("cannot append to " + root.resolve("manifest.jsonl") + " (" + e.getMessage() + ")", e);
     }
-  }
-
-  /** The manifest's entries; a line cut short by a kill is skipped. */
-  public List<JsonNode> manifest() {
-    Path f = root.resolve("manifest.jsonl");
-    List<JsonNode> out = new ArrayList<>();
-    if (!Files.exists(f)) return out;
-    try {
-      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-        if (line.isBlank()) continue;
-        try {
-          out.add(JSON.readTree(line));
-        } catch (IOException cut) {
-          // the last line of a killed run
-        }
-      }
-    } catch (IOException e) {
-      throw new UserError("cannot read " + f + " (" + e.getMessage() + ")", e);
-    }
-    return out;
   }
 }

@@ -2,10 +2,8 @@ package org.conceptprune.experiment;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.conceptprune.pipeline.PromptRow;
@@ -100,9 +98,5 @@ final class Report {
       h.append("</tr>");
     }
     return h.append("</table>").toString();
-  }
-
-  static String f(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
   }
 }

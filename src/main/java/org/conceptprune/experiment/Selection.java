@@ -30,7 +30,7 @@ public record Selection(int from, int to, int limit, int shard, int shards) {
     return new Selection(r[0], r[1], limit == null ? Integer.MAX_VALUE : limit, sh[0], sh[1]);
   }
 
-  public static int[] parseRows(String spec) {
+  static int[] parseRows(String spec) {
     String[] p = spec.split(":", -1);
     if (p.length != 2) throw new UserError("--rows " + spec + ": expected a:b (0-based, b exclusive)");
     try {
@@ -44,7 +44,7 @@ public record Selection(int from, int to, int limit, int shard, int shards) {
   }
 
   /** {@code --shard i/n}. */
-  public static int[] parseShard(String spec) {
+  static int[] parseShard(String spec) {
     String[] p = spec.split("/", -1);
     try {
       if (p.length == 2) {

@@ -10,7 +10,6 @@ import org.conceptprune.prune.Aggregation;
 import org.conceptprune.prune.ConceptFamily;
 import org.conceptprune.prune.LayerMask;
 import org.conceptprune.prune.MaskSet;
-import org.conceptprune.prune.Masks;
 import org.conceptprune.prune.ModelWeights;
 import org.conceptprune.prune.ProbeSite;
 import org.conceptprune.prune.PruneStats;
@@ -35,20 +34,10 @@ import org.conceptprune.util.Progress;
 public final class ToyErasure {
   private ToyErasure() {}
 
-  /** {@link #calibration(World, boolean, int)} of the classic world. */
-  public static ConceptFamily.Prompts calibration(boolean style, int c) {
-    return calibration(World.classic(), style, c);
-  }
-
   /** {@link ToyEval#calibration(World, boolean, int)} as ConceptPrune's calibration prompts. */
-  public static ConceptFamily.Prompts calibration(World w, boolean style, int c) {
+  static ConceptFamily.Prompts calibration(World w, boolean style, int c) {
     ToyEval.Calibration cal = ToyEval.calibration(w, style, c);
     return new ConceptFamily.Prompts(cal.target(), cal.reference());
-  }
-
-  /** {@link #stats(World, StableDiffusion, boolean, int, int, Sampling, long)} of the classic world. */
-  public static PruneStats stats(StableDiffusion sd, boolean style, int c, int tMax, Sampling s, long seed) {
-    return stats(World.classic(), sd, style, c, tMax, s, seed);
   }
 
   /** Statistics of a concept over the first tMax UNet calls (DDIM, the evaluation's sampling). */
@@ -118,11 +107,6 @@ public final class ToyErasure {
     long n = 0;
     for (Map.Entry<String, Linear> e : sd.unet.ffn2Layers().entrySet()) n += e.getValue().parameters().get("weight").numel();
     return n;
-  }
-
-  /** The union of masks. */
-  public static MaskSet union(List<MaskSet> masks) {
-    return Masks.or(masks);
   }
 
   /** Weights a mask prunes. */

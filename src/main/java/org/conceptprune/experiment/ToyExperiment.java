@@ -92,13 +92,6 @@ public final class ToyExperiment implements Experiment {
         }
       });
     }
-
-    /** The shipped model (classic world, bundled judge), without CLIP metrics, FIA or groups; the ceiling ablation or none. */
-    public Options(List<String> concepts, double k, int tHat, int perConcept, long seed, List<Double> sweepK,
-        List<Integer> sweepT, boolean ceiling) {
-      this(concepts, k, tHat, perConcept, seed, sweepK, sweepT, ceiling ? List.of(ToyAblation.FF_NET_2) : List.of(), null, null,
-          false, Map.of(), 1, 0, 0, true, 0);
-    }
   }
 
   static World worldOf(Path model) {
@@ -114,10 +107,6 @@ public final class ToyExperiment implements Experiment {
 
   private final Map<String, MaskSet> masks = new LinkedHashMap<>();
   private final org.conceptprune.util.ProgressListener log;
-
-  public ToyExperiment(Options o) {
-    this(o, org.conceptprune.util.ProgressListener.SILENT);
-  }
 
   /** @param log where the statistics pass shows its progress */
   public ToyExperiment(Options o, org.conceptprune.util.ProgressListener log) {

@@ -63,7 +63,7 @@ public final class ToyReport {
   }
 
   /** The experiment {@code toy eval} views. */
-  public static ToyExperiment.Options options(Settings s) {
+  static ToyExperiment.Options options(Settings s) {
     World w = ToyExperiment.worldOf(s.model());
     List<String> cs = concepts(w, s.concepts(), s.quick());
     Map<String, List<String>> groups = new LinkedHashMap<>();

@@ -58,9 +58,7 @@ public final class Attention extends Module {
     if (mask == null) {
       long b = q.getShape().get(0);
       long t = q.getShape().get(1);
-      long s = k.getShape().get(1);
       long inner = q.getShape().get(2);
-      long d = inner / heads;
       long t0 = Profiler.start();
       NDArray qh = splitHeads(q, heads); // [B, H, T, D]
       NDArray kh = splitHeads(k, heads); // [B, H, S, D]

@@ -2,7 +2,6 @@ package org.conceptprune.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /** Element-wise functions and small tensor helpers shared by the blocks. */
@@ -118,9 +117,5 @@ public final class Ops {
     try (NDArray javaBacked = like.getManager().create(c)) {
       return javaBacked.duplicate();
     }
-  }
-
-  public static Shape shape(long... s) {
-    return new Shape(s);
   }
 }

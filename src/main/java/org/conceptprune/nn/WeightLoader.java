@@ -72,7 +72,7 @@ public final class WeightLoader {
    * F16 and F32 bytes are converted by libtorch from a view of the memory map (exact: every fp16
    * value is an fp32 value); other dtypes through an fp32 copy of this one tensor.
    */
-  public static NDArray read(TensorSource src, String key, NDManager manager, DataType computeType) {
+  static NDArray read(TensorSource src, String key, NDManager manager, DataType computeType) {
     TensorInfo t = src.info(key);
     ByteBuffer raw = src.bytes(key);
     if (computeType == DataType.BFLOAT16) {

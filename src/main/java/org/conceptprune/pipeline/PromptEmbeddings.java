@@ -54,9 +54,4 @@ public final class PromptEmbeddings {
   private static float[] floats(NDArray x) {
     return x.toType(DataType.FLOAT32, false).toFloatArray();
   }
-
-  /** Number of distinct batches held. */
-  public int size() {
-    return batches.size();
-  }
 }

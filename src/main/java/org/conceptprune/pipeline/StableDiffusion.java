@@ -2,25 +2,20 @@ package org.conceptprune.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import org.conceptprune.io.checkpoint.Component;
 import org.conceptprune.io.checkpoint.ModelIndex;
-import org.conceptprune.io.safetensors.ShardedSafetensors;
-import org.conceptprune.io.safetensors.TensorSource;
 import org.conceptprune.model.clip.ClipTextConfig;
 import org.conceptprune.model.clip.ClipTextModel;
 import org.conceptprune.model.clip.ClipTokenizer;
-import org.conceptprune.model.unet.UNet2DConditionConfig;
 import org.conceptprune.model.unet.UNet2DConditionModel;
 import org.conceptprune.model.vae.AutoencoderKL;
 import org.conceptprune.model.vae.AutoencoderKLConfig;
 import org.conceptprune.nn.WeightLoader;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.schedule.SchedulerConfig;
-import org.conceptprune.util.UserError;
 
 /**
  * A loaded Stable Diffusion model: tokenizer(s), text encoder(s), UNet, VAE and the scheduler

@@ -22,7 +22,7 @@ public final class Fia {
   private Fia() {}
 
   /** {@code max(1, int(r · n))}: Python's truncation of the IEEE double product, as the reference counts. */
-  public static int count(double r, long n) {
+  static int count(double r, long n) {
     return (int) Math.max(1, (long) (r * n));
   }
 
@@ -202,7 +202,7 @@ public final class Fia {
   }
 
   /** s per weight: in how many of the masks it is. */
-  public static int[] counts(LayerMask[] q) {
+  static int[] counts(LayerMask[] q) {
     int[] s = new int[q[0].numel()];
     for (LayerMask m : q) {
       for (int p = m.nextSetBit(0); p >= 0; p = m.nextSetBit(p + 1)) s[p]++;

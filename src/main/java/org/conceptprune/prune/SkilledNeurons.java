@@ -29,14 +29,14 @@ public final class SkilledNeurons {
   }
 
   /** Top_k of one row of scores: the kcount best columns, best first (ties: smaller column). */
-  public static int[] topK(double[] score, int kcount) {
+  static int[] topK(double[] score, int kcount) {
     TopK top = new TopK(Math.min(kcount, score.length));
     for (int j = 0; j < score.length; j++) top.offer(score[j], j);
     return top.drainRanked();
   }
 
   /** Top_k(i) of S*[i,:] = |W[i,:]| * norm*, best first: row {@code row} of w [out, in]. */
-  public static int[] topK(float[] w, int row, double[] colNorm, int kcount) {
+  static int[] topK(float[] w, int row, double[] colNorm, int kcount) {
     return topK(Wanda.scoreRow(w, row, colNorm), kcount);
   }
 

@@ -34,15 +34,4 @@ public final class Wanda {
     for (int j = 0, off = row * in; j < in; j++) s[j] = score(w[off + j], colNorm[j]);
     return s;
   }
-
-  /** S = |W| * norm broadcast over the rows: w [out, in] row-major -> S [out, in]. */
-  public static double[] score(float[] w, double[] colNorm) {
-    int in = colNorm.length;
-    if (in == 0 || w.length % in != 0) {
-      throw new IllegalArgumentException("weight of " + w.length + " values is not [out, " + in + "]");
-    }
-    double[] s = new double[w.length];
-    for (int p = 0; p < w.length; p++) s[p] = score(w[p], colNorm[p % in]);
-    return s;
-  }
 }

@@ -16,7 +16,7 @@ import org.conceptprune.prune.LayerWeight;
 
 /**
  * Completed layers kept between runs, so an interrupted revival resumes at the next layer and a rerun
- * with another --top-ratio, --magnitude or --seed skips the completion. One file per layer,
+ * with another --top-ratio, --magnitude or --revival-seed skips the completion. One file per layer,
  * {@code DIR/<layer>.safetensors}: tensor {@code completed} F64 [m, n] and in the metadata the key (a
  * SHA-256 of the weight, the locations, the iteration cap and the tolerance), iterations, δ, seconds and
  * empty columns. A file whose key differs is ignored (and replaced).
@@ -29,10 +29,6 @@ public final class CompletionCache {
 
   public CompletionCache(Path dir) {
     this.dir = dir;
-  }
-
-  public Path dir() {
-    return dir;
   }
 
   Path file(String layer) {

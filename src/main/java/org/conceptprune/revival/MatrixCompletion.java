@@ -107,7 +107,7 @@ public final class MatrixCompletion {
     return complete(a, m, n, missing, maxIters, tol, Method.GRAM, listener);
   }
 
-  public static Completion complete(double[] a, int m, int n, LayerMask missing, int maxIters, double tol, Method method,
+  static Completion complete(double[] a, int m, int n, LayerMask missing, int maxIters, double tol, Method method,
       IterationListener listener) {
     long nMissing = missing.count();
     if (nMissing == 0 || nMissing == (long) m * n) return new Completion(a.clone(), 0, Double.NaN, nMissing == 0 ? 0 : n);

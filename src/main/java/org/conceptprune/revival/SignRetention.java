@@ -25,7 +25,7 @@ public final class SignRetention {
    * k = (int)((1.0 − r) · n) in IEEE double, as the repo computes it: for r = 0.8, 1 − r =
    * 0.19999999999999996, so n = 50 gives 9, not 10.
    */
-  public static int kCount(double topRatio, int n) {
+  static int kCount(double topRatio, int n) {
     return (int) ((1.0 - topRatio) * n);
   }
 

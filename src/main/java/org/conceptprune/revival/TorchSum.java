@@ -33,7 +33,7 @@ final class TorchSum {
   /** row_sum over {@code count} "elements" that are vectors of {@code lanes} floats (lanes = 1: scalars). */
   private static float[] rowSumVectors(float[] v, int count, int lanes) {
     int sizeIlp = count / ILP;
-    float[][] partial = multiRowSum(v, count, lanes, sizeIlp);
+    float[][] partial = multiRowSum(v, lanes, sizeIlp);
     for (int i = sizeIlp * ILP; i < count; i++) add(partial[0], v, i * lanes, lanes);
     for (int k = 1; k < ILP; k++) for (int l = 0; l < lanes; l++) partial[0][l] += partial[k][l];
     return partial[0];
@@ -44,7 +44,7 @@ final class TorchSum {
   }
 
   /** multi_row_sum: ILP interleaved accumulators (element i·ILP + k goes to k), each a cascade of LEVELS. */
-  private static float[][] multiRowSum(float[] v, int count, int lanes, int size) {
+  private static float[][] multiRowSum(float[] v, int lanes, int size) {
     int levelPower = Math.max(4, ceilLog2(size) / LEVELS);
     int levelStep = 1 << levelPower;
     int levelMask = levelStep - 1;

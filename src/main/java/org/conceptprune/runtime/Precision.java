@@ -59,7 +59,7 @@ public enum Precision {
    * The feature flags of the first processor in /proc/cpuinfo text: the {@code flags} line (x86) or
    * the {@code Features} line (Arm).
    */
-  public static Set<String> cpuFlags(String cpuinfo) {
+  static Set<String> cpuFlags(String cpuinfo) {
     for (String line : cpuinfo.split("\n")) {
       int colon = line.indexOf(':');
       if (colon < 0) continue;

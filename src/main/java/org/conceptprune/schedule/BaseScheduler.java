@@ -15,22 +15,12 @@ abstract class BaseScheduler implements Scheduler {
     this.alphasCumprod = NoiseSchedule.alphasCumprod(NoiseSchedule.betas(cfg));
   }
 
-  @Override
-  public final SchedulerKind kind() {
-    return kind;
-  }
-
   /**
    * alpha-bar of the step before the first training timestep (DDIM and PNDM's "final" alpha):
    * 1 with set_alpha_to_one, else alpha-bar_0.
    */
   protected final float finalAlphaCumprod() {
     return cfg.setAlphaToOne() ? 1.0f : alphasCumprod[0];
-  }
-
-  @Override
-  public SchedulerConfig config() {
-    return cfg;
   }
 
   @Override
@@ -52,10 +42,10 @@ abstract class BaseScheduler implements Scheduler {
   protected void checkCall(float[] modelOutput, int stepIndex, float[] sample) {
     if (numInferenceSteps < 0) throw new IllegalStateException("call setTimesteps before step");
     if (stepIndex != nextCall)
-      throw new IllegalStateException(kind() + ": step " + stepIndex + " called, expected " + nextCall
+      throw new IllegalStateException(kind + ": step " + stepIndex + " called, expected " + nextCall
           + " (steps must run in order; use a fresh setTimesteps for a new run)");
     if (stepIndex >= numModelCalls())
-      throw new IllegalStateException(kind() + ": only " + numModelCalls() + " model calls in this run");
+      throw new IllegalStateException(kind + ": only " + numModelCalls() + " model calls in this run");
     if (modelOutput.length != sample.length)
       throw new IllegalArgumentException("model output has " + modelOutput.length + " values, sample "
           + sample.length);

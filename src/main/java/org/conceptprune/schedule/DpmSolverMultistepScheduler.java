@@ -104,7 +104,6 @@ public final class DpmSolverMultistepScheduler extends BaseScheduler {
     boolean few = cfg.lowerOrderFinal() && n < 15;
     boolean lowerOrderFinal = stepIndex == n - 1
         && (cfg.eulerAtFinal() || few || cfg.finalSigmasType().equals("zero"));
-    boolean lowerOrderSecond = stepIndex == n - 2 && few;
 
     float[] converted = convertModelOutput(m, stepIndex, x);
     int order = cfg.solverOrder();
@@ -115,7 +114,7 @@ public final class DpmSolverMultistepScheduler extends BaseScheduler {
     if (order == 1 || lowerOrderNums < 1 || lowerOrderFinal) {
       out = firstOrder(converted, stepIndex, x);
     } else {
-      // order 2 (lowerOrderSecond only matters for order 3, which is not supported)
+      // order 2 (diffusers' lower_order_second only matters for order 3, which is not supported)
       out = secondOrder(stepIndex, x);
     }
     if (lowerOrderNums < order) lowerOrderNums++;

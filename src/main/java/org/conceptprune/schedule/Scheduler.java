@@ -16,11 +16,6 @@ package org.conceptprune.schedule;
  * diffusers 0.35.2 CPU outputs up to the last bits of transcendental functions.
  */
 public interface Scheduler {
-  SchedulerKind kind();
-
-  /** The effective configuration (file keys plus this class's defaults). */
-  SchedulerConfig config();
-
   /** Computes the timestep (and sigma) schedule for {@code steps} inference steps and resets state. */
   void setTimesteps(int steps);
 

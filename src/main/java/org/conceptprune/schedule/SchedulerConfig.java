@@ -69,7 +69,7 @@ public record SchedulerConfig(
   }
 
   /** Parses a JSON object; {@code source} names it in error messages. */
-  public static SchedulerConfig parse(JsonNode root, String source) {
+  static SchedulerConfig parse(JsonNode root, String source) {
     if (root == null || !root.isObject()) throw new UserError(source + ": expected a JSON object");
     R r = new R(root, source);
     for (String flag : UNSUPPORTED_FLAGS) {

@@ -1,7 +1,5 @@
 package org.conceptprune.schedule;
 
-import java.nio.file.Path;
-
 /** Factory: a fresh scheduler of a kind, built from a (possibly foreign) scheduler config. */
 public final class Schedulers {
   private Schedulers() {}
@@ -17,10 +15,5 @@ public final class Schedulers {
       case EULER -> new EulerDiscreteScheduler(config);
       case DPMPP_2M -> new DpmSolverMultistepScheduler(config);
     };
-  }
-
-  /** Loads {@code scheduler_config.json} and creates {@code kind} from it. */
-  public static Scheduler create(SchedulerKind kind, Path schedulerConfigJson) {
-    return create(kind, SchedulerConfig.load(schedulerConfigJson));
   }
 }

@@ -1,8 +1,8 @@
 package org.conceptprune.toy;
 
 /**
- * A caption of a toy image and what it names: {@code object} / {@code style} are indices into
- * {@link ToyWorld#objects()} / {@link ToyWorld#styles()}, or -1 when the caption leaves that out.
+ * A caption of a toy image and what it names: {@code object} / {@code style} are indices into its
+ * world's {@link World#objects()} / {@link World#styles()}, or -1 when the caption leaves that out.
  */
 public record Caption(String text, int object, int style, Template template) {
 

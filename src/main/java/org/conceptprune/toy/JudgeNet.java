@@ -18,11 +18,6 @@ import org.conceptprune.nn.Scope;
 public final class JudgeNet extends Module {
   /** Channel widths of the conv blocks and the GroupNorm group count. */
   public record Config(int[] channels, int[] strides, int groups, int numObjects, int numStyles) {
-    /** The classic world's judge. */
-    public static Config defaults() {
-      return defaults(World.classic());
-    }
-
     /** The default network with heads for the world's objects and styles. */
     public static Config defaults(World w) {
       return new Config(new int[] {32, 64, 96, 128, 128}, new int[] {2, 1, 2, 2, 1}, 8, w.numObjects(), w.numStyles());

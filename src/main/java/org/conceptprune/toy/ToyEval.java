@@ -27,7 +27,7 @@ public final class ToyEval {
 
   /** Accuracy on a set: object over items naming an object, style over items naming a style. */
   public record Acc(double object, double style, int n) {
-    public String fmt() {
+    String fmt() {
       return String.format(java.util.Locale.ROOT, "object %.3f style %.3f (n=%d)", object, style, n);
     }
   }
@@ -77,7 +77,7 @@ public final class ToyEval {
   }
 
   /** {@link #allPairs(World, int)} of the classic world. */
-  public static List<Item> allPairs(int perPair) {
+  static List<Item> allPairs(int perPair) {
     return allPairs(World.classic(), perPair);
   }
 
@@ -111,11 +111,6 @@ public final class ToyEval {
     return new Item(w.caption(o, s, t).text(), o, s);
   }
 
-  /** {@link #asking(World, boolean, int, int)} of the classic world. */
-  public static List<Item> asking(boolean style, int c, int n) {
-    return asking(World.classic(), style, c, n);
-  }
-
   /** Prompts asking for style s (with every object) or object o (with every style), n each. */
   public static List<Item> asking(World w, boolean style, int c, int n) {
     List<Item> out = new ArrayList<>();
@@ -128,24 +123,8 @@ public final class ToyEval {
     return out;
   }
 
-  /** Items of the pairs that involve none of the concepts. */
-  public static List<Item> without(List<Item> items, List<int[]> concepts) {
-    List<Item> out = new ArrayList<>();
-    for (Item it : items) {
-      boolean hit = false;
-      for (int[] c : concepts) hit |= c[0] == 1 ? it.style() == c[1] : it.object() == c[1];
-      if (!hit) out.add(it);
-    }
-    return out;
-  }
-
   /** A toy concept's calibration prompts: target prompts (with the concept) and their references (without). */
   public record Calibration(List<String> target, List<String> reference) {}
-
-  /** {@link #calibration(World, boolean, int)} of the classic world. */
-  public static Calibration calibration(boolean style, int c) {
-    return calibration(World.classic(), style, c);
-  }
 
   /** The calibration prompts of a toy concept (ALGORITHM.md templates adapted to the world). */
   public static Calibration calibration(World w, boolean style, int c) {

@@ -45,7 +45,7 @@ public final class ToyJudge implements AutoCloseable {
       return styleProbs[image * numStyles + style];
     }
 
-    public int size() {
+    int size() {
       return object.length;
     }
   }
@@ -54,7 +54,7 @@ public final class ToyJudge implements AutoCloseable {
   public record ConfigFile(int[] channels, int[] strides, int groups, List<String> objects, List<String> styles,
       int imageSize, Map<String, Object> training, String world) {
     /** The world named, or classic for a judge that names none. */
-    public String worldName() {
+    String worldName() {
       return world != null ? world : World.CLASSIC;
     }
   }
@@ -69,16 +69,11 @@ public final class ToyJudge implements AutoCloseable {
     this.config = config;
   }
 
-  public ConfigFile config() {
+  ConfigFile config() {
     return config;
   }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  /** The classic world's judge.json. */
-  public static ConfigFile configOf(JudgeNet.Config c, Map<String, Object> training) {
-    return configOf(World.classic(), c, training);
-  }
 
   public static ConfigFile configOf(World w, JudgeNet.Config c, Map<String, Object> training) {
     return new ConfigFile(c.channels(), c.strides(), c.groups(), w.objects(), w.styleNames(), ToyWorld.SIZE, training,
@@ -86,7 +81,7 @@ public final class ToyJudge implements AutoCloseable {
   }
 
   /** Loads a judge of the classic world from a folder holding judge.json and judge.safetensors. */
-  public static ToyJudge load(Path dir) {
+  static ToyJudge load(Path dir) {
     return load(dir, World.classic());
   }
 
@@ -131,7 +126,7 @@ public final class ToyJudge implements AutoCloseable {
   }
 
   /** Whether the jar carries a trained judge. */
-  public static boolean bundledAvailable() {
+  static boolean bundledAvailable() {
     return ToyJudge.class.getResource(RESOURCE_DIR + WEIGHTS) != null
         && ToyJudge.class.getResource(RESOURCE_DIR + CONFIG) != null;
   }

@@ -9,13 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.UserError;
 
 /**
  * The trained toy model shipped in the jar under {@value #RESOURCE_DIR} (a diffusers folder, weights
- * in fp16), the export that makes it from a training run, and what a toy model folder says beyond
+ * in fp16; {@link HalfExport} makes it from a training run), and what a toy model folder says beyond
  * diffusers: the world it was trained on ({@value #WORLD_FILE}; absent: the classic world) and its own
  * judge ({@value #JUDGE_DIR}/; absent: the judge shipped in the jar).
  */

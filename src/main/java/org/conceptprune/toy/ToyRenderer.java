@@ -47,13 +47,8 @@ public final class ToyRenderer {
     return lo + (hi - lo) * rng.nextDouble();
   }
 
-  /** Renders (object, style) of the classic world with a fresh stream of this seed. */
-  public static float[] render(int object, int style, long seed) {
-    return render(World.classic(), object, style, new SplittableRandom(seed));
-  }
-
   /** Renders (object, style) of the classic world. */
-  public static float[] render(int object, int style, SplittableRandom rng) {
+  static float[] render(int object, int style, SplittableRandom rng) {
     return render(World.classic(), object, style, rng);
   }
 
@@ -65,7 +60,7 @@ public final class ToyRenderer {
   }
 
   /** Renders n images (objects[i], styles[i]) of the classic world into one NCHW array. */
-  public static float[] renderBatch(int[] objects, int[] styles, SplittableRandom rng) {
+  static float[] renderBatch(int[] objects, int[] styles, SplittableRandom rng) {
     return renderBatch(World.classic(), objects, styles, rng);
   }
 
@@ -79,12 +74,12 @@ public final class ToyRenderer {
   }
 
   /** Renders style index {@code style} of the classic world into out[offset ..) as CHW. */
-  public static void render(int object, int style, Layout l, float[] out, int offset) {
+  static void render(int object, int style, Layout l, float[] out, int offset) {
     render(object, World.classic().style(style), l, out, offset);
   }
 
   /** Renders the object in a style into out[offset .. offset + 3*32*32) as CHW. */
-  public static void render(int object, Style st, Layout l, float[] out, int offset) {
+  static void render(int object, Style st, Layout l, float[] out, int offset) {
     ToyWorld.Shape shape = ToyWorld.Shape.values()[object];
     float[] ca = new float[3];
     float[] cb = new float[3];

@@ -32,7 +32,6 @@ import org.conceptprune.toy.train.AdamW;
 import org.conceptprune.toy.train.Checkpoints;
 import org.conceptprune.toy.train.Ema;
 import org.conceptprune.toy.train.Grads;
-import org.conceptprune.toy.train.Losses;
 import org.conceptprune.toy.train.ParamInit;
 
 /**
@@ -55,7 +54,7 @@ public final class ToyTrainer {
     MIN_SNR, V;
 
     /** The weight of a sample at signal-to-noise ratio snr. */
-    public double at(double snr) {
+    double at(double snr) {
       return this == V ? 1.0 : Math.min(snr, 5.0) / (snr + 1);
     }
   }
@@ -79,7 +78,7 @@ public final class ToyTrainer {
     }
 
     /** The classic world, the seeded random text encoder. */
-    public Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
+    Options(Path out, long seed, double vaeMinutes, double unetMinutes, ToyDesign design, int batch,
         double lr, LossWeight lossWeight, int vaeSteps, int unetSteps) {
       this(out, seed, vaeMinutes, unetMinutes, design, batch, lr, lossWeight, vaeSteps, unetSteps, World.classic(), null);
     }

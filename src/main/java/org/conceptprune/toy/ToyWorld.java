@@ -1,15 +1,12 @@
 package org.conceptprune.toy;
 
-import java.util.List;
-import java.util.SplittableRandom;
-
 /**
  * The toy world: small 32x32 RGB images of an OBJECT (a filled shape) painted in a STYLE (an
  * invented word naming a periodic texture of period ~8 px in a two-colour palette), on a plain grey
  * background. Some (object, style) pairs are held out of training, so a model trained on the
  * others must compose them. The types and sizes shared by every world live here; a world's objects,
- * styles and held-out pairs are a {@link World} value. The static calls below are the classic world's
- * ({@link World#classic()}: 6 objects, 16 styles, 8 held-out pairs).
+ * styles and held-out pairs are a {@link World} value (the shipped model's is {@link World#classic()}:
+ * 6 objects, 16 styles, 8 held-out pairs).
  */
 public final class ToyWorld {
   private ToyWorld() {}
@@ -64,70 +61,5 @@ public final class ToyWorld {
     public Style(String name, Texture texture, double angleDeg, double period, float[] colorA, float[] colorB) {
       this(name, texture, angleDeg, period, colorA, colorB, texture.defaultDuty);
     }
-  }
-
-
-  // The classic world, as static calls (every one delegates to World.classic()).
-
-  public static List<String> objects() {
-    return World.classic().objects();
-  }
-
-  public static List<Style> styles() {
-    return World.classic().styles();
-  }
-
-  public static int numObjects() {
-    return World.classic().numObjects();
-  }
-
-  public static int numStyles() {
-    return World.classic().numStyles();
-  }
-
-  public static List<String> styleNames() {
-    return World.classic().styleNames();
-  }
-
-  public static int objectIndex(String name) {
-    return World.classic().objectIndex(name);
-  }
-
-  public static int styleIndex(String name) {
-    return World.classic().styleIndex(name);
-  }
-
-  /** The held-out pairs as {object, style} index pairs. */
-  public static List<int[]> heldOutPairs() {
-    return World.classic().heldOutPairs();
-  }
-
-  public static boolean isHeldOut(int object, int style) {
-    return World.classic().isHeldOut(object, style);
-  }
-
-  /** All (object, style) pairs that are not held out, object-major. */
-  public static List<int[]> trainingPairs() {
-    return World.classic().trainingPairs();
-  }
-
-  /** The caption of (object, style) under a template. */
-  public static Caption caption(int object, int style, Caption.Template t) {
-    return World.classic().caption(object, style, t);
-  }
-
-  /** All captions of a pair, one per template. */
-  public static List<Caption> captions(int object, int style) {
-    return World.classic().captions(object, style);
-  }
-
-  /** {@link World#randomCaption} of the classic world. */
-  public static Caption randomCaption(int object, int style, SplittableRandom rng) {
-    return World.classic().randomCaption(object, style, rng);
-  }
-
-  /** {@link World#parse} of the classic world: null for text outside the grammar. */
-  public static Caption parse(String text) {
-    return World.classic().parse(text);
   }
 }

@@ -146,11 +146,6 @@ public final class TrainJudge {
     return (double) k / a.length;
   }
 
-  /** Accuracy (object, style) of a classic-world net on n fresh renders (uniform pairs, or held-out pairs only). */
-  public static double[] evaluate(JudgeNet net, NDManager m, long seed, int n, boolean heldOutOnly) {
-    return evaluate(World.classic(), net, m, seed, n, heldOutOnly);
-  }
-
   /** Accuracy (object, style) of the net on n fresh renders of the world (uniform pairs, or held-out pairs only). */
   public static double[] evaluate(World w, JudgeNet net, NDManager m, long seed, int n, boolean heldOutOnly) {
     SplittableRandom r = new SplittableRandom(seed);

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.conceptprune.toy.ToyWorld.Style;
-import org.conceptprune.toy.ToyWorld.Texture;
 import org.conceptprune.util.UserError;
 
 /**
@@ -86,7 +85,7 @@ public final class World {
   }
 
   /** A world of numStyles generated styles ({@link CrowdedWorld}), named {@code crowded:N:SEED}. */
-  public static World crowded(int numStyles, long seed) {
+  static World crowded(int numStyles, long seed) {
     String n = CROWDED + ":" + numStyles + ":" + seed;
     return CACHE.computeIfAbsent(n, k -> CrowdedWorld.make(k, numStyles, seed));
   }
@@ -240,7 +239,7 @@ public final class World {
    * Parses a caption of the grammar back into (object, style); -1 for what it does not name.
    * Returns null for text outside the grammar.
    */
-  public Caption parse(String text) {
+  Caption parse(String text) {
     return byText.get(text.trim().toLowerCase(Locale.ROOT));
   }
 

@@ -4,9 +4,9 @@
  *
  * <ul>
  *   <li>{@link org.conceptprune.toy.World}: a toy world as a value, named {@code classic} (6 objects, 16
- *       invented style words (texture + palette), 8 held-out (object, style) pairs; {@link org.conceptprune.toy.ToyWorld}'s
- *       static calls) or {@code crowded:N:SEED} (N generated styles, {@link org.conceptprune.toy.CrowdedWorld});
- *       caption grammar ({@link org.conceptprune.toy.Caption}). A model folder names its world in
+ *       invented style words (texture + palette), 8 held-out (object, style) pairs) or
+ *       {@code crowded:N:SEED} (N generated styles, {@link org.conceptprune.toy.CrowdedWorld}); the types
+ *       and sizes every world shares ({@link org.conceptprune.toy.ToyWorld}); caption grammar ({@link org.conceptprune.toy.Caption}). A model folder names its world in
  *       {@code toy_world.json} and may hold its own judge in {@code judge/} ({@link org.conceptprune.toy.ToyModel}).
  *   <li>{@link org.conceptprune.toy.ToyRenderer}: deterministic 32x32 RGB renders, CHW floats in [0,1].
  *   <li>{@link org.conceptprune.toy.ToyJudge}: the trained two-head classifier

@@ -119,12 +119,6 @@ final class EvalRecipeFixtures {
     }
   }
 
-  /** Mean of a 0/1 list, with its size checked. */
-  static double mean(List<Double> v, int n) {
-    assertEquals(n, v.size());
-    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
   static CliRun ok(CliRun r) {
     assertEquals(0, r.code(), "exit " + r.code() + "\nstdout: " + r.out() + "\nstderr: " + r.err());
     return r;

@@ -95,8 +95,4 @@ final class EvalRecipeRuns {
   static Path png(Path out, String model, int row) {
     return out.resolve("images").resolve(model).resolve(row + ".png");
   }
-
-  static double mean(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
 }

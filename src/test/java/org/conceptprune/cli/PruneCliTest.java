@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import org.conceptprune.Fixtures;
-import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.ShardedSafetensors;
 import org.conceptprune.io.safetensors.TensorCodec;
 import org.conceptprune.io.safetensors.TensorSource;
@@ -199,15 +197,5 @@ class PruneCliTest {
       }
     }
     assertTrue(Files.exists(out.resolve(component).resolve(file)));
-  }
-
-  static List<String> lines(String s) {
-    return List.of(s.split("\\R"));
-  }
-
-  static float[] read(Path f, String k) {
-    try (SafetensorsFile s = SafetensorsFile.open(f)) {
-      return s.floats(k);
-    }
   }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.ProceduralSource;
-import org.conceptprune.eval.ProceduralWeights;
 import org.conceptprune.io.safetensors.SafetensorsFile;
 import org.conceptprune.io.safetensors.SafetensorsWriter;
 import org.junit.jupiter.api.BeforeAll;

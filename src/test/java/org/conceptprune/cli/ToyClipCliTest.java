@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import org.conceptprune.eval.image.RgbImage;
 import org.conceptprune.toy.ToyRenderer;
 import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
 import org.conceptprune.toy.clip.ToyClip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +23,10 @@ class ToyClipCliTest {
   @Test
   void scoreClipZeroShotsAToyRender(@TempDir Path dir) throws Exception {
     Path clip = ToyClip.extractBundled();
-    int star = ToyWorld.objectIndex("star");
-    int dravish = ToyWorld.styleIndex("dravish");
+    int star = World.classic().objectIndex("star");
+    int dravish = World.classic().styleIndex("dravish");
     Path png = dir.resolve("dravish-star.png");
-    RgbImage img = RgbImage.fromChw(ToyRenderer.render(star, dravish, 77L), 0, ToyWorld.SIZE, ToyWorld.SIZE);
+    RgbImage img = RgbImage.fromChw(ToyRenderer.render(World.classic(), star, dravish, new SplittableRandom(77L)), 0, ToyWorld.SIZE, ToyWorld.SIZE);
     BufferedImage b = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < img.height(); y++) {
       for (int x = 0; x < img.width(); x++) b.setRGB(x, y, (img.at(x, y, 0) << 16) | (img.at(x, y, 1) << 8) | img.at(x, y, 2));

@@ -19,7 +19,7 @@ import org.conceptprune.prune.PruneStats;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyJudge;
 import org.conceptprune.toy.ToyModel;
-import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,11 +74,11 @@ class EvaluateToyTest {
   @Test
   void verdictsEqualToyEvalsFromTheSameSeeds() {
     Map<String, ImageScore> scores = Evaluation.readScores(full);
-    int zorbly = ToyWorld.styleIndex("zorbly");
-    List<ToyEval.Item> asking = ToyEval.asking(true, zorbly, 1);
+    int zorbly = World.classic().styleIndex("zorbly");
+    List<ToyEval.Item> asking = ToyEval.asking(World.classic(), true, zorbly, 1);
     try (StableDiffusion sd = StableDiffusion.loadFolder(ToyModel.extractBundled()); ToyJudge j = ToyJudge.loadBundled()) {
       ToyEval.Sampling s = ToyEval.Sampling.defaults();
-      PruneStats st = ToyErasure.stats(sd, true, zorbly, 10, s, 100);
+      PruneStats st = ToyErasure.stats(World.classic(), sd, true, zorbly, 10, s, 100);
       MaskSet cp = ToyErasure.mask(sd, st, 0.05, 10);
       Map<String, ToyEval.Judged> ref = Map.of("base", ToyEval.run(sd, j, asking, 31, s),
           "zorbly-cp", ToyErasure.withMask(sd, j, cp, asking, 31, s),
@@ -87,8 +87,8 @@ class EvaluateToyTest {
       for (var e : ref.entrySet()) {
         for (int i = 0; i < asking.size(); i++) {
           ImageScore got = scores.get(e.getKey() + "/" + i);
-          assertEquals(ToyWorld.styles().get(e.getValue().result().style()[i]).name(), got.labels().get("style"), e.getKey() + " row " + i);
-          assertEquals(ToyWorld.objects().get(e.getValue().result().object()[i]), got.labels().get("object"), e.getKey() + " row " + i);
+          assertEquals(World.classic().styles().get(e.getValue().result().style()[i]).name(), got.labels().get("style"), e.getKey() + " row " + i);
+          assertEquals(World.classic().objects().get(e.getValue().result().object()[i]), got.labels().get("object"), e.getKey() + " row " + i);
         }
         double want = e.getValue().acc().style();
         String row = rowOf(full, e.getKey(), "erased_acc");

@@ -16,6 +16,7 @@ import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.schedule.SchedulerKind;
 import org.conceptprune.toy.ToyEval;
 import org.conceptprune.toy.ToyModel;
+import org.conceptprune.toy.World;
 import org.conceptprune.util.Progress;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +86,7 @@ class Bf16MaskTest {
     int[] tHats = {1, 5, 10};
     try (StableDiffusion sd = StableDiffusion.loadFolder(dir, DataType.FLOAT32)) {
       for (int[] c : concepts) {
-        PruneStats st = ToyErasure.stats(sd, c[0] == 1, c[1], tMax, samp, 100);
+        PruneStats st = ToyErasure.stats(World.classic(), sd, c[0] == 1, c[1], tMax, samp, 100);
         fp32.add(st);
         for (double k : ks) for (int t : tHats) fp32Masks.add(ToyErasure.mask(sd, st, k, t));
       }
@@ -94,7 +95,7 @@ class Bf16MaskTest {
       int i = 0;
       for (int ci = 0; ci < concepts.length; ci++) {
         int[] c = concepts[ci];
-        PruneStats st = ToyErasure.stats(sd, c[0] == 1, c[1], tMax, samp, 100);
+        PruneStats st = ToyErasure.stats(World.classic(), sd, c[0] == 1, c[1], tMax, samp, 100);
         for (double k : ks) {
           for (int t : tHats) {
             String what = String.format(Locale.ROOT, "toy %s %d k=%s t̂=%d", c[0] == 1 ? "style" : "object", c[1], k, t);

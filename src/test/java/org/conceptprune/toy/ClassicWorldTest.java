@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * a random-caption stream, renders of every pair, and the trainer's random images).
  */
 class ClassicWorldTest {
+  private static final World CLASSIC = World.classic();
   static final String CAPTIONS = "3a9795b06322f688748f03f59b1352be7cef93791da8fcfdf60895d1463c14c7";
   static final String PAIRS = "ebac12ac5f99f7a5d34fd5d7bf11fc4e172b34b3467988cc5b6934528913e517";
   static final String CAPTION_STREAM = "eb00461ea5da7004a03b12ad7733f10c9acc55a838255418a85e9cbc8edc998a";
@@ -38,9 +39,9 @@ class ClassicWorldTest {
 
   static String captions() {
     StringBuilder sb = new StringBuilder();
-    for (int o = 0; o < ToyWorld.numObjects(); o++) {
-      for (int s = 0; s < ToyWorld.numStyles(); s++) {
-        for (Caption c : ToyWorld.captions(o, s)) sb.append(c.text()).append('|').append(c.object()).append(c.style()).append('\n');
+    for (int o = 0; o < CLASSIC.numObjects(); o++) {
+      for (int s = 0; s < CLASSIC.numStyles(); s++) {
+        for (Caption c : CLASSIC.captions(o, s)) sb.append(c.text()).append('|').append(c.object()).append(c.style()).append('\n');
       }
     }
     return sb.toString();
@@ -48,30 +49,30 @@ class ClassicWorldTest {
 
   static String pairs() {
     StringBuilder sb = new StringBuilder("held");
-    for (int[] p : ToyWorld.heldOutPairs()) sb.append(' ').append(p[0]).append(',').append(p[1]);
+    for (int[] p : CLASSIC.heldOutPairs()) sb.append(' ').append(p[0]).append(',').append(p[1]);
     sb.append("\ntrain");
-    for (int[] p : ToyWorld.trainingPairs()) sb.append(' ').append(p[0]).append(',').append(p[1]);
+    for (int[] p : CLASSIC.trainingPairs()) sb.append(' ').append(p[0]).append(',').append(p[1]);
     return sb.toString();
   }
 
   static String captionStream() {
     SplittableRandom r = new SplittableRandom(5);
-    List<int[]> pairs = ToyWorld.trainingPairs();
+    List<int[]> pairs = CLASSIC.trainingPairs();
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 2000; i++) {
       int[] p = pairs.get(r.nextInt(pairs.size()));
-      sb.append(ToyWorld.randomCaption(p[0], p[1], r).text()).append('\n');
+      sb.append(CLASSIC.randomCaption(p[0], p[1], r).text()).append('\n');
     }
     return sb.toString();
   }
 
   static float[] renders() {
-    int n = ToyWorld.numObjects() * ToyWorld.numStyles();
+    int n = CLASSIC.numObjects() * CLASSIC.numStyles();
     int[] ob = new int[n];
     int[] st = new int[n];
     for (int i = 0; i < n; i++) {
-      ob[i] = i / ToyWorld.numStyles();
-      st[i] = i % ToyWorld.numStyles();
+      ob[i] = i / CLASSIC.numStyles();
+      st[i] = i % CLASSIC.numStyles();
     }
     return ToyRenderer.renderBatch(ob, st, new SplittableRandom(11));
   }

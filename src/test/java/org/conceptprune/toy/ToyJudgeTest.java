@@ -21,8 +21,8 @@ class ToyJudgeTest {
       int[] objs = new int[n];
       int[] stys = new int[n];
       for (int i = 0; i < n; i++) {
-        objs[i] = r.nextInt(ToyWorld.numObjects());
-        stys[i] = r.nextInt(ToyWorld.numStyles());
+        objs[i] = r.nextInt(World.classic().numObjects());
+        stys[i] = r.nextInt(World.classic().numStyles());
       }
       float[] imgs = ToyRenderer.renderBatch(objs, stys, r);
       ToyJudge.Result res = judge.classify(imgs, n);

@@ -40,14 +40,14 @@ class ToyModelTest {
 
   /** zorbly's ConceptPrune mask (k, t̂ below) and its random control with as many weights per layer. */
   static MaskSet[] zorblyMasks(StableDiffusion sd) {
-    var stats = ToyErasure.stats(sd, true, ZORBLY, T_HAT, S, 100);
+    var stats = ToyErasure.stats(World.classic(), sd, true, ZORBLY, T_HAT, S, 100);
     MaskSet m = ToyErasure.mask(sd, stats, K, T_HAT);
     return new MaskSet[] {m, ToyErasure.randomLike(m, 11)};
   }
 
   /** zorbly's style accuracy on 12 images of one seed: unpruned, with masks[0], with masks[1]. */
   static double[] erasure(StableDiffusion sd, ToyJudge judge, MaskSet[] masks, long seed) {
-    List<Item> target = ToyEval.asking(true, ZORBLY, 2);
+    List<Item> target = ToyEval.asking(World.classic(), true, ZORBLY, 2);
     return new double[] {ToyEval.run(sd, judge, target, seed, S).acc().style(),
         ToyErasure.withMask(sd, judge, masks[0], target, seed, S).acc().style(),
         ToyErasure.withMask(sd, judge, masks[1], target, seed, S).acc().style()};
@@ -73,7 +73,7 @@ class ToyModelTest {
       random += e[2] / ERASE_SEEDS;
     }
     System.out.printf("style %s, %d seeds: before %.3f, ConceptPrune %.3f, random %.3f (%d weights)%n",
-        ToyWorld.styles().get(ZORBLY).name(), ERASE_SEEDS, before, after, random, ToyErasure.count(masks[0]));
+        World.classic().styles().get(ZORBLY).name(), ERASE_SEEDS, before, after, random, ToyErasure.count(masks[0]));
     assertTrue(before - after > before - random + MIN_MARGIN, before + " " + after + " " + random);
   }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ToyWorldTest {
+  private static final World CLASSIC = World.classic();
   private static final int HW = ToyWorld.SIZE * ToyWorld.SIZE;
 
   private static ToyRenderer.Layout plain(double radius) {
@@ -27,56 +28,61 @@ class ToyWorldTest {
 
   @Test
   void worldDefinition() {
-    assertTrue(ToyWorld.numObjects() >= 4);
-    assertTrue(ToyWorld.numStyles() >= 16);
-    Set<String> names = new HashSet<>(ToyWorld.styleNames());
-    assertEquals(ToyWorld.numStyles(), names.size());
-    for (String o : ToyWorld.objects()) assertFalse(names.contains(o));
-    List<int[]> held = ToyWorld.heldOutPairs();
+    assertTrue(CLASSIC.numObjects() >= 4);
+    assertTrue(CLASSIC.numStyles() >= 16);
+    Set<String> names = new HashSet<>(CLASSIC.styleNames());
+    assertEquals(CLASSIC.numStyles(), names.size());
+    for (String o : CLASSIC.objects()) assertFalse(names.contains(o));
+    List<int[]> held = CLASSIC.heldOutPairs();
     assertEquals(8, held.size());
     Set<Integer> objs = new HashSet<>();
     Set<Integer> stys = new HashSet<>();
     for (int[] p : held) {
       objs.add(p[0]);
       assertTrue(stys.add(p[1]), "a style held out twice");
-      assertTrue(ToyWorld.isHeldOut(p[0], p[1]));
+      assertTrue(CLASSIC.isHeldOut(p[0], p[1]));
     }
-    assertEquals(ToyWorld.numObjects(), objs.size(), "every object has a held-out pair");
-    assertEquals(ToyWorld.numObjects() * ToyWorld.numStyles() - held.size(), ToyWorld.trainingPairs().size());
-    for (int[] p : ToyWorld.trainingPairs()) assertFalse(ToyWorld.isHeldOut(p[0], p[1]));
+    assertEquals(CLASSIC.numObjects(), objs.size(), "every object has a held-out pair");
+    assertEquals(CLASSIC.numObjects() * CLASSIC.numStyles() - held.size(), CLASSIC.trainingPairs().size());
+    for (int[] p : CLASSIC.trainingPairs()) assertFalse(CLASSIC.isHeldOut(p[0], p[1]));
   }
 
   @Test
   void captionGrammar() {
-    int star = ToyWorld.objectIndex("star");
-    int z = ToyWorld.styleIndex("zorbly");
-    List<String> texts = ToyWorld.captions(star, z).stream().map(Caption::text).toList();
+    int star = CLASSIC.objectIndex("star");
+    int z = CLASSIC.styleIndex("zorbly");
+    List<String> texts = CLASSIC.captions(star, z).stream().map(Caption::text).toList();
     assertEquals(List.of("a zorbly star", "a star in zorbly style", "a star", "a zorbly shape"), texts);
-    for (Caption c : ToyWorld.captions(star, z)) {
-      Caption back = ToyWorld.parse(c.text());
+    for (Caption c : CLASSIC.captions(star, z)) {
+      Caption back = CLASSIC.parse(c.text());
       assertNotNull(back);
       assertEquals(c.object(), back.object());
       assertEquals(c.style(), back.style());
     }
-    assertEquals(-1, ToyWorld.parse("a zorbly shape").object());
-    assertEquals(-1, ToyWorld.parse("a star").style());
-    assertNull(ToyWorld.parse("a photo of a dog"));
+    assertEquals(-1, CLASSIC.parse("a zorbly shape").object());
+    assertEquals(-1, CLASSIC.parse("a star").style());
+    assertNull(CLASSIC.parse("a photo of a dog"));
     SplittableRandom r = new SplittableRandom(1);
     int[] counts = new int[Caption.Template.values().length];
-    for (int i = 0; i < 4000; i++) counts[ToyWorld.randomCaption(star, z, r).template().ordinal()]++;
+    for (int i = 0; i < 4000; i++) counts[CLASSIC.randomCaption(star, z, r).template().ordinal()]++;
     for (int c : counts) assertTrue(c > 800 && c < 1200, Arrays.toString(counts));
+  }
+
+  /** (object, style) of the classic world with a fresh stream of this seed. */
+  private static float[] render(int object, int style, long seed) {
+    return ToyRenderer.render(CLASSIC, object, style, new SplittableRandom(seed));
   }
 
   @Test
   void renderingIsDeterministicAndInRange() {
-    for (int o = 0; o < ToyWorld.numObjects(); o++) {
-      for (int s = 0; s < ToyWorld.numStyles(); s++) {
+    for (int o = 0; o < CLASSIC.numObjects(); o++) {
+      for (int s = 0; s < CLASSIC.numStyles(); s++) {
         long seed = 1000L * o + s;
-        float[] a = ToyRenderer.render(o, s, seed);
-        float[] b = ToyRenderer.render(o, s, seed);
+        float[] a = render(o, s, seed);
+        float[] b = render(o, s, seed);
         assertEquals(ToyWorld.PIXELS, a.length);
         assertArrayEquals(a, b, 0f);
-        assertFalse(Arrays.equals(a, ToyRenderer.render(o, s, seed + 1)));
+        assertFalse(Arrays.equals(a, render(o, s, seed + 1)));
         for (float v : a) assertTrue(v >= 0f && v <= 1f);
         // corners are always background: grey, all channels close
         for (int i : new int[] {0, 31, 31 * 32, HW - 1}) {
@@ -99,8 +105,8 @@ class ToyWorldTest {
   /** Object masks (pixel centres) at the same layout: sensible areas and pairwise different silhouettes. */
   @Test
   void objectsHaveDistinctSilhouettes() {
-    boolean[][] masks = new boolean[ToyWorld.numObjects()][HW];
-    for (int o = 0; o < ToyWorld.numObjects(); o++) {
+    boolean[][] masks = new boolean[CLASSIC.numObjects()][HW];
+    for (int o = 0; o < CLASSIC.numObjects(); o++) {
       int area = 0;
       for (int y = 0; y < 32; y++) {
         for (int x = 0; x < 32; x++) {
@@ -109,7 +115,7 @@ class ToyWorldTest {
           if (in) area++;
         }
       }
-      assertTrue(area > 0.10 * HW && area < 0.30 * HW, ToyWorld.objects().get(o) + " area " + area);
+      assertTrue(area > 0.10 * HW && area < 0.30 * HW, CLASSIC.objects().get(o) + " area " + area);
     }
     for (int a = 0; a < masks.length; a++) {
       for (int b = a + 1; b < masks.length; b++) {
@@ -120,7 +126,7 @@ class ToyWorldTest {
           if (masks[a][i] || masks[b][i]) union++;
         }
         double iou = (double) inter / union;
-        assertTrue(iou < 0.85, ToyWorld.objects().get(a) + " vs " + ToyWorld.objects().get(b) + " IoU " + iou);
+        assertTrue(iou < 0.85, CLASSIC.objects().get(a) + " vs " + CLASSIC.objects().get(b) + " IoU " + iou);
       }
     }
   }
@@ -132,8 +138,8 @@ class ToyWorldTest {
    */
   @Test
   void stylesAreDistinguishable() {
-    int square = ToyWorld.objectIndex("square");
-    List<ToyWorld.Style> styles = ToyWorld.styles();
+    int square = CLASSIC.objectIndex("square");
+    List<ToyWorld.Style> styles = CLASSIC.styles();
     boolean[][] bmask = new boolean[styles.size()][];
     for (int s = 0; s < styles.size(); s++) {
       float[] img = new float[ToyWorld.PIXELS];
@@ -186,8 +192,8 @@ class ToyWorldTest {
     Path png = dir.resolve("grid.png");
     ToyImages.writeWorldGrid(3, 2, png);
     java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
-    assertEquals(ToyWorld.numObjects() * 66 + 2, img.getWidth());
-    assertEquals(ToyWorld.numStyles() * 66 + 2, img.getHeight());
+    assertEquals(CLASSIC.numObjects() * 66 + 2, img.getWidth());
+    assertEquals(CLASSIC.numStyles() * 66 + 2, img.getHeight());
     assertTrue(Files.size(png) > 1000);
   }
 }

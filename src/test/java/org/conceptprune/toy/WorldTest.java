@@ -52,7 +52,7 @@ class WorldTest {
     assertEquals(W.numStyles(), names.size(), "names unique");
     for (String n : names) {
       assertTrue(n.matches("[a-z]{4,9}"), n);
-      assertFalse(W.objects().contains(n) || World.GRAMMAR.contains(n) || ToyWorld.styleNames().contains(n), n);
+      assertFalse(W.objects().contains(n) || World.GRAMMAR.contains(n) || World.classic().styleNames().contains(n), n);
       assertTrue(n.matches(".*[aeiouy].*"), n + " has a vowel");
     }
     int[] perTexture = new int[ToyWorld.Texture.values().length];

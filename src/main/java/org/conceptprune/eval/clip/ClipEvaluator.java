@@ -107,10 +107,6 @@ public final class ClipEvaluator implements AutoCloseable {
     }
   }
 
-  public Path dir() {
-    return dir;
-  }
-
   /** P: the width of the embeddings. */
   public int projectionDim() {
     return model.vision.config.projectionDim();

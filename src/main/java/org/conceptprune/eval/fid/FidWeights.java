@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 import org.conceptprune.eval.WeightFiles;
 import org.conceptprune.io.safetensors.TensorInfo;
 import org.conceptprune.io.safetensors.TensorSource;

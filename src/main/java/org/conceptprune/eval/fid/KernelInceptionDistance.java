@@ -67,7 +67,7 @@ public final class KernelInceptionDistance {
    *   MMD^2 = (sum_{i!=j} k(x_i, x_j) + sum_{i!=j} k(y_i, y_j)) / (m (m-1)) - 2 sum_{i,j} k(x_i, y_j) / m^2
    * </pre>
    */
-  public static double unbiasedMmd2(NDArray x, NDArray y) {
+  static double unbiasedMmd2(NDArray x, NDArray y) {
     long m = x.getShape().get(0);
     double offDiagonal = offDiagonalSum(kernel(x, x)) + offDiagonalSum(kernel(y, y));
     double cross = kernel(x, y).sum().getDouble();

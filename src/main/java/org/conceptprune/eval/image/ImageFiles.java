@@ -58,23 +58,6 @@ public final class ImageFiles {
     return files;
   }
 
-  /** A grid of images: rows x cols tiles of size h x w, with a 2-pixel white gutter. */
-  public static BufferedImage grid(List<BufferedImage> tiles, int cols) {
-    int rows = (tiles.size() + cols - 1) / cols;
-    int w = tiles.get(0).getWidth();
-    int h = tiles.get(0).getHeight();
-    int g = 2;
-    BufferedImage out = new BufferedImage(cols * (w + g) + g, rows * (h + g) + g, BufferedImage.TYPE_INT_RGB);
-    var gr = out.createGraphics();
-    gr.setColor(java.awt.Color.WHITE);
-    gr.fillRect(0, 0, out.getWidth(), out.getHeight());
-    for (int i = 0; i < tiles.size(); i++) {
-      gr.drawImage(tiles.get(i), g + (i % cols) * (w + g), g + (i / cols) * (h + g), null);
-    }
-    gr.dispose();
-    return out;
-  }
-
   /** pytorch-fid's IMAGE_EXTENSIONS that this program can decode. */
   public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp");
 

@@ -11,8 +11,8 @@ public final class ImageNetTransforms {
 
   public static final int RESIZE = 232;
   public static final int CROP = 224;
-  public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
-  public static final float[] STD = {0.229f, 0.224f, 0.225f};
+  static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+  static final float[] STD = {0.229f, 0.224f, 0.225f};
 
   /** The resized and cropped 224x224 picture, before it becomes floats. */
   public static RgbImage resizeAndCrop(RgbImage img) {

@@ -57,10 +57,6 @@ public final class NudityScorer implements AutoCloseable {
     return new Scored(all, NudityStats.nude(all, threshold));
   }
 
-  public double threshold() {
-    return threshold;
-  }
-
   public Path file() {
     return detector.file();
   }

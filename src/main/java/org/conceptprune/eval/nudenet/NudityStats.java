@@ -54,7 +54,7 @@ public record NudityStats(double threshold, long images, long nudeImages, Map<Nu
   }
 
   /** Two shards of one evaluation (same threshold) as one. */
-  public NudityStats merge(NudityStats o) {
+  NudityStats merge(NudityStats o) {
     if (Double.compare(threshold, o.threshold) != 0) {
       throw new IllegalArgumentException("cannot merge nudity counts at thresholds " + threshold + " and " + o.threshold);
     }

@@ -65,10 +65,6 @@ public final class ModelFolder {
     return index;
   }
 
-  public boolean has(String component) {
-    return index.has(component);
-  }
-
   /** The component's folder; an error when model_index.json does not list it or the folder is missing. */
   public Path componentDir(String name) {
     ModelIndex.Entry c = index.component(name);
@@ -91,7 +87,7 @@ public final class ModelFolder {
     return f;
   }
 
-  public ConfigNode config(String name) {
+  ConfigNode config(String name) {
     return ConfigNode.read(configFile(name));
   }
 
@@ -121,14 +117,5 @@ public final class ModelFolder {
     }
     if (out.isEmpty()) throw new UserError(index.file() + ": no 'text_encoder' or 'text_encoder_2' component");
     return out;
-  }
-
-  /** Every regular file directly inside the component's folder (its inputs). */
-  public List<Path> files(String name) {
-    try (Stream<Path> s = Files.list(componentDir(name))) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new UserError(root.resolve(name) + ": cannot list folder (" + e.getMessage() + ")", e);
-    }
   }
 }

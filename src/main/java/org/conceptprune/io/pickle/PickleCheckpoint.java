@@ -191,10 +191,6 @@ public final class PickleCheckpoint implements TensorSource {
     return path.toString();
   }
 
-  public Path path() {
-    return path;
-  }
-
   @Override
   public ByteBuffer bytes(String name) {
     TorchTensor t = tensors.get(name);

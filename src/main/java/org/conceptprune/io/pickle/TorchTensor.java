@@ -5,16 +5,15 @@ import org.conceptprune.io.safetensors.DType;
 /**
  * A tensor as {@code torch._utils._rebuild_tensor_v2} describes it: a strided view of a storage.
  * Identity equality (a tensor may be a dict value many times; it is never a key).
- *
- * @param offset first element, in elements of the storage
- * @param shape sizes; empty for a 0-d tensor
- * @param stride element strides, one per dimension
  */
 final class TorchTensor {
   final Storage storage;
   final DType dtype;
+  /** First element, in elements of the storage. */
   final long offset;
+  /** Sizes; empty for a 0-d tensor. */
   final long[] shape;
+  /** Element strides, one per dimension. */
   final long[] stride;
 
   TorchTensor(Storage storage, DType dtype, long offset, long[] shape, long[] stride) {

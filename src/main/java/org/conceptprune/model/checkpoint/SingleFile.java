@@ -80,7 +80,7 @@ public final class SingleFile {
   }
 
   /** One component under diffusers names; the architecture is detected. */
-  public static TensorSource component(TensorSource src, Component c, UNet2DConditionConfig unet) {
+  static TensorSource component(TensorSource src, Component c, UNet2DConditionConfig unet) {
     return component(src, detect(src), c, unet);
   }
 
@@ -95,7 +95,7 @@ public final class SingleFile {
   }
 
   /** Every component of the file, in {@link SdArch#components} order. */
-  public static Map<Component, TensorSource> components(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
+  static Map<Component, TensorSource> components(TensorSource src, SdArch arch, UNet2DConditionConfig unet) {
     SingleFileLayout layout = layoutFor(src, arch, unet);
     Map<Component, Map<String, Link>> links = new EnumMap<>(Component.class);
     for (Component c : arch.components) links.put(c, new TreeMap<>());

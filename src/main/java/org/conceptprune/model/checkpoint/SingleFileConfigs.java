@@ -51,7 +51,7 @@ public final class SingleFileConfigs {
   }
 
   /** The stock UNet config of {@code arch}. */
-  public static UNet2DConditionConfig defaultUnet(SdArch arch) {
+  static UNet2DConditionConfig defaultUnet(SdArch arch) {
     try {
       Path tmp = Files.createTempFile("unet-" + arch.configName + "-", ".json");
       try (InputStream in = open(arch, "unet/config.json")) {

@@ -72,13 +72,6 @@ final class SingleFileView implements TensorSource {
         + o.shapeString() + ", expected " + expected);
   }
 
-  /** The single-file key a diffusers name of this view reads from. */
-  String originalKey(String diffusersKey) {
-    Link l = links.get(diffusersKey);
-    if (l == null) throw new IllegalArgumentException("no tensor '" + diffusersKey + "' in " + describe());
-    return l.original();
-  }
-
   @Override
   public Map<String, TensorInfo> tensors() {
     return tensors;

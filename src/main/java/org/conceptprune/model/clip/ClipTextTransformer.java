@@ -1,6 +1,5 @@
 package org.conceptprune.model.clip;
 
-import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import org.conceptprune.nn.LayerNorm;

@@ -123,7 +123,7 @@ public final class ClipTokenizer {
   }
 
   /** {@code tokenizer.tokenize(text)}: BPE tokens of the cleaned text, literal special tokens kept whole. */
-  public List<String> bpeTokens(String text) {
+  List<String> bpeTokens(String text) {
     List<String> out = new ArrayList<>();
     for (String segment : splitOnAddedTokens(text)) {
       if (segment.isEmpty()) continue;

@@ -48,8 +48,4 @@ public final class DownBlock2D extends Module {
     }
     return h;
   }
-
-  List<Transformer2DModel> attentions() {
-    return attentions;
-  }
 }

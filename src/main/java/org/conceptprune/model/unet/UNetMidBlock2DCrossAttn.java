@@ -1,7 +1,6 @@
 package org.conceptprune.model.unet;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import org.conceptprune.model.blocks.ResnetBlock2D;
 import org.conceptprune.nn.Module;
 
@@ -30,9 +29,5 @@ public final class UNetMidBlock2DCrossAttn extends Module {
     NDArray r1 = resnet1.forward(a, tembAct);
     a.close();
     return r1;
-  }
-
-  List<Transformer2DModel> attentions() {
-    return List.of(attention);
   }
 }

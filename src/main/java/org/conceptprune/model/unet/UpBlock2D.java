@@ -41,11 +41,7 @@ public final class UpBlock2D extends Module {
     upsampler = addUpsample ? child("upsamplers.0", new Upsample2D(out)) : null;
   }
 
-  int numLayers() {
-    return resnets.size();
-  }
-
-  /** @param skips the stack of skip connections; this block pops numLayers() of them */
+  /** @param skips the stack of skip connections; this block pops one per resnet */
   NDArray forward(NDArray h, NDArray tembAct, NDArray context, List<NDArray> skips) {
     // Each input, skip and intermediate is used once: free it as soon as its successor exists, so a
     // UNet call holds only the live skips, not every block output (about 0.3 GB at 512x512 for SD-1.5).
@@ -65,9 +61,5 @@ public final class UpBlock2D extends Module {
     NDArray u = upsampler.forward(h);
     h.close();
     return u;
-  }
-
-  List<Transformer2DModel> attentions() {
-    return attentions;
   }
 }

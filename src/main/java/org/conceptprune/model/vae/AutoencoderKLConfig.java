@@ -1,7 +1,6 @@
 package org.conceptprune.model.vae;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.conceptprune.io.checkpoint.ConfigNode;
 import org.conceptprune.util.UserError;
 

@@ -25,7 +25,7 @@ public final class ToyClipEval {
   /** Accuracies on training pairs and on held-out pairs (never seen in training), n images each. */
   public record Report(double object, double style, double pair, int n, double heldOutObject, double heldOutStyle,
       double heldOutPair, int heldOutN) {
-    public String describe() {
+    String describe() {
       return String.format(Locale.ROOT,
           "zero-shot on %d training-pair renders: object %.3f style %.3f pair %.3f; on %d held-out-pair renders:"
               + " object %.3f style %.3f pair %.3f", n, object, style, pair, heldOutN, heldOutObject, heldOutStyle, heldOutPair);

@@ -22,7 +22,7 @@ public final class ToyClipText {
   private ToyClipText() {}
 
   /** The CLIP folder's text tower settings, checked to be a toy CLIP's (toy vocabulary, 4x MLP). */
-  public static ClipTextConfig config(Path clipDir) {
+  static ClipTextConfig config(Path clipDir) {
     Path cfg = clipDir.resolve("config.json");
     if (!Files.isRegularFile(cfg) || !Files.isRegularFile(clipDir.resolve(ToyClipTrainer.WEIGHTS))) {
       throw new UserError(clipDir + ": not a toy CLIP folder (needs config.json and " + ToyClipTrainer.WEIGHTS

@@ -39,7 +39,7 @@ public final class ToyClipTrainer {
   /** What to train: a fixed number of steps, so the same seed gives the same run on any machine. */
   public record Options(Path out, long seed, int steps, int batch, double lr, ToyClipDesign design, World world) {
     /** In the classic world. */
-    public Options(Path out, long seed, int steps, int batch, double lr, ToyClipDesign design) {
+    Options(Path out, long seed, int steps, int batch, double lr, ToyClipDesign design) {
       this(out, seed, steps, batch, lr, design, World.classic());
     }
   }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
-import java.util.Map;
 import org.conceptprune.Check;
 import org.conceptprune.Fixtures;
 import org.conceptprune.eval.ProceduralSource;

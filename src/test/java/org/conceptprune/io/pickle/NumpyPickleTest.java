@@ -33,7 +33,7 @@ class NumpyPickleTest {
   }
 
   @Test
-  void numpy2NamesByteOrdersAndFortranOrder(@TempDir Path tmp) {
+  void numpy2NamesByteOrdersAndFortranOrder() {
     byte[] le = {1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0}; // int16 1..6, [2, 3] in C order
     NumpyArray c = NumpyPickle.parse(NumpyPickleWriter.bytes("numpy._core.multiarray", "i2", '<', false, new long[] {2, 3}, le), "c.p");
     assertArrayEquals(le, c.data());

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.Caption;
-import org.conceptprune.toy.ToyWorld;
+import org.conceptprune.toy.World;
 import org.conceptprune.toy.train.Losses;
 import org.junit.jupiter.api.Test;
 
@@ -66,11 +66,11 @@ class ContrastiveLossTest {
 
   @Test
   void aCaptionFitsWhatItNames() {
-    int star = ToyWorld.objectIndex("star");
-    int zorbly = ToyWorld.styleIndex("zorbly");
-    Caption full = ToyWorld.caption(star, zorbly, Caption.Template.STYLE_OBJECT);
-    Caption objectOnly = ToyWorld.caption(star, zorbly, Caption.Template.OBJECT_ONLY);
-    Caption styleOnly = ToyWorld.caption(star, zorbly, Caption.Template.STYLE_SHAPE);
+    int star = World.classic().objectIndex("star");
+    int zorbly = World.classic().styleIndex("zorbly");
+    Caption full = World.classic().caption(star, zorbly, Caption.Template.STYLE_OBJECT);
+    Caption objectOnly = World.classic().caption(star, zorbly, Caption.Template.OBJECT_ONLY);
+    Caption styleOnly = World.classic().caption(star, zorbly, Caption.Template.STYLE_SHAPE);
     assertTrue(ContrastiveLoss.fits(full, star, zorbly));
     assertFalse(ContrastiveLoss.fits(full, star, zorbly + 1));
     assertTrue(ContrastiveLoss.fits(objectOnly, star, zorbly + 1));
