@@ -1,5 +1,6 @@
 package org.conceptprune.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -199,7 +200,7 @@ public final class ToyReport {
         e.getKey(), e.getValue().path("weights").asLong(), ci(e.getValue().path("object")), ci(e.getValue().path("style")))));
     out.add(String.format(Locale.ROOT, "%-16s %8s | %-21s | %-21s | %-33s | %s", "concept", "density", "erased before/CP/rand",
         "with-it before/CP/rand", "others object, style: before/CP/rand", "drop CP/rand"));
-    List<com.fasterxml.jackson.databind.JsonNode> rows = new ArrayList<>();
+    List<JsonNode> rows = new ArrayList<>();
     r.path("erasure").forEach(rows::add);
     if (r.has("erasure_three_at_once")) rows.add(r.get("erasure_three_at_once"));
     for (var row : rows) {
@@ -220,13 +221,13 @@ public final class ToyReport {
     return out;
   }
 
-  private static String triple(com.fasterxml.jackson.databind.JsonNode row, String prefix) {
+  private static String triple(JsonNode row, String prefix) {
     return String.format(Locale.ROOT, "%.2f/%.2f/%.2f", row.path(prefix + "before").path("value").asDouble(Double.NaN),
         row.path(prefix + "after").path("value").asDouble(Double.NaN), row.path(prefix + "random").path("value").asDouble(Double.NaN));
   }
 
   /** "0.833 [0.52, 0.98] (n=12)". */
-  private static String ci(com.fasterxml.jackson.databind.JsonNode v) {
+  private static String ci(JsonNode v) {
     return String.format(Locale.ROOT, "%.3f [%.2f, %.2f] (n=%d)", v.path("value").asDouble(Double.NaN),
         v.path("ci95_low").asDouble(Double.NaN), v.path("ci95_high").asDouble(Double.NaN), v.path("n").asInt());
   }
