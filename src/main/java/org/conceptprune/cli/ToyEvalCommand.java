@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.conceptprune.experiment.ToyReport;
-import org.conceptprune.runtime.TorchRuntime;
 import org.conceptprune.toy.ToyDefaults;
 import org.conceptprune.util.AtomicFiles;
 import org.conceptprune.util.OutputPaths;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code toy eval}: {@link ToyReport}, a view of {@code evaluate --experiment toy} with the toy's ablations, erasure table and sweep. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Judge the toy model through evaluate --experiment toy: accuracy, ablations (all ff.net.2 / all attn2.to_out / random zeroed), erasure of every style and object with a random control, three at once, sweeps over k and t̂.")
-public final class ToyEvalCommand implements Callable<Integer>, OneThreadByDefault {
+public final class ToyEvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", description = "A toy model folder (default: the shipped one).")
@@ -52,8 +51,13 @@ public final class ToyEvalCommand implements Callable<Integer>, OneThreadByDefau
   @Option(names = "--seed", defaultValue = "0", description = "The recipe's seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Copies of the model working in parallel, each on its own thread (default: cores / --threads).")
-  Integer workers;
+  /**
+   * One copy by default: toy eval draws batches of 64 images, where libtorch's threads pay (unlike the
+   * demo's small batches), and two copies at that batch size peaked at 5.2-6.8 GB RSS against 0.65 GB
+   * for one (docs/BENCHMARKS.md, "toy eval").
+   */
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "1", description = "Copies of the model working in parallel, each on its own thread (default ${DEFAULT-VALUE}; more copies cost memory at toy eval's 64-image batches).")
+  int workers;
 
   @Override
   public Integer call() {
@@ -61,9 +65,8 @@ public final class ToyEvalCommand implements Callable<Integer>, OneThreadByDefau
     paths.check("--json", json);
     paths.check("--out", out);
     var s = new ToyReport.Settings(model, concepts, quick, k, tHat, sweep, objectsPerStyle, seed);
-    int n = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / TorchRuntime.threads());
     var o = spec.commandLine().getOut();
-    ToyReport.Result r = ToyReport.run(s, out, n, ProgressListener.printing(spec.commandLine().getErr()));
+    ToyReport.Result r = ToyReport.run(s, out, workers, ProgressListener.printing(spec.commandLine().getErr()));
     r.table().forEach(o::println);
     AtomicFiles.writeString(json, r.report().toPrettyString());
     o.println(r.generated() + " images generated; report: " + json + "; images, results and index.html: " + out);
