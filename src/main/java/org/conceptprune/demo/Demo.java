@@ -6,12 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.conceptprune.experiment.Evaluation;
-import org.conceptprune.experiment.ResultRow;
-import org.conceptprune.experiment.Selection;
 import org.conceptprune.experiment.ToyAblation;
 import org.conceptprune.experiment.ToyExperiment;
-import org.conceptprune.pipeline.PromptRow;
 import org.conceptprune.prune.MaskSet;
 import org.conceptprune.toy.ToyModel;
 import org.conceptprune.toy.World;
@@ -45,31 +41,18 @@ public final class Demo {
         concepts.size(), String.join(", ", DemoSummary.METHODS.values())));
     var o1 = new ToyExperiment.Options(concepts, r.k(), r.tHat(), r.perConcept(), 0, List.of(), List.of(), List.of(ToyAblation.FF_NET_2), r.model(), null,
         true, Map.of(), 1, r.othersSample(), r.askingLimit(), true, 0);
-    Evaluation.Outcome main;
-    Map<String, MaskSet> masks;
-    List<PromptRow> rows;
-    try (ToyExperiment e = new ToyExperiment(o1, log)) {
-      rows = e.prompts().rows();
-      main = new Evaluation(e, r.out().resolve("evaluation"), log, r.workers()).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
-          Selection.ALL, false);
-      masks = new LinkedHashMap<>(e.masks());
-    }
+    ToyExperiment.Run main = ToyExperiment.run(o1, base, r.out().resolve("evaluation"), r.workers(), log);
+    Map<String, MaskSet> masks = main.masks();
     seconds.put("erase", lap(start, seconds));
     Map<String, Double> pruned = new LinkedHashMap<>();
     masks.forEach((label, m) -> pruned.put(label, m.overall().pruned() / (double) m.overall().total()));
-    DemoSummary summary = DemoSummary.of(main.rows(), concepts, w, pruned);
+    DemoSummary summary = DemoSummary.of(main.outcome().rows(), concepts, w, pruned);
     String featured = summary.featured();
 
     log.note(String.format(Locale.ROOT, "demo 2/4: the featured concept is %s (%s); k x t̂ sweep of it", featured, DemoSummary.RULE));
     var o2 = new ToyExperiment.Options(List.of(featured), r.k(), r.tHat(), r.perConcept(), 0, r.sweepK(), r.sweepT(), List.of(), r.model(),
         null, false, Map.of(), 1, r.othersSample(), r.askingLimit(), false, 0);
-    List<ResultRow> sweepRows;
-    Map<String, double[]> sweep;
-    try (ToyExperiment e = new ToyExperiment(o2, log)) {
-      sweepRows = new Evaluation(e, r.out().resolve("sweep"), log, r.workers()).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
-          Selection.ALL, false).rows();
-      sweep = new LinkedHashMap<>(e.sweep());
-    }
+    ToyExperiment.Run sweep = ToyExperiment.run(o2, base, r.out().resolve("sweep"), r.workers(), log);
     seconds.put("sweep", lap(start, seconds));
 
     log.note(String.format(Locale.ROOT, "demo 3/4: attacks on %s: revival and UnlearnDiffAtk (%s)", featured, Robustness.budget(r)));
@@ -79,7 +62,7 @@ public final class Demo {
     seconds.put("attacks", lap(start, seconds));
 
     log.note("demo 4/4: results.json and index.html");
-    DemoResults results = new DemoResults(r, summary, main.rows(), rows, sweepRows, sweep, rob, base, seconds);
+    DemoResults results = new DemoResults(r, summary, main.outcome().rows(), main.prompts(), sweep.outcome().rows(), sweep.sweep(), rob, base, seconds);
     Path json = results.write(r.out());
     Path page = DemoPage.write(r.out(), results);
     seconds.put("page", lap(start, seconds));

@@ -2,7 +2,6 @@ package org.conceptprune.experiment;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.conceptprune.pipeline.StableDiffusion;
 import org.conceptprune.prune.LayerMask;
 import org.conceptprune.prune.MaskSet;
@@ -51,8 +50,7 @@ public enum ToyAblation {
   /** The ablation named on the command line or in a recipe, or a {@link UserError} listing the names. */
   public static ToyAblation parse(String name) {
     for (ToyAblation a : values()) if (a.cliName.equals(name)) return a;
-    throw new UserError("unknown ablation '" + name + "' ("
-        + Arrays.stream(values()).map(ToyAblation::cliName).collect(Collectors.joining(", ")) + ")");
+    throw UserError.unknown("ablation", name, Arrays.stream(values()).map(ToyAblation::cliName).toList());
   }
 
   /** The ablation whose model carries this label, or null. */

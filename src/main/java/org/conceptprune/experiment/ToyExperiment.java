@@ -24,6 +24,7 @@ import org.conceptprune.toy.ToyWorld;
 import org.conceptprune.toy.World;
 import org.conceptprune.util.Parallel;
 import org.conceptprune.util.Progress;
+import org.conceptprune.util.ProgressListener;
 import org.conceptprune.util.UserError;
 
 /**
@@ -96,6 +97,21 @@ public final class ToyExperiment implements Experiment {
 
   static World worldOf(Path model) {
     return model == null ? World.classic() : ToyModel.world(model);
+  }
+
+  /** One evaluation of the experiment: its rows, its prompt rows, and the masks and sweep points of its derived models. */
+  public record Run(Evaluation.Outcome outcome, List<PromptRow> prompts, Map<String, MaskSet> masks, Map<String, double[]> sweep) {}
+
+  /**
+   * Evaluates the experiment on {@code base} (the folder of {@code o.model()}, or the shipped model
+   * extracted once by the caller) into {@code out}; a folder of an earlier run of the same settings resumes.
+   */
+  public static Run run(Options o, Path base, Path out, int workers, ProgressListener log) {
+    try (ToyExperiment e = new ToyExperiment(o, log)) {
+      Evaluation.Outcome r = new Evaluation(e, out, log, workers).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
+          Selection.ALL, false);
+      return new Run(r, e.prompts().rows(), new LinkedHashMap<>(e.masks()), new LinkedHashMap<>(e.sweep()));
+    }
   }
 
   private final Options o;

@@ -88,17 +88,10 @@ public final class ToyReport {
   public static Result run(Settings s, Path out, int workers, ProgressListener log) {
     long t0 = System.nanoTime();
     ToyExperiment.Options o = options(s);
-    Path base = s.model() != null ? s.model() : ToyModel.extractBundled();
-    Evaluation.Outcome outcome;
-    Map<String, MaskSet> masks;
-    try (ToyExperiment e = new ToyExperiment(o, log)) {
-      outcome = new Evaluation(e, out, log, workers).run(List.of(new Evaluation.ModelSpec("base", base, null)), null,
-          Selection.ALL, false);
-      masks = new LinkedHashMap<>(e.masks());
-    }
-    ObjectNode report = view(o, outcome.rows(), masks, out);
+    ToyExperiment.Run run = ToyExperiment.run(o, s.model() != null ? s.model() : ToyModel.extractBundled(), out, workers, log);
+    ObjectNode report = view(o, run.outcome().rows(), run.masks(), out);
     report.put("seconds", (System.nanoTime() - t0) / 1e9);
-    return new Result(report, lines(report), outcome.generated());
+    return new Result(report, lines(report), run.outcome().generated());
   }
 
   /** The JSON report from the evaluation's rows and the masks of its models. */

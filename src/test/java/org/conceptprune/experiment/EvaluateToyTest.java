@@ -151,7 +151,7 @@ class EvaluateToyTest {
     run(other.toArray(String[]::new)).userError("was made by another experiment run");
     assertEquals(before, pngs(full.resolve("images")));
     run("evaluate", "--experiment", "nope", "--out", tmp.resolve("y").toString()).userError("unknown experiment 'nope'");
-    run(args(tmp.resolve("z"), "--ablation", "nope")).userError("unknown ablation 'nope' (ff.net.2, attn2.to_out, random-linear)");
+    run(args(tmp.resolve("z"), "--ablation", "nope")).userError("unknown ablation 'nope' (ff.net.2, attn2.to_out or random-linear)");
     run(args(tmp.resolve("z"), "--objects-per-style", "3", "--others-sample", "8")).userError("not both");
     run(args(tmp.resolve("z"), "--objects-per-style", "17")).userError("--objects-per-style must be in 0..6, got 17");
     assertTrue(!Files.exists(tmp.resolve("z")), "bad toy options wrote nothing");
